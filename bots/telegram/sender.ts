@@ -1,0 +1,104 @@
+// OutgoingMessage → sendMessage calls: split at 4096 characters, the first part quoting the resident, every
+// part through the cross-process limiter, failures mapped to SendError, and a 429 turned into a bot-wide pause.
+
+import { createHash } from "node:crypto";
+import type { Api } from "grammy";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { SendError, type OutgoingMessage, type SendResult } from "../../core/chat.js";
+import { LimiterClosedError, type TelegramLimiter } from "./limiter.js";
+import { toSendError } from "./send-errors.js";
+import { splitText, TELEGRAM_MAX_TEXT } from "./split-text.js";
+
+/** What the sender needs from the gateway. */
+export interface TelegramSenderDeps {
+  api: Api;
+  limiter: TelegramLimiter;
+  redis: Redis;
+  /** Namespace of this bot's keys, e.g. `${QUEUE_PREFIX}:telegram:<botId>`. */
+  keyPrefix: string;
+  log: Logger;
+  /** Called after a 429 (the limiter is already paused); the gateway raises an admin alert. */
+  onRateLimited?: (retryAfterMs: number, chatId: string) => void;
+  /** Split size; Telegram's 4096 unless a test wants small parts. */
+  maxTextLength?: number;
+}
+
+/** How long the per-message progress record lives: long enough for every retry core's outbox makes. */
+const PROGRESS_TTL_MS = 24 * 3600 * 1000;
+
+/** Telegram wants numeric chat ids as numbers; "@channelname" stays a string. */
+const chatIdParam = (chatId: string): number | string => (/^-?\d+$/.test(chatId) ? Number(chatId) : chatId);
+
+/**
+ * Sends one OutgoingMessage. Parts already delivered by an earlier attempt of the same outbound message
+ * (same id, chat and text) are not sent again: a progress record in Redis remembers them, so a retry after a
+ * failure on part 3 resumes at part 3 and a retry after core failed to record a success sends nothing.
+ */
+export class TelegramSender {
+  constructor(private readonly deps: TelegramSenderDeps) {}
+
+  /** Send, waiting for rate-limit slots; throws SendError (see toSendError for the mapping). */
+  async send(msg: OutgoingMessage): Promise<SendResult> {
+    const { api, limiter, log } = this.deps;
+    const parts = splitText(msg.text, this.deps.maxTextLength ?? TELEGRAM_MAX_TEXT);
+    const progressKey = `${this.deps.keyPrefix}:out:${msg.outboundId}`;
+    const signature = createHash("sha1").update(`${msg.chatId}\u0000${msg.text}`).digest("hex");
+    const progress = await this.readProgress(progressKey, signature);
+    let first = progress.first;
+    if (progress.parts >= parts.length && first) {
+      log.info({ outboundId: msg.outboundId, chatId: msg.chatId }, "already delivered; not sending again");
+      return { platformMessageId: first };
+    }
+    const replyTo = msg.replyTo && /^\d+$/.test(msg.replyTo.messageId) ? Number(msg.replyTo.messageId) : undefined;
+
+    for (let i = progress.parts; i < parts.length; i++) {
+      try {
+        await limiter.acquire(msg.chatId);
+      } catch (err) {
+        if (err instanceof LimiterClosedError) throw new SendError("transient", "telegram gateway is stopping", { cause: err });
+        throw new SendError("transient", `rate limiter unavailable: ${(err as Error).message}`, { cause: err });
+      }
+      let sent;
+      try {
+        sent = await api.sendMessage(chatIdParam(msg.chatId), parts[i], {
+          ...(i === 0 && replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+        });
+      } catch (err) {
+        const e = toSendError(err);
+        if (e.kind === "rate_limited") {
+          const ms = e.retryAfterMs ?? 1000;
+          await limiter.pause(ms).catch((pauseErr) => log.error({ err: pauseErr }, "could not record the 429 pause in Redis"));
+          this.deps.onRateLimited?.(ms, msg.chatId);
+        }
+        log.warn({ outboundId: msg.outboundId, chatId: msg.chatId, part: i + 1, of: parts.length, kind: e.kind, err: e.message }, "telegram send failed");
+        throw e;
+      }
+      if (i === 0 || !first) first = String(sent.message_id);
+      await this.writeProgress(progressKey, signature, i + 1, first);
+    }
+    log.debug({ outboundId: msg.outboundId, chatId: msg.chatId, parts: parts.length }, "sent");
+    return { platformMessageId: first! };
+  }
+
+  private async readProgress(key: string, signature: string): Promise<{ parts: number; first?: string }> {
+    try {
+      const rec = await this.deps.redis.hgetall(key);
+      if (rec.sig !== signature) return { parts: 0 };
+      return { parts: Number(rec.parts) || 0, first: rec.first || undefined };
+    } catch (err) {
+      // Without the record we may repeat a part; better than not sending at all.
+      this.deps.log.warn({ err }, "could not read send progress");
+      return { parts: 0 };
+    }
+  }
+
+  private async writeProgress(key: string, signature: string, parts: number, first: string): Promise<void> {
+    try {
+      await this.deps.redis.multi().hset(key, { sig: signature, parts: String(parts), first }).pexpire(key, PROGRESS_TTL_MS).exec();
+    } catch (err) {
+      // The message is out; failing the send now would only make core send it twice.
+      this.deps.log.warn({ err }, "could not record send progress");
+    }
+  }
+}
