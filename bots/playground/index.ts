@@ -1,0 +1,111 @@
+// The playground: a built-in local channel with 20 simulated resident groups, driven over HTTP, so Gridlink
+// runs and can be tried with no WeChat or Telegram account. It goes through exactly the same intake and
+// outbox path as the real platforms. Transcripts live in Redis (capped), not in the database.
+
+import { randomBytes } from "node:crypto";
+import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
+import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/chat.js";
+import type { GatewayFactory } from "../../core/app.js";
+
+/** A demo group: chat id (used in URLs), title, grid and community. */
+export interface DemoGroup {
+  id: string;
+  title: string;
+  grid: string;
+  community: string;
+}
+
+/** 20 demo groups across two grids, seeded on start. */
+export const DEMO_GROUPS: DemoGroup[] = [
+  ...Array.from({ length: 10 }, (_, i) => ({ id: `lianhua-${String(i + 1).padStart(2, "0")}`, title: `莲花社区${i + 1}号楼业主群`, grid: "莲花社区第一网格", community: "莲花社区" })),
+  ...Array.from({ length: 10 }, (_, i) => ({ id: `taoyuan-${String(i + 1).padStart(2, "0")}`, title: `桃源小区${i + 1}栋居民群`, grid: "桃源社区第二网格", community: "桃源社区" })),
+];
+
+/** One line of a playground transcript. */
+export interface TranscriptLine {
+  id: string;
+  from: "resident" | "bot";
+  sender: string;
+  text: string;
+  at: number;
+  replyTo?: string;
+  mention?: string;
+}
+
+const postBody = z.object({
+  sender: z.string({ error: "sender is required (a display name)" }).trim().min(1, "sender must not be empty").max(64, "sender must be at most 64 characters"),
+  text: z.string({ error: "text is required (a string; may be empty)" }).max(200_000, "text must be at most 200000 characters"),
+});
+
+const KEEP_LINES = 300;
+
+/** The playground gateway. */
+export class PlaygroundGateway implements ChatGateway {
+  readonly platform = "playground" as const;
+  readonly sendConcurrency = 8;
+  private readonly byId = new Map(DEMO_GROUPS.map((g) => [g.id, g]));
+
+  constructor(private readonly host: GatewayHost) {}
+
+  private key(chatId: string): string {
+    return `${this.host.prefix}:playground:${chatId}`;
+  }
+
+  private async append(chatId: string, line: TranscriptLine): Promise<void> {
+    const k = this.key(chatId);
+    await this.host.redis.multi().zadd(k, line.at, JSON.stringify(line)).zremrangebyrank(k, 0, -KEEP_LINES - 1).exec();
+  }
+
+  /** Register the demo groups (idempotent: existing groups keep staff's grid and tags). */
+  async start(): Promise<void> {
+    for (const g of DEMO_GROUPS) await this.host.groups.seen("playground", g.id, { title: g.title, grid: g.grid, community: g.community, active: true });
+  }
+
+  async stop(): Promise<void> {}
+
+  async send(msg: OutgoingMessage): Promise<SendResult> {
+    const seq = await this.host.redis.incr(`${this.host.prefix}:playground:seq`);
+    const id = `bot-${seq}`;
+    await this.append(msg.chatId, { id, from: "bot", sender: "Gridlink", text: msg.text, at: Date.now(), replyTo: msg.replyTo?.messageId, mention: msg.mention?.name });
+    return { platformMessageId: id };
+  }
+
+  /** Read a group's transcript, oldest first. */
+  async transcript(chatId: string): Promise<TranscriptLine[]> {
+    const raw = await this.host.redis.zrange(this.key(chatId), 0, -1);
+    return raw.map((r) => JSON.parse(r) as TranscriptLine);
+  }
+
+  readonly routes: FastifyPluginAsync = async (server) => {
+    server.get("/api/playground/groups", async () => DEMO_GROUPS);
+
+    server.get<{ Params: { groupId: string } }>("/api/playground/groups/:groupId/messages", async (req, reply) => {
+      if (!this.byId.has(req.params.groupId)) return reply.status(404).send({ error: "not_found", message: `no playground group "${req.params.groupId}"` });
+      return this.transcript(req.params.groupId);
+    });
+
+    server.post<{ Params: { groupId: string } }>("/api/playground/groups/:groupId/messages", async (req, reply) => {
+      const group = this.byId.get(req.params.groupId);
+      if (!group) return reply.status(404).send({ error: "not_found", message: `no playground group "${req.params.groupId}"` });
+      const body = postBody.parse(req.body ?? {});
+      const at = Date.now();
+      const messageId = `m-${at.toString(36)}-${randomBytes(4).toString("hex")}`;
+      // Answer 202 only once intake has the message; if Redis is away this throws and the client gets 503.
+      await this.host.submit({
+        platform: "playground",
+        chatId: group.id,
+        chatTitle: group.title,
+        messageId,
+        sender: { id: `pg-${body.sender}`, name: body.sender },
+        text: body.text,
+        sentAt: at,
+      });
+      await this.append(group.id, { id: messageId, from: "resident", sender: body.sender, text: body.text.slice(0, 4000), at });
+      return reply.status(202).send({ messageId, queued: true });
+    });
+  };
+}
+
+/** The playground is on unless PLAYGROUND_ENABLED=false. */
+export const playgroundGateway: GatewayFactory = (host, config) => (config.PLAYGROUND_ENABLED ? new PlaygroundGateway(host) : undefined);

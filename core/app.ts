@@ -1,0 +1,164 @@
+// The composition root of core: one App wires the database, Redis, queues, workers, gateways and HTTP.
+// `gridlink start` runs every role in one process; `worker`, `gateway <p>` and `web` run one role each.
+
+import { Worker } from "bullmq";
+import type { FastifyInstance } from "fastify";
+import { Redis } from "ioredis";
+import type { ChatGateway, ChatMessage, GatewayHost } from "./chat.js";
+import type { Config } from "./config.js";
+import { openDatabase, type Db } from "./db.js";
+import { createGroupRegistry } from "./groups.js";
+import { handleMessage, type IntakeDeps } from "./intake.js";
+import { createLogger, type Logger } from "./log.js";
+import { startOutboxWorker } from "./outbox.js";
+import { INTAKE_QUEUE, Queues } from "./queues.js";
+import { WORKER_REDIS_OPTIONS } from "./redis.js";
+import { buildServer } from "./http/server.js";
+import { detect as shippedDetect, type Detection } from "../nlp/index.js";
+
+/** Builds a platform gateway, or returns undefined when that platform is not configured. */
+export type GatewayFactory = (host: GatewayHost, config: Config) => ChatGateway | undefined;
+
+/** Which parts of Gridlink this process runs. */
+export interface Roles {
+  /** HTTP API, web admin and gateways' routes. @defaultValue true */
+  http: boolean;
+  /** Intake workers. @defaultValue true */
+  workers: boolean;
+  /** Gateways (and their outbox workers). @defaultValue true */
+  gateways: boolean;
+}
+
+/** Options of createApp; only `config` is required. */
+export interface AppOptions {
+  config: Config;
+  gateways?: GatewayFactory[];
+  roles?: Partial<Roles>;
+  log?: Logger;
+  /** The complaint detector. @defaultValue the shipped lexicon's detector */
+  detect?: (text: string) => Detection;
+  /** Intake worker lock settings (seconds matter when a worker dies mid-job). */
+  intakeLockMs?: number;
+  stalledIntervalMs?: number;
+}
+
+/** A recorded alert for admins (account logged out, rate-limited…). */
+export interface Alert {
+  at: string;
+  source: string;
+  message: string;
+}
+
+/** A running (or startable) Gridlink. */
+export interface App {
+  config: Config;
+  log: Logger;
+  prisma: Db;
+  /** Shared connection for gateways and rate limiters (blocks and retries while Redis is away). */
+  redis: Redis;
+  queues: Queues;
+  host: GatewayHost;
+  gateways: ChatGateway[];
+  http?: FastifyInstance;
+  /** http://host:port once started with the HTTP role. */
+  url?: string;
+  intake: IntakeDeps;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Seconds per message at each platform's configured pace (used for broadcast ETAs). */
+export function paceSeconds(config: Config): (platform: string) => number {
+  return (platform) => {
+    if (platform === "telegram") return 1 / config.TELEGRAM_GLOBAL_PER_SECOND;
+    if (platform === "wechat") return Math.max((config.WECHAT_MIN_GAP_MS + config.WECHAT_MAX_GAP_MS) / 2000, 60 / config.WECHAT_PER_MINUTE);
+    return 0;
+  };
+}
+
+/** Wire everything; nothing listens or consumes until start(). The database must be migrated already. */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const roles: Roles = { http: true, workers: true, gateways: true, ...opts.roles };
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const prisma = await openDatabase(config.DATABASE_URL);
+  const redis = new Redis(config.REDIS_URL, WORKER_REDIS_OPTIONS);
+  redis.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
+  // Producers fail fast while Redis is away, so the API can answer 503 instead of accepting and losing.
+  const producer = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  producer.on("error", () => {});
+  const queues = new Queues(producer, config.QUEUE_PREFIX);
+  const groups = createGroupRegistry(prisma, log);
+  const alertsKey = `${config.QUEUE_PREFIX}:alerts`;
+
+  const host: GatewayHost = {
+    submit: (msg: ChatMessage) => queues.submit(msg),
+    groups,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    log,
+    async alert(source, message) {
+      log.warn({ source }, `ALERT ${message}`);
+      const entry: Alert = { at: new Date().toISOString(), source, message };
+      await producer.multi().lpush(alertsKey, JSON.stringify(entry)).ltrim(alertsKey, 0, 99).exec().catch(() => undefined);
+    },
+  };
+
+  const intake: IntakeDeps = {
+    prisma,
+    queues,
+    detect: opts.detect ?? shippedDetect,
+    log: log.child({ name: "gridlink:intake" }),
+    ticketPrefix: config.TICKET_PREFIX,
+    maxStoredChars: config.MAX_STORED_CHARS,
+    paceSeconds: paceSeconds(config),
+  };
+
+  const gateways = roles.gateways ? (opts.gateways ?? []).map((f) => f(host, config)).filter((g): g is ChatGateway => g !== undefined) : [];
+  const workers: Worker[] = [];
+  const app: App = {
+    config,
+    log,
+    prisma,
+    redis,
+    queues,
+    host,
+    gateways,
+    intake,
+    async start() {
+      for (const g of gateways) {
+        await g.start();
+        workers.push(startOutboxWorker({ prisma, gateway: g, groups, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: `gridlink:outbox-${g.platform}` }) }));
+        log.info({ platform: g.platform }, "gateway started");
+      }
+      if (roles.workers) {
+        const worker = new Worker<ChatMessage>(INTAKE_QUEUE, (job) => handleMessage(intake, job.data), {
+          connection: redis,
+          prefix: config.QUEUE_PREFIX,
+          concurrency: config.INTAKE_CONCURRENCY,
+          lockDuration: opts.intakeLockMs ?? 30_000,
+          stalledInterval: opts.stalledIntervalMs ?? 30_000,
+        });
+        worker.on("error", (err) => log.error({ err: err.message }, "intake worker error"));
+        worker.on("failed", (job, err) => log.error({ jobId: job?.id, err: err.message }, "intake job failed"));
+        workers.push(worker);
+      }
+      if (roles.http) {
+        app.http = await buildServer({ app, alertsKey, log });
+        const address = await app.http.listen({ port: config.PORT, host: config.HOST });
+        app.url = address.replace("[::1]", "localhost");
+        log.info({ url: app.url }, "HTTP listening");
+      }
+    },
+    async stop() {
+      await app.http?.close();
+      await Promise.allSettled(gateways.map((g) => g.stop()));
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await queues.close();
+      redis.disconnect();
+      producer.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+  return app;
+}

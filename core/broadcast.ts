@@ -1,0 +1,78 @@
+// Broadcasts: one notice to many groups (all, a grid, or a tag), one OutboundMessage per group, so each
+// group's delivery has its own status. Pacing is the gateways' job; this file only fans out and reports.
+
+import type { Platform } from "./chat.js";
+import type { Db } from "./db.js";
+import { createOutbound } from "./outbox.js";
+import type { Tx } from "./tickets.js";
+
+/** Fan a notice out to every active, enabled group in scope (`all`, `grid:<grid>`, `tag:<tag>`). */
+export async function createBroadcast(tx: Tx, input: { text: string; scope: string; actor: string; sourceMessageId?: number }) {
+  const [kind, value] = input.scope.includes(":") ? [input.scope.slice(0, input.scope.indexOf(":")), input.scope.slice(input.scope.indexOf(":") + 1)] : [input.scope, ""];
+  const groups = await tx.group.findMany({
+    where: {
+      active: true,
+      enabled: true,
+      ...(kind === "grid" ? { grid: value } : {}),
+    },
+    orderBy: { id: "asc" },
+  });
+  const targets = kind === "tag" ? groups.filter((g) => g.tags.split(",").includes(value.toLowerCase())) : groups;
+  const broadcast = await tx.broadcast.create({ data: { text: input.text, actor: input.actor, scope: input.scope } });
+  const outboundIds: number[] = [];
+  const counts = new Map<string, number>();
+  for (const g of targets) {
+    outboundIds.push(
+      await createOutbound(tx, {
+        key: `bc-${broadcast.id}-${g.id}`,
+        platform: g.platform as Platform,
+        groupId: g.id,
+        kind: "broadcast",
+        text: input.text,
+        broadcastId: broadcast.id,
+        sourceMessageId: input.sourceMessageId,
+      }),
+    );
+    counts.set(g.platform, (counts.get(g.platform) ?? 0) + 1);
+  }
+  return { id: broadcast.id, outboundIds, perPlatform: [...counts].map(([platform, count]) => ({ platform, count })) };
+}
+
+/** Per-group delivery status of a broadcast, with counts and a time estimate for what is still queued. */
+export async function broadcastStatus(prisma: Db, id: number, paceSeconds: (platform: string) => number) {
+  const b = await prisma.broadcast.findUnique({
+    where: { id },
+    include: { deliveries: { include: { group: { select: { id: true, title: true, platform: true, chatId: true } } }, orderBy: { id: "asc" } } },
+  });
+  if (!b) return undefined;
+  const counts = { queued: 0, sent: 0, failed: 0 };
+  const queuedByPlatform = new Map<string, number>();
+  for (const d of b.deliveries) {
+    counts[d.status as keyof typeof counts] = (counts[d.status as keyof typeof counts] ?? 0) + 1;
+    if (d.status === "queued") queuedByPlatform.set(d.group.platform, (queuedByPlatform.get(d.group.platform) ?? 0) + 1);
+  }
+  // Platforms send in parallel; each at its own pace.
+  const etaSeconds = Math.ceil([...queuedByPlatform].reduce((max, [p, n]) => Math.max(max, n * paceSeconds(p)), 0));
+  const lastSent = b.deliveries.reduce<Date | null>((acc, d) => (d.sentAt && (!acc || d.sentAt > acc) ? d.sentAt : acc), null);
+  return {
+    id: b.id,
+    text: b.text,
+    scope: b.scope,
+    actor: b.actor,
+    createdAt: b.createdAt,
+    total: b.deliveries.length,
+    ...counts,
+    done: counts.queued === 0,
+    etaSeconds,
+    lastSentAt: lastSent,
+    deliveries: b.deliveries.map((d) => ({
+      groupId: d.group.id,
+      group: d.group.title,
+      platform: d.group.platform,
+      status: d.status,
+      attempts: d.attempts,
+      error: d.error,
+      sentAt: d.sentAt,
+    })),
+  };
+}

@@ -1,0 +1,112 @@
+// The platform port: what every gateway (playground, Telegram, WeChat) translates to and from.
+// A grammY ctx or a Wechaty Message never crosses into core; only these shapes do.
+
+import type { FastifyPluginAsync } from "fastify";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+
+/** Every chat platform Gridlink speaks. */
+export const PLATFORMS = ["playground", "telegram", "wechat"] as const;
+/** A chat platform. */
+export type Platform = (typeof PLATFORMS)[number];
+
+/** One inbound group message, platform-neutral. `text` is already extracted (caption, room text). */
+export interface ChatMessage {
+  platform: Platform;
+  /** External chat id (Telegram chat id, WeChat room id, playground slug). */
+  chatId: string;
+  chatTitle?: string;
+  /** Platform message id, unique within the chat. */
+  messageId: string;
+  sender: { id: string; name: string };
+  text: string;
+  /** Epoch milliseconds. */
+  sentAt: number;
+  /** An edit of an earlier message with the same messageId: updates it, never opens a second ticket. */
+  edited?: boolean;
+}
+
+/** One message for a gateway to send. Built by core's outbox from an OutboundMessage row. */
+export interface OutgoingMessage {
+  /** OutboundMessage row id; stable across retries. */
+  outboundId: number;
+  platform: Platform;
+  chatId: string;
+  text: string;
+  /** The resident's message this answers: Telegram quotes it (reply_parameters), WeChat and the playground
+   * show the excerpt above the reply. */
+  replyTo?: { messageId: string; senderName: string; excerpt: string };
+  /** Address this person (WeChat @-mention; Telegram uses the name in the text). */
+  mention?: { userId: string; name: string };
+}
+
+/** What a successful send returns. */
+export interface SendResult {
+  platformMessageId: string;
+}
+
+/** Why a send failed; core/outbox maps each kind to queue behaviour in one place. */
+export type SendErrorKind =
+  /** The platform asked us to slow down: wait retryAfterMs, attempts are not consumed. */
+  | "rate_limited"
+  /** The bot was kicked, blocked or the chat is gone: mark the group inactive, never retry. */
+  | "chat_gone"
+  /** The chat moved (Telegram group → supergroup): update the group to newChatId, resend once. */
+  | "migrated"
+  /** Network or 5xx: retry with backoff. */
+  | "transient"
+  /** Anything else that a retry cannot fix (400 bad request…). */
+  | "permanent";
+
+/** A typed send failure thrown by `ChatGateway.send`. */
+export class SendError extends Error {
+  readonly kind: SendErrorKind;
+  readonly retryAfterMs?: number;
+  readonly newChatId?: string;
+  constructor(kind: SendErrorKind, message: string, opts: { retryAfterMs?: number; newChatId?: string; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = "SendError";
+    this.kind = kind;
+    this.retryAfterMs = opts.retryAfterMs;
+    this.newChatId = opts.newChatId;
+  }
+}
+
+/** Group registry updates a gateway reports as it learns about chats (joins, kicks, renames, migrations). */
+export interface GroupRegistry {
+  /** The bot is in this chat (created if new). `enabled` defaults per platform (WeChat rooms start disabled). */
+  seen(platform: Platform, chatId: string, info: { title?: string; active?: boolean; grid?: string; community?: string }): Promise<void>;
+  /** The bot joined (true) or was removed/kicked (false). */
+  setActive(platform: Platform, chatId: string, active: boolean, reason?: string): Promise<void>;
+  /** The chat changed id (Telegram supergroup upgrade): the group keeps its identity, tickets and tags. */
+  migrate(platform: Platform, oldChatId: string, newChatId: string): Promise<void>;
+}
+
+/** What core hands a gateway when it builds it. */
+export interface GatewayHost {
+  /** Queue an inbound message for intake. Resolves only once the message is durably queued; throws if not. */
+  submit(msg: ChatMessage): Promise<void>;
+  groups: GroupRegistry;
+  /** A shared ioredis connection (for cross-process rate limiters and state). */
+  redis: Redis;
+  /** Key prefix for anything the gateway stores in Redis (QUEUE_PREFIX). */
+  prefix: string;
+  log: Logger;
+  /** Tell the admins something went wrong (account logged out, rate-limited…). Logged and kept for /healthz. */
+  alert(source: string, message: string): Promise<void>;
+}
+
+/** A platform adapter. */
+export interface ChatGateway {
+  readonly platform: Platform;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Send one message, honouring the platform's limits; throws SendError on failure. */
+  send(msg: OutgoingMessage): Promise<SendResult>;
+  /** How many sends the outbox worker may have in flight (the gateway's own limiter paces them). Default 1. */
+  readonly sendConcurrency?: number;
+  /** Extra HTTP routes (webhook, login QR), mounted on core's Fastify server. */
+  routes?: FastifyPluginAsync;
+  /** Extra facts for /healthz (login state, gaps…). */
+  health?(): Record<string, unknown>;
+}

@@ -1,0 +1,79 @@
+// Configuration, read once from the environment and validated with zod.
+// Every variable is listed with its default in .env.example; keep the two in step.
+
+import { z } from "zod";
+
+const bool = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", ""])
+    .default(def ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+/** The environment variables Gridlink reads, with defaults. */
+export const configSchema = z.object({
+  // === Core
+  PORT: int(3000, 0),
+  HOST: z.string().default("127.0.0.1"),
+  DATABASE_URL: z.string().regex(/^file:/, "must be a SQLite url starting with file:").default("file:./data/gridlink.db"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
+  /** Start a child redis-server when nothing answers at REDIS_URL (embedded default). */
+  REDIS_AUTOSTART: bool(true),
+  REDIS_DATA_DIR: z.string().default("./data/redis"),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, - or _").default("gridlink"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  INTAKE_CONCURRENCY: int(4, 1),
+  /** Letter in front of ticket numbers (A0012). */
+  TICKET_PREFIX: z.string().regex(/^[A-Z]{1,3}$/, "must be 1–3 capital letters").default("A"),
+  /** Messages longer than this are truncated for storage (still classified whole). */
+  MAX_STORED_CHARS: int(2000, 100),
+  /** The built-in local channel with 20 simulated groups. */
+  PLAYGROUND_ENABLED: bool(true),
+
+  // === Telegram
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_API_ROOT: z.string().url().default("https://api.telegram.org"),
+  /** Public https URL of this server's webhook route; unset = long polling. */
+  TELEGRAM_WEBHOOK_URL: optionalString,
+  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  TELEGRAM_GLOBAL_PER_SECOND: int(30, 1),
+  TELEGRAM_PER_CHAT_PER_MINUTE: int(20, 1),
+  TELEGRAM_PER_CHAT_PER_SECOND: int(1, 1),
+
+  // === WeChat
+  /** e.g. wechaty-puppet-wechat4u, wechaty-puppet-service, wechaty-puppet-mock; unset = WeChat off. */
+  WECHATY_PUPPET: optionalString,
+  WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
+  WECHATY_NAME: z.string().default("gridlink"),
+  /** A second account that takes over sending while the first is logged out. */
+  WECHATY_STANDBY_PUPPET: optionalString,
+  WECHATY_STANDBY_PUPPET_SERVICE_TOKEN: optionalString,
+  /** Room id or topic where account alerts are posted. */
+  WECHAT_ADMIN_ROOM: optionalString,
+  WECHAT_MIN_GAP_MS: int(3000),
+  WECHAT_MAX_GAP_MS: int(5000),
+  WECHAT_PER_MINUTE: int(40, 1),
+  WECHAT_SAME_ROOM_GAP_MS: int(1000),
+  WECHAT_DAILY_CAP: int(3000, 1),
+});
+
+/** Validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Parse configuration from an env object; throws one readable error listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const cfg = result.data;
+  if (cfg.WECHAT_MAX_GAP_MS < cfg.WECHAT_MIN_GAP_MS) {
+    throw new Error("Invalid configuration:\n  WECHAT_MAX_GAP_MS: must be ≥ WECHAT_MIN_GAP_MS");
+  }
+  return cfg;
+}

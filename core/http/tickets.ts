@@ -1,0 +1,92 @@
+// Read API for the web admin: tickets (filtered, paginated), one ticket with its events, groups, broadcasts.
+// Personal numbers are masked: until auth exists nothing here is an admin view.
+
+import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
+import { paceSeconds, type App } from "../app.js";
+import { broadcastStatus } from "../broadcast.js";
+import { AppError } from "../errors.js";
+import { splitTags } from "../groups.js";
+import { maskPersonal } from "../privacy.js";
+import { parseTicketNumber, TICKET_STATUSES } from "../tickets.js";
+
+const listQuery = z.object({
+  status: z.enum(TICKET_STATUSES).optional(),
+  category: z.string().min(1).max(40).optional(),
+  group: z.coerce.number().int().positive().optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+type TicketRow = {
+  number: string; category: string; severity: number; status: string; text: string; keywords: string; origin: string; assignee: string | null;
+  createdAt: Date; updatedAt: Date; closedAt: Date | null; group: { id: number; title: string; platform: string; grid: string | null }; reporter: { displayName: string };
+};
+
+/** The JSON shape of a ticket. */
+function ticketJson(t: TicketRow) {
+  return {
+    number: t.number,
+    category: t.category,
+    severity: t.severity,
+    status: t.status,
+    text: maskPersonal(t.text),
+    keywords: JSON.parse(t.keywords) as string[],
+    origin: t.origin,
+    assignee: t.assignee,
+    group: { id: t.group.id, title: t.group.title, platform: t.group.platform, grid: t.group.grid },
+    reporter: t.reporter.displayName,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    closedAt: t.closedAt,
+  };
+}
+
+/** /api/tickets, /api/groups and /api/broadcasts. */
+export const ticketRoutes: FastifyPluginAsync<{ app: App }> = async (server, { app }) => {
+  const { prisma } = app;
+  const include = { group: true, reporter: true } as const;
+
+  server.get("/api/tickets", async (req) => {
+    const q = listQuery.parse(req.query);
+    const where = { status: q.status, category: q.category, groupId: q.group };
+    const [total, rows] = await Promise.all([
+      prisma.ticket.count({ where }),
+      prisma.ticket.findMany({ where, include, orderBy: { id: "desc" }, skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+    ]);
+    return { total, page: q.page, pageSize: q.pageSize, items: rows.map(ticketJson) };
+  });
+
+  server.get<{ Params: { number: string } }>("/api/tickets/:number", async (req) => {
+    const number = parseTicketNumber(req.params.number, app.config.TICKET_PREFIX);
+    if (!number) throw new AppError("bad_request", { message: `"${req.params.number}" is not a ticket number (e.g. A0012)` });
+    const t = await prisma.ticket.findUnique({ where: { number }, include: { ...include, events: { orderBy: { id: "asc" } } } });
+    if (!t) throw new AppError("not_found", { message: `ticket ${number} not found` });
+    return {
+      ...ticketJson(t),
+      events: t.events.map((e) => ({ from: e.fromStatus, to: e.toStatus, actor: e.actor, note: e.note ? maskPersonal(e.note) : null, at: e.createdAt })),
+    };
+  });
+
+  server.get("/api/groups", async () => {
+    const groups = await prisma.group.findMany({ orderBy: { id: "asc" } });
+    return groups.map((g) => ({ id: g.id, platform: g.platform, chatId: g.chatId, title: g.title, grid: g.grid, community: g.community, tags: splitTags(g.tags), active: g.active, enabled: g.enabled, joinedAt: g.joinedAt }));
+  });
+
+  server.get("/api/broadcasts", async () => {
+    const list = await prisma.broadcast.findMany({ orderBy: { id: "desc" }, take: 50 });
+    return Promise.all(list.map(async (b) => {
+      const s = await broadcastStatus(prisma, b.id, paceSeconds(app.config));
+      const { deliveries: _omit, ...summary } = s!;
+      return summary;
+    }));
+  });
+
+  server.get<{ Params: { id: string } }>("/api/broadcasts/:id", async (req) => {
+    const id = Number(req.params.id.replace(/^B/i, ""));
+    if (!Number.isInteger(id) || id <= 0) throw new AppError("bad_request", { message: "broadcast id must be a positive integer (e.g. 12 or B12)" });
+    const s = await broadcastStatus(prisma, id, paceSeconds(app.config));
+    if (!s) throw new AppError("not_found", { message: `broadcast ${id} not found` });
+    return s;
+  });
+};

@@ -1,0 +1,114 @@
+// Every user-facing string, zh-CN first and English second. Category names come from nlp's labels.
+
+import { CATEGORY_LABELS, type Category } from "../nlp/categories.js";
+
+/** A reply language: Chinese by default, English for English-speaking groups. */
+export type Lang = "zh" | "en";
+
+/** Pick the reply language from the resident's own text: any CJK → Chinese; Latin only → English. */
+export function langOf(text: string): Lang {
+  if (/[\u3400-\u9fff]/.test(text)) return "zh";
+  return /[A-Za-z]/.test(text) ? "en" : "zh";
+}
+
+/** Ticket statuses through the 六单 cycle. */
+export const STATUS_LABELS: Record<string, { zh: string; en: string }> = {
+  open: { zh: "已接单", en: "received" },
+  dispatched: { zh: "已派单", en: "dispatched" },
+  accepted: { zh: "已受理", en: "accepted" },
+  in_progress: { zh: "处理中", en: "in progress" },
+  resolved: { zh: "已办结", en: "resolved" },
+  rated: { zh: "已评价", en: "rated" },
+  published: { zh: "已公开", en: "published" },
+  dismissed: { zh: "不是问题", en: "not a complaint" },
+};
+
+/** The display name of a category in a language (falls back to the code). */
+export function categoryLabel(category: string, lang: Lang): string {
+  return CATEGORY_LABELS[category as Category]?.[lang] ?? category;
+}
+
+/** The display name of a status. */
+export const statusLabel = (status: string, lang: Lang): string => STATUS_LABELS[status]?.[lang] ?? status;
+
+/** Strings by language; functions take the facts they show. */
+export const messages = {
+  zh: {
+    ticketOpened: (p: { keyword: string; category: string; number: string }) =>
+      `收到，您反映的【${p.keyword}】问题已登记为工单 #${p.number}（${p.category}），网格员会尽快处理。`,
+    ticketReported: (p: { number: string; category: string }) =>
+      `收到，已为您登记工单 #${p.number}（${p.category}），网格员会尽快处理。`,
+    accepted: (p: { number: string; actor: string }) => `您的工单 #${p.number} 已受理，处理人：${p.actor}。`,
+    progress: (p: { number: string; note: string }) => `工单 #${p.number} 有新进展：${p.note}`,
+    resolved: (p: { number: string; note: string }) => `工单 #${p.number} 已办结：${p.note}。如仍有问题，请发送 #进度 ${p.number} 或直接回复。`,
+    dismissed: (p: { number: string }) => `工单 #${p.number} 已标记为“不是问题”并关闭。`,
+    done: (p: { number: string; status: string }) => `已更新：工单 #${p.number} → ${p.status}。`,
+    noOpenTickets: "您目前没有未办结的工单。",
+    yourTickets: "您的工单：",
+    groupTickets: (p: { scope: string; count: number }) => `本群${p.scope}工单共 ${p.count} 张：`,
+    noGroupTickets: (p: { scope: string }) => `本群没有${p.scope}工单。`,
+    scopeOpen: "未办结",
+    scopeAll: "",
+    ticketNotFound: (p: { number: string }) => `没有找到工单 #${p.number}。`,
+    ticketLine: (p: { number: string; category: string; status: string; text: string }) => `#${p.number}【${p.category}】${p.status}：${p.text}`,
+    ticketDetail: (p: { number: string; category: string; status: string; text: string; reporter: string; created: string }) =>
+      `工单 #${p.number}【${p.category}】${p.status}\n反映人：${p.reporter}（${p.created}）\n内容：${p.text}`,
+    eventLine: (p: { at: string; status: string; note: string }) => `· ${p.at} ${p.status}${p.note ? "：" + p.note : ""}`,
+    needTicketNumber: (p: { usage: string }) => `请提供工单号，例如：${p.usage}`,
+    needText: (p: { usage: string }) => `请写上内容，例如：${p.usage}`,
+    badTransition: (p: { number: string; status: string }) => `工单 #${p.number} 当前状态为“${p.status}”，不能执行此操作。`,
+    notAllowed: "抱歉，这个命令只有网格员或管理员可以使用。如需帮助，请发送 #帮助。",
+    outOfScope: (p: { number: string }) => `工单 #${p.number} 不在您负责的网格内。`,
+    unknownCommand: (p: { command: string; list: string }) => `没有 ${p.command} 这个命令。可用命令：\n${p.list}`,
+    helpResident: "可用命令：",
+    helpStaff: "网格员命令：",
+    broadcastQueued: (p: { id: number; groups: number; minutes: number }) =>
+      `通知 #B${p.id} 已提交，将发送到 ${p.groups} 个群` + (p.minutes >= 1 ? `，预计约 ${p.minutes} 分钟内送达。` : "。"),
+    broadcastNoGroups: "没有符合条件的群可以发送。",
+    tagged: (p: { tags: string }) => `本群标签：${p.tags || "（无）"}`,
+    enabled: "本群已启用 Gridlink：居民反映的问题会自动登记为工单。",
+    disabled: "本群已停用 Gridlink，机器人将不再回复。",
+    quoteSeparator: "- - - - - - - - - - - - - - -",
+  },
+  en: {
+    ticketOpened: (p: { keyword: string; category: string; number: string }) =>
+      `Got it — your report about "${p.keyword}" is logged as ticket #${p.number} (${p.category}). A grid worker will follow up soon.`,
+    ticketReported: (p: { number: string; category: string }) => `Got it — logged as ticket #${p.number} (${p.category}). A grid worker will follow up soon.`,
+    accepted: (p: { number: string; actor: string }) => `Your ticket #${p.number} has been accepted by ${p.actor}.`,
+    progress: (p: { number: string; note: string }) => `Update on ticket #${p.number}: ${p.note}`,
+    resolved: (p: { number: string; note: string }) => `Ticket #${p.number} is resolved: ${p.note}. If the problem remains, send /status ${p.number} or reply here.`,
+    dismissed: (p: { number: string }) => `Ticket #${p.number} was marked "not a complaint" and closed.`,
+    done: (p: { number: string; status: string }) => `Updated: ticket #${p.number} → ${p.status}.`,
+    noOpenTickets: "You have no open tickets.",
+    yourTickets: "Your tickets:",
+    groupTickets: (p: { scope: string; count: number }) => `${p.count} ${p.scope}ticket(s) in this group:`,
+    noGroupTickets: (p: { scope: string }) => `No ${p.scope}tickets in this group.`,
+    scopeOpen: "open ",
+    scopeAll: "",
+    ticketNotFound: (p: { number: string }) => `Ticket #${p.number} was not found.`,
+    ticketLine: (p: { number: string; category: string; status: string; text: string }) => `#${p.number} [${p.category}] ${p.status}: ${p.text}`,
+    ticketDetail: (p: { number: string; category: string; status: string; text: string; reporter: string; created: string }) =>
+      `Ticket #${p.number} [${p.category}] ${p.status}\nReported by ${p.reporter} (${p.created})\n${p.text}`,
+    eventLine: (p: { at: string; status: string; note: string }) => `· ${p.at} ${p.status}${p.note ? ": " + p.note : ""}`,
+    needTicketNumber: (p: { usage: string }) => `Please give a ticket number, e.g. ${p.usage}`,
+    needText: (p: { usage: string }) => `Please add the text, e.g. ${p.usage}`,
+    badTransition: (p: { number: string; status: string }) => `Ticket #${p.number} is "${p.status}"; that action is not possible now.`,
+    notAllowed: "Sorry, only grid leaders and admins can use this command. Send /help for what you can do.",
+    outOfScope: (p: { number: string }) => `Ticket #${p.number} is outside your grid.`,
+    unknownCommand: (p: { command: string; list: string }) => `There is no ${p.command} command. Available commands:\n${p.list}`,
+    helpResident: "Commands:",
+    helpStaff: "Grid leader commands:",
+    broadcastQueued: (p: { id: number; groups: number; minutes: number }) =>
+      `Notice #B${p.id} queued for ${p.groups} group(s)` + (p.minutes >= 1 ? `; delivery takes about ${p.minutes} min.` : "."),
+    broadcastNoGroups: "No group matches; nothing was sent.",
+    tagged: (p: { tags: string }) => `Group tags: ${p.tags || "(none)"}`,
+    enabled: "Gridlink is on in this group: residents' problems become tickets automatically.",
+    disabled: "Gridlink is off in this group; the bot will stay quiet.",
+    quoteSeparator: "- - - - - - - - - - - - - - -",
+  },
+} as const;
+
+/** The string table of a language. */
+export type Messages = (typeof messages)["zh"];
+/** Look up the string table. */
+export const t = (lang: Lang): Messages => messages[lang] as unknown as Messages;

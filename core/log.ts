@@ -1,0 +1,21 @@
+// Structured, namespaced logs (pino). Every string logged passes through the personal-data mask.
+
+import { pino, type Logger } from "pino";
+import { maskDeep, maskPersonal } from "./privacy.js";
+
+/** Create the root logger; children are namespaced with `log.child({ name: "gridlink:telegram" })`. */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? "info"): Logger {
+  return pino({
+    name: "gridlink",
+    level,
+    formatters: { log: (obj) => maskDeep(obj) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        const masked = args.map((a) => (typeof a === "string" ? maskPersonal(a) : a)) as Parameters<typeof method>;
+        return method.apply(this, masked);
+      },
+    },
+  });
+}
+
+export type { Logger };

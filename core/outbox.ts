@@ -1,0 +1,170 @@
+// The outbox: every message the bot sends is first an OutboundMessage row (status queued), then a job in
+// `outbox-<platform>` consumed where that platform's gateway runs. Send failures are mapped here, once.
+
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { SendError, type ChatGateway, type GroupRegistry, type OutgoingMessage, type Platform } from "./chat.js";
+import type { Db } from "./db.js";
+import type { Logger } from "./log.js";
+import { outboxQueueName, type OutboxJob } from "./queues.js";
+import type { Tx } from "./tickets.js";
+
+// === Creating outbound messages
+
+/** What to send where; `key` makes creating it idempotent. */
+export interface OutboundInput {
+  key: string;
+  platform: Platform;
+  groupId: number;
+  kind: "reply" | "notify" | "broadcast" | "command";
+  text: string;
+  replyTo?: { messageId: string; senderName: string; excerpt: string };
+  mention?: { userId: string; name: string };
+  ticketId?: number;
+  sourceMessageId?: number;
+  broadcastId?: number;
+}
+
+/** Create (or find, on replay) an OutboundMessage row; returns its id for queueing after the transaction. */
+export async function createOutbound(tx: Tx, input: OutboundInput): Promise<number> {
+  const existing = await tx.outboundMessage.findUnique({ where: { key: input.key }, select: { id: true } });
+  if (existing) return existing.id;
+  const row = await tx.outboundMessage.create({
+    data: {
+      key: input.key,
+      platform: input.platform,
+      groupId: input.groupId,
+      kind: input.kind,
+      text: input.text,
+      replyToMessageId: input.replyTo?.messageId,
+      replyToName: input.replyTo?.senderName,
+      replyExcerpt: input.replyTo?.excerpt,
+      mentionUserId: input.mention?.userId,
+      mentionName: input.mention?.name,
+      ticketId: input.ticketId,
+      sourceMessageId: input.sourceMessageId,
+      broadcastId: input.broadcastId,
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+// === The outbox worker
+
+/** Options of one platform's outbox worker. */
+export interface OutboxWorkerOptions {
+  prisma: Db;
+  gateway: ChatGateway;
+  groups: GroupRegistry;
+  /** A connection with maxRetriesPerRequest: null (BullMQ workers block on it). */
+  connection: Redis;
+  prefix: string;
+  log: Logger;
+  /** @defaultValue gateway.sendConcurrency ?? 1 */
+  concurrency?: number;
+}
+
+/** Turn a stored row into what the gateway sends, at the group's current chat id (it may have migrated). */
+export function toOutgoing(row: {
+  id: number;
+  platform: string;
+  text: string;
+  replyToMessageId: string | null;
+  replyToName: string | null;
+  replyExcerpt: string | null;
+  mentionUserId: string | null;
+  mentionName: string | null;
+  group: { chatId: string };
+}): OutgoingMessage {
+  return {
+    outboundId: row.id,
+    platform: row.platform as Platform,
+    chatId: row.group.chatId,
+    text: row.text,
+    replyTo: row.replyToMessageId ? { messageId: row.replyToMessageId, senderName: row.replyToName ?? "", excerpt: row.replyExcerpt ?? "" } : undefined,
+    mention: row.mentionUserId ? { userId: row.mentionUserId, name: row.mentionName ?? "" } : undefined,
+  };
+}
+
+/**
+ * Start the worker that sends one platform's queued messages. 429 → the whole queue waits retry_after without
+ * using an attempt; kicked → group inactive, no retry; migrated → group moves, resend once; 5xx → backoff.
+ */
+export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> {
+  const { prisma, gateway, groups, log } = opts;
+  const platform = gateway.platform;
+
+  const fail = async (id: number, error: string) => {
+    await prisma.outboundMessage.update({ where: { id }, data: { status: "failed", error: error.slice(0, 500) } });
+  };
+
+  const processor = async (job: Job<OutboxJob>) => {
+    const row = await prisma.outboundMessage.findUnique({ where: { id: job.data.outboundId }, include: { group: true } });
+    if (!row) throw new UnrecoverableError(`outbound message ${job.data.outboundId} does not exist`);
+    if (row.status === "sent") return { skipped: "already sent" };
+    if (!row.group.active) {
+      await fail(row.id, "group inactive: the bot is no longer in this chat");
+      throw new UnrecoverableError("group inactive");
+    }
+    const out = toOutgoing(row);
+    let result;
+    for (let migrations = 0; ; migrations++) {
+      try {
+        result = await gateway.send(out);
+        break;
+      } catch (raw) {
+        const err = raw instanceof SendError ? raw : new SendError("transient", raw instanceof Error ? raw.message : String(raw), { cause: raw });
+        await prisma.outboundMessage.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, error: `${err.kind}: ${err.message}`.slice(0, 500) } });
+        if (err.kind === "rate_limited") {
+          const wait = Math.max(err.retryAfterMs ?? 1000, 1);
+          log.warn({ platform, waitMs: wait }, "platform asked us to slow down; pausing this outbox");
+          await worker.rateLimit(wait);
+          throw Worker.RateLimitError();
+        }
+        if (err.kind === "migrated" && err.newChatId && migrations === 0) {
+          await groups.migrate(platform, out.chatId, err.newChatId);
+          out.chatId = err.newChatId;
+          continue; // resend exactly once at the new id
+        }
+        if (err.kind === "chat_gone") {
+          await groups.setActive(platform, out.chatId, false, err.message);
+          await fail(row.id, `chat gone: ${err.message}`);
+          throw new UnrecoverableError(err.message);
+        }
+        if (err.kind === "permanent" || err.kind === "migrated") {
+          await fail(row.id, err.message);
+          throw new UnrecoverableError(err.message);
+        }
+        throw err; // transient: BullMQ retries with backoff
+      }
+    }
+    const sentAt = new Date();
+    await prisma.outboundMessage.update({
+      where: { id: row.id },
+      data: { status: "sent", sentAt, platformMessageId: result.platformMessageId, error: null, attempts: { increment: 1 } },
+    });
+    // Bot replies are messages that matter: keep them next to the complaints they answer.
+    await prisma.message
+      .create({ data: { platform, chatId: out.chatId, messageId: result.platformMessageId, groupId: row.groupId, kind: "bot", text: row.text, sentAt } })
+      .catch(() => undefined); // a replayed send already stored it
+    return { platformMessageId: result.platformMessageId };
+  };
+
+  const worker: Worker<OutboxJob> = new Worker<OutboxJob>(outboxQueueName(platform), processor, {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency ?? gateway.sendConcurrency ?? 1,
+    autorun: true,
+  });
+  worker.on("failed", (job, err) => {
+    if (!job) return;
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final) {
+      fail(job.data.outboundId, err.message).catch(() => undefined);
+      log.error({ platform, outboundId: job.data.outboundId, err: err.message }, "message could not be delivered");
+    }
+  });
+  worker.on("error", (err) => log.error({ platform, err: err.message }, "outbox worker error"));
+  return worker;
+}

@@ -1,0 +1,80 @@
+// Queue definitions: `intake` (one job per inbound message) and `outbox-<platform>` (one job per message to
+// send). Job ids are deterministic so a replay is harmless; BullMQ ids may not contain ":" nor be integers.
+
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import type { ChatMessage, Platform } from "./chat.js";
+
+/** The intake queue's name. */
+export const INTAKE_QUEUE = "intake";
+/** The outbox queue of one platform; it is consumed where that platform's gateway runs. */
+export const outboxQueueName = (platform: Platform): string => `outbox-${platform}`;
+
+/** Job data of an outbox job: the OutboundMessage row to send. */
+export interface OutboxJob {
+  outboundId: number;
+}
+
+/** Make a BullMQ-safe job id from parts: no ":" and never a bare integer. */
+export function jobId(kind: string, ...parts: Array<string | number>): string {
+  const safe = parts.map((p) => String(p).replace(/[^A-Za-z0-9_.@=+-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`));
+  return [kind, ...safe].join("-");
+}
+
+/** The intake job id: platform + chat + message id (+ edit time for edits, which must be processed too). */
+export function intakeJobId(msg: ChatMessage): string {
+  return msg.edited ? jobId("in", msg.platform, msg.chatId, msg.messageId, "e", msg.sentAt) : jobId("in", msg.platform, msg.chatId, msg.messageId);
+}
+
+/** Retries with exponential backoff; completed jobs are kept a day so their ids keep deduplicating re-sends. */
+export const INTAKE_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: "exponential", delay: 500 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Outbox jobs retry longer: a platform outage should delay replies, not lose them. */
+export const OUTBOX_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: "exponential", delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** The producers Gridlink uses, on one connection that fails fast (no offline queue) when Redis is down. */
+export class Queues {
+  readonly intake: Queue<ChatMessage>;
+  private readonly outboxes = new Map<Platform, Queue<OutboxJob>>();
+
+  constructor(
+    private readonly connection: Redis,
+    readonly prefix: string,
+  ) {
+    this.intake = new Queue<ChatMessage>(INTAKE_QUEUE, { connection, prefix });
+  }
+
+  /** The outbox queue of a platform (created on first use). */
+  outbox(platform: Platform): Queue<OutboxJob> {
+    let q = this.outboxes.get(platform);
+    if (!q) {
+      q = new Queue<OutboxJob>(outboxQueueName(platform), { connection: this.connection, prefix: this.prefix });
+      this.outboxes.set(platform, q);
+    }
+    return q;
+  }
+
+  /** Queue an inbound message; resolves once Redis has it. Duplicate ids are ignored by BullMQ. */
+  async submit(msg: ChatMessage): Promise<void> {
+    await this.intake.add("message", msg, { ...INTAKE_JOB_OPTIONS, jobId: intakeJobId(msg) });
+  }
+
+  /** Queue one OutboundMessage row for sending. */
+  async enqueueOutbound(platform: Platform, outboundId: number): Promise<void> {
+    await this.outbox(platform).add("send", { outboundId }, { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", outboundId) });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close())]);
+  }
+}

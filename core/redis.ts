@@ -1,0 +1,101 @@
+// Redis: the queues' home. Connects to REDIS_URL, or starts an embedded redis-server child when nothing
+// answers and one is installed; refuses a Redis whose eviction policy could drop queue keys.
+
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { Redis, type RedisOptions } from "ioredis";
+import type { Logger } from "pino";
+
+/** Options for ioredis connections that BullMQ workers block on. */
+export const WORKER_REDIS_OPTIONS: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true };
+
+/** A running Redis for Gridlink: the url to use and, if we started it, the child to stop. */
+export interface RedisHandle {
+  url: string;
+  child?: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function ping(url: string, timeoutMs = 1500): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Read the eviction policy; INFO works where CONFIG is disabled (managed Redis). */
+export async function checkEvictionPolicy(url: string): Promise<string> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    const info = await client.info("memory");
+    const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? "unknown";
+    if (policy !== "noeviction") {
+      throw new Error(
+        `Redis at ${url} has maxmemory-policy=${policy}; queued jobs could be evicted and lost. ` +
+          `Set "maxmemory-policy noeviction" in redis.conf (or CONFIG SET maxmemory-policy noeviction) and start again.`,
+      );
+    }
+    return policy;
+  } finally {
+    client.disconnect();
+  }
+}
+
+function hasRedisServer(): boolean {
+  return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * Make sure a Redis answers at `url`. If none does, the url is local and `autostart` is on, start
+ * `redis-server` as a child (append-only, noeviction, data under dataDir) and stop it on exit.
+ */
+export async function ensureRedis(url: string, opts: { autostart: boolean; dataDir: string; log: Logger }): Promise<RedisHandle> {
+  if (await ping(url)) {
+    await checkEvictionPolicy(url);
+    return { url, stop: async () => {} };
+  }
+  const parsed = new URL(url);
+  const local = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(parsed.hostname);
+  if (!opts.autostart || !local) {
+    throw new Error(`Nothing answers at REDIS_URL=${url}. Start Redis there, or point REDIS_URL at a running Redis.`);
+  }
+  if (!hasRedisServer()) {
+    throw new Error(
+      `No Redis answers at ${url} and redis-server is not installed. Install it (Debian/Ubuntu: "sudo apt-get install redis-server", ` +
+        `macOS: "brew install redis"), or set REDIS_URL to a running Redis.`,
+    );
+  }
+  const dir = path.resolve(opts.dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  const port = parsed.port || "6379";
+  opts.log.info({ port, dir }, "no Redis answering; starting an embedded redis-server");
+  const child = spawn(
+    "redis-server",
+    ["--port", port, "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", ""],
+    { stdio: "ignore" },
+  );
+  const deadline = Date.now() + 10_000;
+  while (!(await ping(url, 500))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill();
+      throw new Error(`Could not start redis-server on port ${port} (see ${dir}).`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  };
+  return { url, child, stop };
+}
