@@ -1,0 +1,405 @@
+// The WeChat gateway: a primary Wechaty account (and an optional standby), human-paced sending, account health,
+// the login QR on GET /api/wechat/login. Translation lives in message.ts / render.ts, pacing in pacer.ts.
+
+import fs from "node:fs";
+import path from "node:path";
+import type { FastifyPluginAsync } from "fastify";
+import type { Contact, Room } from "wechaty";
+import type { Logger } from "pino";
+import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/chat.js";
+import type { Config } from "../../core/config.js";
+import { WechatAccount, type WechatPuppetInstance, type WechatPuppetSpec } from "./account.js";
+import type { AccountEventKind } from "./health.js";
+import { WechatPacer, paceOptionsFromConfig, type WechatPaceOptions } from "./pacer.js";
+import { healthPlugin, intakePlugin, roomRegistryPlugin, type PluginContext } from "./plugins.js";
+import { classifySendFailure, renderOutgoing, renderPlain, toSendError } from "./render.js";
+
+// === Options
+
+/** Injection points and tuning that are not environment variables. */
+export interface WechatGatewayOptions {
+  /** A puppet instance for the primary account instead of WECHATY_PUPPET (tests pass a PuppetMock). */
+  puppet?: WechatPuppetInstance;
+  /** A puppet instance for the standby account instead of WECHATY_STANDBY_PUPPET. */
+  standbyPuppet?: WechatPuppetInstance;
+  /**
+   * Where Wechaty keeps the session (memory card) so a restart logs in without a new scan:
+   * `<dir>/<WECHATY_NAME>.memory-card.json`. `null` keeps it in memory. @defaultValue "data" (null with `puppet`)
+   */
+  memoryDir?: string | null;
+  /** Print the login QR code in the terminal. @defaultValue true (false with `puppet`) */
+  printQr?: boolean;
+  /** Pacing overrides on top of the WECHAT_* variables. */
+  pace?: Partial<WechatPaceOptions>;
+  /** Heartbeat silence that counts as "heartbeat lost" (only for puppets that send heartbeats). @defaultValue 180000 */
+  heartbeatTimeoutMs?: number;
+  /** Identical error alerts are repeated at most this often. @defaultValue 600000 */
+  errorAlertIntervalMs?: number;
+  /** How long core should pause the queue when no account is logged in. @defaultValue 30000 */
+  loggedOutRetryMs?: number;
+  /** A platform call slower than this fails as transient. @defaultValue 30000 */
+  sendTimeoutMs?: number;
+  /** Delays between retries of a refused host.submit. @defaultValue [500, 2000, 8000] */
+  submitRetryDelaysMs?: number[];
+  /** First delay before retrying a Wechaty start() that failed (doubles, ≤ 5 min). @defaultValue 5000 */
+  startRetryMs?: number;
+  /** Clock for health records. @defaultValue Date.now */
+  now?: () => number;
+}
+
+const DEFAULTS = {
+  heartbeatTimeoutMs: 180_000,
+  errorAlertIntervalMs: 600_000,
+  loggedOutRetryMs: 30_000,
+  sendTimeoutMs: 30_000,
+  submitRetryDelaysMs: [500, 2000, 8000],
+  startRetryMs: 5000,
+};
+
+type Resolved = typeof DEFAULTS & WechatGatewayOptions & { printQr: boolean; memoryDir: string | null };
+
+function resolveOptions(opts: WechatGatewayOptions): Resolved {
+  const injected = opts.puppet !== undefined;
+  const o: Resolved = { printQr: !injected, memoryDir: injected ? null : "data", ...DEFAULTS, ...stripUndefined(opts) };
+  for (const k of ["heartbeatTimeoutMs", "errorAlertIntervalMs", "loggedOutRetryMs", "sendTimeoutMs", "startRetryMs"] as const) {
+    if (!Number.isFinite(o[k]) || o[k] <= 0) throw new Error(`wechat gateway: ${k} must be a number > 0`);
+  }
+  if (!o.submitRetryDelaysMs.every((d) => Number.isFinite(d) && d >= 0)) throw new Error("wechat gateway: submitRetryDelaysMs must be numbers ≥ 0");
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const tsa = (parts: string[]) => Object.assign([...parts], { raw: [...parts] }) as unknown as TemplateStringsArray;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+// === Gateway
+
+/** ChatGateway for WeChat through Wechaty. Build it with `createWechatGateway` or the `wechatGateway` factory. */
+export class WechatGateway implements ChatGateway {
+  readonly platform = "wechat" as const;
+  /** The account that normally serves. */
+  readonly primary: WechatAccount;
+  /** The account that sends while the primary is down (WECHATY_STANDBY_PUPPET). */
+  readonly standby?: WechatAccount;
+  readonly pacer: WechatPacer;
+  private readonly log: Logger;
+  private readonly opts: Resolved;
+  private readonly abort = new AbortController();
+  private readonly uninstallers: Array<() => void> = [];
+  private readonly lastAlertAt = new Map<string, number>();
+  private readonly startTimers = new Set<NodeJS.Timeout>();
+  private stopping = false;
+  private started = false;
+  private lastSender: "primary" | "standby" | "none" = "none";
+
+  constructor(
+    private readonly host: GatewayHost,
+    private readonly config: Config,
+    options: WechatGatewayOptions = {},
+  ) {
+    this.opts = resolveOptions(options);
+    this.log = host.log.child({ name: "gridlink:wechat" });
+    this.pacer = new WechatPacer(host.redis, host.prefix, paceOptionsFromConfig(config, this.opts.pace));
+
+    const primarySpec = this.specFor(this.opts.puppet, config.WECHATY_PUPPET, config.WECHATY_PUPPET_SERVICE_TOKEN);
+    if (!primarySpec) throw new Error("wechat gateway: WECHATY_PUPPET must be set (or a puppet instance passed)");
+    this.primary = new WechatAccount("primary", primarySpec, { memoryName: this.memoryName(config.WECHATY_NAME), now: this.opts.now, log: this.log });
+    const standbySpec = this.specFor(this.opts.standbyPuppet, config.WECHATY_STANDBY_PUPPET, config.WECHATY_STANDBY_PUPPET_SERVICE_TOKEN);
+    if (standbySpec) {
+      this.standby = new WechatAccount("standby", standbySpec, { memoryName: this.memoryName(`${config.WECHATY_NAME}-standby`), now: this.opts.now, log: this.log });
+    }
+  }
+
+  private specFor(instance: WechatPuppetInstance | undefined, name: string | undefined, token: string | undefined): WechatPuppetSpec | undefined {
+    if (instance) return { kind: "instance", puppet: instance };
+    if (name) return { kind: "module", name, token };
+    return undefined;
+  }
+
+  private memoryName(name: string): string | undefined {
+    if (this.opts.memoryDir === null) return undefined;
+    return path.join(this.opts.memoryDir, name);
+  }
+
+  private accounts(): WechatAccount[] {
+    return this.standby ? [this.primary, this.standby] : [this.primary];
+  }
+
+  // --- lifecycle
+
+  /** Start the accounts. Resolves once they are starting (login needs a scan); a failing puppet is retried, never thrown. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.opts.memoryDir) fs.mkdirSync(this.opts.memoryDir, { recursive: true });
+    for (const account of this.accounts()) {
+      const ctx = this.pluginContext(account);
+      this.uninstallers.push(account.bot.use(healthPlugin(ctx), roomRegistryPlugin(ctx), intakePlugin(ctx)));
+      account.health.onStart();
+      await this.startAccount(account, this.opts.startRetryMs);
+    }
+  }
+
+  private async startAccount(account: WechatAccount, retryMs: number): Promise<void> {
+    try {
+      await account.bot.start();
+      this.log.info({ role: account.role, puppet: account.puppetName }, "wechat account started; waiting for login");
+    } catch (err) {
+      if (this.stopping) return;
+      const message = err instanceof Error ? err.message : String(err);
+      account.health.onError(`start failed: ${message}`);
+      this.alert(account.role, "error", `${account.role === "primary" ? "主账号" : "备用账号"}启动失败，${Math.round(retryMs / 1000)} 秒后重试：${message}`, {
+        throttleKey: `start:${message.slice(0, 60)}`,
+      });
+      const timer = setTimeout(() => {
+        this.startTimers.delete(timer);
+        if (!this.stopping) void this.startAccount(account, Math.min(retryMs * 2, 300_000));
+      }, retryMs);
+      timer.unref();
+      this.startTimers.add(timer);
+    }
+  }
+
+  /** Stop both accounts; pending pace waits return as rate_limited so core requeues them. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort();
+    for (const t of this.startTimers) clearTimeout(t);
+    this.startTimers.clear();
+    for (const account of this.accounts()) {
+      try {
+        await account.bot.stop();
+      } catch (err) {
+        this.log.warn({ err, role: account.role }, "wechat stop failed");
+      }
+      account.health.onStop();
+    }
+    for (const u of this.uninstallers.splice(0)) u();
+  }
+
+  private pluginContext(account: WechatAccount): PluginContext {
+    return {
+      account,
+      host: this.host,
+      log: this.log.child({ role: account.role }),
+      alert: (kind, message, opts) => this.alert(account.role, kind, message, opts),
+      listening: () => account.role === "primary" || !this.primary.serving,
+      ownsRegistry: account.role === "primary",
+      printQr: this.opts.printQr,
+      heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs,
+      submitRetryDelaysMs: this.opts.submitRetryDelaysMs,
+      isStopping: () => this.stopping,
+      availabilityChanged: () => this.noteSender(),
+    };
+  }
+
+  /** Announce when sending moves between accounts (standby takes over / hands back). */
+  private noteSender() {
+    const now = this.senderFor()?.role ?? "none";
+    if (now === this.lastSender) return;
+    const before = this.lastSender;
+    this.lastSender = now;
+    if (now === "standby") this.alert("standby", "login", "主账号不可用，备用账号接管发送");
+    else if (now === "primary" && before === "standby") this.alert("primary", "login", "主账号恢复，备用账号停止发送");
+    else if (now === "none" && before !== "none" && this.standby) this.alert("primary", "logout", "没有可用的微信账号：消息将在队列中等待，不会丢失");
+  }
+
+  // --- alerts
+
+  /**
+   * Tell admins: host.alert (logged, kept for /healthz) and, when WECHAT_ADMIN_ROOM is set and an account is
+   * logged in, a paced message there. Never throws; repeated errors are throttled by `throttleKey`.
+   */
+  alert(role: string, kind: AccountEventKind | "intake" | "room", message: string, opts: { throttleKey?: string } = {}): void {
+    if (opts.throttleKey) {
+      const key = `${role}:${kind}:${opts.throttleKey}`;
+      const now = Date.now();
+      const last = this.lastAlertAt.get(key);
+      if (last !== undefined && now - last < this.opts.errorAlertIntervalMs) return;
+      this.lastAlertAt.set(key, now);
+    }
+    const text = `[微信${role === "standby" ? "备用" : ""}] ${message}`;
+    void this.host.alert("wechat", text).catch((err) => this.log.error({ err }, "alert failed"));
+    if (this.config.WECHAT_ADMIN_ROOM && !this.stopping) {
+      void this.postToAdminRoom(text).catch((err) => this.log.warn({ err: err instanceof Error ? err.message : err }, "admin room alert not posted"));
+    }
+  }
+
+  private async postToAdminRoom(text: string): Promise<void> {
+    const account = this.senderFor();
+    const id = account?.selfId;
+    if (!account || !id) return;
+    const ref = this.config.WECHAT_ADMIN_ROOM!;
+    let room: Room | undefined;
+    if (ref.includes("@")) {
+      await account.bot.puppet.roomPayload(ref); // throws when unknown, without a Wechaty "error" event
+      room = await account.bot.Room.find({ id: ref });
+    } else {
+      room = await account.bot.Room.find({ topic: ref });
+    }
+    if (!room) throw new Error(`admin room "${ref}" not found`);
+    const slot = await this.pacer.acquire(id, room.id, this.abort.signal);
+    let ok = false;
+    try {
+      await withTimeout(room.say(`【Gridlink 告警】${text}`), this.opts.sendTimeoutMs, "admin room say");
+      ok = true;
+    } finally {
+      await this.pacer.commit(slot, ok);
+    }
+  }
+
+  // --- sending
+
+  /** The account that sends now: the primary when it serves, else a serving standby. */
+  private senderFor(): WechatAccount | undefined {
+    if (this.primary.serving) return this.primary;
+    if (this.standby?.serving) return this.standby;
+    return undefined;
+  }
+
+  /**
+   * Send one message at a human pace. Waits for a slot (never drops); throws SendError: rate_limited (paused
+   * after "too frequent", daily cap, nobody logged in — core pauses the queue and keeps the attempt),
+   * chat_gone (room gone or the bot not in it), transient (anything else; retried with backoff).
+   */
+  async send(msg: OutgoingMessage): Promise<SendResult> {
+    if (this.stopping) throw new SendError("rate_limited", "WeChat gateway stopping", { retryAfterMs: this.opts.loggedOutRetryMs });
+    const account = this.senderFor();
+    const selfId = account?.selfId;
+    if (!account || !selfId) {
+      throw new SendError("rate_limited", "no WeChat account is logged in", { retryAfterMs: this.opts.loggedOutRetryMs });
+    }
+    const room = await this.resolveRoom(account, selfId, msg.chatId);
+    const rendered = renderOutgoing(msg);
+    const contact = rendered.mention ? await this.findContact(account, rendered.mention.userId) : undefined;
+
+    const slot = await this.pacer.acquire(selfId, msg.chatId, this.abort.signal);
+    if (slot.warnDailyCap) {
+      account.health.record("daily_cap", `${slot.sentToday}/${this.pacer.options.dailyCap}`);
+      this.alert(account.role, "daily_cap", `今日已发送 ${slot.sentToday} 条，接近每日上限 ${this.pacer.options.dailyCap} 条；达到上限后消息将排队到次日发送。`);
+    }
+    let ok = false;
+    try {
+      const said = contact
+        ? room.say(tsa([rendered.head, rendered.body]), contact)
+        : room.say(renderPlain(rendered));
+      const sent = await withTimeout(said, this.opts.sendTimeoutMs, "room.say");
+      ok = true;
+      return { platformMessageId: sent && typeof sent === "object" && "id" in sent ? String(sent.id) : `wechat-${msg.outboundId}-${slot.at}` };
+    } catch (err) {
+      throw await this.sendFailure(account, selfId, msg, err);
+    } finally {
+      await this.pacer.commit(slot, ok).catch((err) => this.log.warn({ err }, "wechat pace commit failed"));
+    }
+  }
+
+  private async sendFailure(account: WechatAccount, selfId: string, msg: OutgoingMessage, err: unknown): Promise<SendError> {
+    const failure = classifySendFailure(err);
+    const reason = err instanceof Error ? err.message : String(err);
+    if (failure === "too_frequent") {
+      const backoff = await this.pacer.pause(selfId);
+      account.health.record("rate_limited", `${reason}; paused ${backoff.pauseMs} ms (level ${backoff.level})`);
+      if (backoff.fresh) {
+        this.alert(account.role, "rate_limited", `微信提示发送过于频繁，暂停发送 ${Math.round(backoff.pauseMs / 1000)} 秒（第 ${backoff.level} 次）。消息保留在队列中，不会丢失。`);
+      }
+      this.log.warn({ room: msg.chatId, pauseMs: backoff.pauseMs, level: backoff.level }, "wechat too frequent; account paused");
+      return toSendError(failure, err, backoff.pauseMs);
+    }
+    if (failure === "chat_gone" && account.role === "standby") {
+      // The standby may simply not be in this room; the primary may be. Retry rather than deactivate.
+      return new SendError("transient", `standby account cannot send to ${msg.chatId}: ${reason}`, { cause: err });
+    }
+    if (failure === "chat_gone") account.removedRooms.add(msg.chatId);
+    this.log.warn({ room: msg.chatId, failure, err: reason }, "wechat send failed");
+    return toSendError(failure, err, this.opts.loggedOutRetryMs);
+  }
+
+  private async resolveRoom(account: WechatAccount, selfId: string, roomId: string): Promise<Room> {
+    const standby = account.role === "standby";
+    const gone = (why: string) =>
+      standby ? new SendError("transient", `standby account: ${why}`) : new SendError("chat_gone", why);
+    if (account.removedRooms.has(roomId)) throw gone(`the bot was removed from room ${roomId}`);
+    try {
+      // Ask the puppet first: Room.find() would also report an unknown room as a Wechaty "error" event.
+      await account.bot.puppet.roomPayload(roomId);
+    } catch (err) {
+      const failure = classifySendFailure(err);
+      if (failure === "chat_gone") throw gone(`room ${roomId} not found: ${err instanceof Error ? err.message : err}`);
+      throw toSendError(failure, err, this.opts.loggedOutRetryMs);
+    }
+    const room = await account.bot.Room.find({ id: roomId });
+    if (!room) throw gone(`room ${roomId} not found`);
+    let members: string[] = [];
+    try {
+      members = await account.bot.puppet.roomMemberList(roomId);
+    } catch {
+      // Unknown membership: let the send itself tell.
+    }
+    if (members.length > 0 && !members.includes(selfId)) {
+      if (!standby) account.removedRooms.add(roomId);
+      throw gone(`the bot is not a member of room ${roomId}`);
+    }
+    return room;
+  }
+
+  private async findContact(account: WechatAccount, userId: string): Promise<Contact | undefined> {
+    try {
+      await account.bot.puppet.contactPayload(userId);
+      return await account.bot.Contact.find({ id: userId });
+    } catch {
+      return undefined; // plain-text "@name" instead
+    }
+  }
+
+  // --- observability
+
+  /** Login state, account gaps and pacing for /healthz. */
+  health(): Record<string, unknown> {
+    const sender = this.senderFor();
+    return {
+      puppet: this.primary.puppetName,
+      sending: sender?.role ?? "none",
+      primary: this.primary.health.snapshot(),
+      ...(this.standby ? { standby: { puppet: this.standby.puppetName, ...this.standby.health.snapshot() } } : {}),
+      pace: this.pacer.snapshot(),
+    };
+  }
+
+  /** What GET /api/wechat/login answers: the QR while waiting for a scan, the logged-in user after. */
+  loginState(): Record<string, unknown> {
+    const one = (a: WechatAccount) => {
+      const h = a.health;
+      const s = h.snapshot(0);
+      return {
+        status: s.status,
+        since: s.since,
+        ...(s.user && h.status === "logged_in" ? { user: s.user } : {}),
+        ...(h.qrcode && h.status !== "logged_in" ? { qrcode: h.qrcode, qrcodeText: h.qrcodeText } : {}),
+        gap: s.gap,
+      };
+    };
+    return { ...one(this.primary), ...(this.standby ? { standby: one(this.standby) } : {}) };
+  }
+
+  /** Fastify plugin: GET /api/wechat/login. */
+  readonly routes: FastifyPluginAsync = async (app) => {
+    app.get("/api/wechat/login", async () => this.loginState());
+  };
+}
+
+/** Build the gateway with explicit options (tests inject a PuppetMock here). */
+export function createWechatGateway(host: GatewayHost, config: Config, options: WechatGatewayOptions = {}): WechatGateway {
+  return new WechatGateway(host, config, options);
+}

@@ -1,0 +1,364 @@
+// Human-paced sending, enforced on Redis so every process sending for one WeChat account shares one budget.
+//
+// WeChat publishes no quota; accounts that send in bursts get restricted. Each send takes a slot from an
+// atomic Lua script that checks, on Redis's own clock: the account's pause (after "发送消息过于频繁"), its
+// daily cap, the jittered gap since its previous send, its sliding-minute count, and the gap since the last
+// message into the same room. Nothing is dropped: a send waits for its slot, and when the wait is long (pause,
+// daily cap) it is handed back to core's queue as SendError('rate_limited', retryAfterMs).
+//
+// Observable state (for /healthz and a broadcast's ETA), all under `<prefix>:wechat:`:
+//   pace                       hash: account, nextSlotAt, pausedUntil, msPerMessage, sentToday, dailyCap, updatedAt
+//   pace:<account>:next        epoch ms before which the account must not send again
+//   pace:<account>:paused      epoch ms until which the account is paused (absent when not paused)
+
+import type { Redis } from "ioredis";
+import { SendError } from "../../core/chat.js";
+import type { Config } from "../../core/config.js";
+
+// === Options
+
+/** Pacing limits of one WeChat account. Build them from config with `paceOptionsFromConfig`. */
+export interface WechatPaceOptions {
+  /** Shortest gap between two sends of one account. @defaultValue 3000 (WECHAT_MIN_GAP_MS) */
+  minGapMs: number;
+  /** Longest gap; each gap is drawn uniformly in [min, max] so the rhythm is not machine-regular. @defaultValue 5000 */
+  maxGapMs: number;
+  /** Sends per sliding minute per account. @defaultValue 40 (WECHAT_PER_MINUTE) */
+  perMinute: number;
+  /** Shortest gap between two messages into the same room, whichever account sends. @defaultValue 1000 */
+  sameRoomGapMs: number;
+  /** Sends per account per day (China time); beyond it sending waits for tomorrow. @defaultValue 3000 */
+  dailyCap: number;
+  /** Share of the daily cap at which admins are warned, once a day. @defaultValue 0.8 */
+  dailyWarnRatio: number;
+  /** Longest a send waits in-process for its slot; longer waits go back to the queue. @defaultValue 60000 */
+  maxWaitMs: number;
+  /** First pause after a "too frequent" answer; doubles on each further one. @defaultValue 60000 */
+  backoffBaseMs: number;
+  /** Longest pause. @defaultValue 3600000 */
+  backoffMaxMs: number;
+  /** Where the day starts for the daily cap: minutes east of UTC (China: +480). @defaultValue 480 */
+  utcOffsetMinutes: number;
+}
+
+/** The defaults that are not environment variables (those come from Config). */
+export const PACE_DEFAULTS: Omit<WechatPaceOptions, "minGapMs" | "maxGapMs" | "perMinute" | "sameRoomGapMs" | "dailyCap"> = {
+  dailyWarnRatio: 0.8,
+  maxWaitMs: 60_000,
+  backoffBaseMs: 60_000,
+  backoffMaxMs: 3_600_000,
+  utcOffsetMinutes: 480,
+};
+
+/** Pacing options from the WECHAT_* variables plus PACE_DEFAULTS, overridable (tests shorten them). */
+export function paceOptionsFromConfig(config: Config, overrides: Partial<WechatPaceOptions> = {}): WechatPaceOptions {
+  return validatePaceOptions({
+    minGapMs: config.WECHAT_MIN_GAP_MS,
+    maxGapMs: config.WECHAT_MAX_GAP_MS,
+    perMinute: config.WECHAT_PER_MINUTE,
+    sameRoomGapMs: config.WECHAT_SAME_ROOM_GAP_MS,
+    dailyCap: config.WECHAT_DAILY_CAP,
+    ...PACE_DEFAULTS,
+    ...overrides,
+  });
+}
+
+/** Throws a plain "must be …" message for the first bad option. */
+export function validatePaceOptions(o: WechatPaceOptions): WechatPaceOptions {
+  const nonNeg = ["minGapMs", "maxGapMs", "sameRoomGapMs", "maxWaitMs", "backoffBaseMs", "backoffMaxMs"] as const;
+  for (const k of nonNeg) if (!Number.isFinite(o[k]) || o[k] < 0) throw new Error(`wechat pace: ${k} must be a number ≥ 0`);
+  if (o.maxGapMs < o.minGapMs) throw new Error("wechat pace: maxGapMs must be ≥ minGapMs");
+  if (!Number.isInteger(o.perMinute) || o.perMinute < 1) throw new Error("wechat pace: perMinute must be an integer ≥ 1");
+  if (!Number.isInteger(o.dailyCap) || o.dailyCap < 1) throw new Error("wechat pace: dailyCap must be an integer ≥ 1");
+  if (!(o.dailyWarnRatio > 0 && o.dailyWarnRatio <= 1)) throw new Error("wechat pace: dailyWarnRatio must be in (0, 1]");
+  if (o.backoffMaxMs < o.backoffBaseMs) throw new Error("wechat pace: backoffMaxMs must be ≥ backoffBaseMs");
+  return o;
+}
+
+/**
+ * Average time one message costs at this pace: the mean jittered gap, or the per-minute spacing when that
+ * is slower. 300 rooms × 4 s ≈ 20 min with the defaults; a broadcast's ETA is `remaining × msPerMessage`.
+ */
+export function msPerMessage(o: Pick<WechatPaceOptions, "minGapMs" | "maxGapMs" | "perMinute">): number {
+  return Math.max((o.minGapMs + o.maxGapMs) / 2, 60_000 / o.perMinute);
+}
+
+// === Keys
+
+/** The shared status hash a broadcast status reads to show an ETA (fields listed at the top of this file). */
+export const paceStatusKey = (prefix: string): string => `${prefix}:wechat:pace`;
+
+/** The Redis keys of the pacer (documented at the top of this file). */
+export function paceKeys(prefix: string, account: string, roomId = "", day = "") {
+  const base = `${prefix}:wechat:pace:${account}`;
+  return {
+    status: paceStatusKey(prefix),
+    next: `${base}:next`,
+    window: `${base}:window`,
+    paused: `${base}:paused`,
+    backoff: `${base}:backoff`,
+    day: `${base}:day:${day}`,
+    warned: `${base}:warned:${day}`,
+    room: `${prefix}:wechat:room:${roomId}:next`,
+  };
+}
+
+/** The day (yyyy-mm-dd at the given UTC offset) and the ms until it ends. */
+export function dayOf(now: number, utcOffsetMinutes: number): { day: string; msLeft: number } {
+  const shifted = now + utcOffsetMinutes * 60_000;
+  const day = new Date(shifted).toISOString().slice(0, 10);
+  const msLeft = 86_400_000 - (shifted % 86_400_000);
+  return { day, msLeft };
+}
+
+// === Lua
+
+// KEYS: next, window, day, paused, room, warned
+// ARGV: gapMs, perMinute, roomGapMs, dailyCap, warnAt, member
+// → { waitMs, reason, sentToday, now, warn }   waitMs 0 = slot taken; -1 = daily cap reached
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = tonumber(redis.call('GET', KEYS[4]) or '0')
+local count = tonumber(redis.call('GET', KEYS[3]) or '0')
+if paused > now then return {paused - now, 'paused', count, now, 0} end
+if count >= tonumber(ARGV[4]) then return {-1, 'daily_cap', count, now, 0} end
+local wait, reason = 0, 'ok'
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if nextAt - now > wait then wait = nextAt - now; reason = 'gap' end
+local roomNext = tonumber(redis.call('GET', KEYS[5]) or '0')
+if roomNext - now > wait then wait = roomNext - now; reason = 'room' end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 60000)
+local per = tonumber(ARGV[2])
+local n = redis.call('ZCARD', KEYS[2])
+if n >= per then
+  local edge = redis.call('ZRANGE', KEYS[2], n - per, n - per, 'WITHSCORES')
+  local w = tonumber(edge[2]) + 60000 - now
+  if w > wait then wait = w; reason = 'minute' end
+end
+if wait > 0 then return {wait, reason, count, now, 0} end
+local gap, roomGap = tonumber(ARGV[1]), tonumber(ARGV[3])
+redis.call('SET', KEYS[1], now + gap, 'PX', gap + 86400000)
+if roomGap > 0 then redis.call('SET', KEYS[5], now + roomGap, 'PX', roomGap + 60000) end
+redis.call('ZADD', KEYS[2], now, ARGV[6])
+redis.call('PEXPIRE', KEYS[2], 61000)
+count = redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], 172800)
+local warn = 0
+if count >= tonumber(ARGV[5]) then
+  if redis.call('SET', KEYS[6], now, 'NX', 'EX', 172800) then warn = 1 end
+end
+return {0, 'ok', count, now, warn}
+`;
+
+// KEYS: next, room, backoff   ARGV: gapMs, roomGapMs, ok (1 = the send succeeded: reset the backoff level)
+// After the send: the gap counts from when the send finished, so a slow send never shortens the next gap.
+const COMMIT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gap, roomGap = tonumber(ARGV[1]), tonumber(ARGV[2])
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now + gap > nextAt then nextAt = now + gap; redis.call('SET', KEYS[1], nextAt, 'PX', gap + 86400000) end
+if roomGap > 0 then
+  local r = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if now + roomGap > r then redis.call('SET', KEYS[2], now + roomGap, 'PX', roomGap + 60000) end
+end
+if ARGV[3] == '1' then redis.call('DEL', KEYS[3]) end
+return {nextAt, now}
+`;
+
+// KEYS: paused, backoff   ARGV: baseMs, maxMs
+// One pause per episode: failures of sends already in flight while paused do not double it again.
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
+local level = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused > now then return {paused - now, level, paused, 0} end
+level = redis.call('INCR', KEYS[2])
+local base, max = tonumber(ARGV[1]), tonumber(ARGV[2])
+local ms = base * math.pow(2, level - 1)
+if ms > max then ms = max end
+ms = math.floor(ms)
+redis.call('SET', KEYS[1], now + ms, 'PX', ms)
+redis.call('PEXPIRE', KEYS[2], math.max(ms * 4, 3600000))
+return {ms, level, now + ms, 1}
+`;
+
+type PacerRedis = Redis & {
+  gridlinkWechatAcquire(...args: Array<string | number>): Promise<[number, string, number, number, number]>;
+  gridlinkWechatCommit(...args: Array<string | number>): Promise<[number, number]>;
+  gridlinkWechatPause(...args: Array<string | number>): Promise<[number, number, number, number]>;
+};
+
+function withScripts(redis: Redis): PacerRedis {
+  const r = redis as PacerRedis;
+  if (typeof r.gridlinkWechatAcquire !== "function") {
+    redis.defineCommand("gridlinkWechatAcquire", { numberOfKeys: 6, lua: ACQUIRE });
+    redis.defineCommand("gridlinkWechatCommit", { numberOfKeys: 3, lua: COMMIT });
+    redis.defineCommand("gridlinkWechatPause", { numberOfKeys: 2, lua: PAUSE });
+  }
+  return r;
+}
+
+// === Pacer
+
+/** A taken send slot; hand it back to `commit` once the send returned (success or not). */
+export interface PaceSlot {
+  account: string;
+  roomId: string;
+  /** The jittered gap drawn for this send. */
+  gapMs: number;
+  /** Redis time the slot was taken (epoch ms). */
+  at: number;
+  /** Sends of this account today, this one included. */
+  sentToday: number;
+  /** True exactly once a day, on the send that crosses dailyWarnRatio × dailyCap. */
+  warnDailyCap: boolean;
+  /** How long this send waited for its slot. */
+  waitedMs: number;
+}
+
+/** A pause after "too frequent". */
+export interface PaceBackoff {
+  pauseMs: number;
+  level: number;
+  pausedUntil: number;
+  /** False when the account was already paused (a send in flight failed too): nothing new to announce. */
+  fresh: boolean;
+}
+
+/** Last known pacing facts of the sending account (kept in memory for the synchronous health()). */
+export interface PaceSnapshot {
+  account?: string;
+  nextSlotAt?: number;
+  pausedUntil?: number;
+  backoffLevel?: number;
+  sentToday?: number;
+  dailyCap: number;
+  msPerMessage: number;
+  lastWaitMs?: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+/** The cross-process pacer of WeChat sends. One per gateway; accounts are keyed by their contact id. */
+export class WechatPacer {
+  readonly options: WechatPaceOptions;
+  private readonly redis: PacerRedis;
+  private snap: PaceSnapshot;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    options: WechatPaceOptions,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.options = validatePaceOptions({ ...options });
+    this.redis = withScripts(redis);
+    this.snap = { dailyCap: this.options.dailyCap, msPerMessage: msPerMessage(this.options) };
+  }
+
+  /** Draw this send's gap: uniform in [minGapMs, maxGapMs]. */
+  drawGap(): number {
+    const { minGapMs, maxGapMs } = this.options;
+    return Math.round(minGapMs + (maxGapMs - minGapMs) * this.random());
+  }
+
+  /**
+   * Wait for and take a send slot for `account` into `roomId`. Throws SendError('rate_limited') with
+   * retryAfterMs when the account is paused, over its daily cap, or the wait would exceed maxWaitMs.
+   */
+  async acquire(account: string, roomId: string, signal?: AbortSignal): Promise<PaceSlot> {
+    const o = this.options;
+    const started = Date.now();
+    const gapMs = this.drawGap();
+    const member = `${started}-${Math.floor(this.random() * 1e9)}`;
+    for (;;) {
+      const { day, msLeft } = dayOf(Date.now(), o.utcOffsetMinutes);
+      const k = paceKeys(this.prefix, account, roomId, day);
+      const warnAt = Math.max(1, Math.ceil(o.dailyCap * o.dailyWarnRatio));
+      const [wait, reason, count, now, warn] = await this.redis.gridlinkWechatAcquire(
+        k.next, k.window, k.day, k.paused, k.room, k.warned,
+        gapMs, o.perMinute, o.sameRoomGapMs, o.dailyCap, warnAt, member,
+      );
+      this.snap = { ...this.snap, account, sentToday: count };
+      if (wait === 0) {
+        const slot: PaceSlot = { account, roomId, gapMs, at: now, sentToday: count, warnDailyCap: warn === 1, waitedMs: Date.now() - started };
+        this.snap = { ...this.snap, nextSlotAt: now + gapMs, pausedUntil: undefined, lastWaitMs: slot.waitedMs };
+        await this.publish(account);
+        return slot;
+      }
+      if (reason === "daily_cap") {
+        throw new SendError("rate_limited", `WeChat daily cap of ${o.dailyCap} sends reached for this account`, { retryAfterMs: msLeft + 1000 });
+      }
+      if (reason === "paused") {
+        this.snap = { ...this.snap, pausedUntil: now + wait };
+        await this.publish(account);
+        throw new SendError("rate_limited", "WeChat sending is paused after a too-frequent warning", { retryAfterMs: wait });
+      }
+      if (Date.now() - started + wait > o.maxWaitMs) {
+        throw new SendError("rate_limited", `WeChat pace: next slot in ${wait} ms (${reason})`, { retryAfterMs: wait });
+      }
+      if (signal?.aborted) {
+        throw new SendError("rate_limited", "WeChat gateway stopping", { retryAfterMs: 1000 });
+      }
+      // A few ms of spread so processes woken by the same slot do not collide on it.
+      await sleep(wait + Math.floor(this.random() * 5), signal);
+    }
+  }
+
+  /** Close a slot once the platform call returned: the next gap is measured from now. */
+  async commit(slot: PaceSlot, ok: boolean): Promise<void> {
+    const k = paceKeys(this.prefix, slot.account, slot.roomId);
+    // A failed send keeps the backoff level (the pause logic decides); a success resets it.
+    const [nextAt] = await this.redis.gridlinkWechatCommit(k.next, k.room, k.backoff, slot.gapMs, this.options.sameRoomGapMs, ok ? 1 : 0);
+    this.snap = { ...this.snap, nextSlotAt: Number(nextAt), ...(ok ? { backoffLevel: 0 } : {}) };
+    await this.publish(slot.account);
+  }
+
+  /** Pause the account after WeChat said "too frequent": base × 2^(level-1), capped at backoffMaxMs. */
+  async pause(account: string): Promise<PaceBackoff> {
+    const k = paceKeys(this.prefix, account);
+    const [pauseMs, level, pausedUntil, fresh] = await this.redis.gridlinkWechatPause(k.paused, k.backoff, this.options.backoffBaseMs, this.options.backoffMaxMs);
+    this.snap = { ...this.snap, account, pausedUntil: Number(pausedUntil), backoffLevel: Number(level) };
+    await this.publish(account);
+    return { pauseMs: Number(pauseMs), level: Number(level), pausedUntil: Number(pausedUntil), fresh: fresh === 1 };
+  }
+
+  /** The pacing facts last seen by this process (for health()). */
+  snapshot(): PaceSnapshot {
+    const s = { ...this.snap };
+    if (s.pausedUntil !== undefined && s.pausedUntil <= Date.now()) delete s.pausedUntil;
+    return s;
+  }
+
+  /** Read the shared status hash (what any process, e.g. a broadcast status endpoint, can see). */
+  async readStatus(): Promise<Record<string, string>> {
+    return this.redis.hgetall(paceStatusKey(this.prefix));
+  }
+
+  private async publish(account: string): Promise<void> {
+    const s = this.snap;
+    const fields: Record<string, string | number> = {
+      account,
+      msPerMessage: s.msPerMessage,
+      dailyCap: s.dailyCap,
+      sentToday: s.sentToday ?? 0,
+      nextSlotAt: s.nextSlotAt ?? 0,
+      pausedUntil: s.pausedUntil ?? 0,
+      updatedAt: Date.now(),
+    };
+    await this.redis.hset(paceKeys(this.prefix, account).status, fields);
+  }
+}
