@@ -6,6 +6,7 @@ import { Bot, GrammyError, type Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/chat.js";
+import type { GatewayFactory } from "../../core/app.js";
 import type { Config } from "../../core/config.js";
 import { TelegramLimiter } from "./limiter.js";
 import { Poller } from "./polling.js";
@@ -61,6 +62,11 @@ export class TelegramGateway implements ChatGateway {
   readonly bot: Bot<BotContext>;
   readonly limiter: TelegramLimiter;
   readonly mode: "polling" | "webhook";
+  /**
+   * Sends the outbox worker keeps in flight. The limiter, not the worker, paces Telegram; several in flight
+   * keep one group that waits for its per-chat budget from holding up every other group.
+   */
+  readonly sendConcurrency: number;
   readonly routes?: ChatGateway["routes"];
   private readonly sender: TelegramSender;
   private readonly log: Logger;
@@ -110,6 +116,7 @@ export class TelegramGateway implements ChatGateway {
         void this.alert(`Telegram answered 429 (chat ${chatId}); every sender of this bot waits ${retryAfterMs} ms`);
       },
     });
+    this.sendConcurrency = Math.min(64, Math.max(4, config.TELEGRAM_GLOBAL_PER_SECOND));
     this.mode = config.TELEGRAM_WEBHOOK_URL ? "webhook" : "polling";
     if (this.mode === "webhook") {
       const secret = webhookSecret(token, config.TELEGRAM_WEBHOOK_SECRET);
@@ -242,7 +249,7 @@ export function createTelegramGateway(host: GatewayHost, config: Config, options
 }
 
 /** Core's gateway factory for Telegram: off (undefined) unless TELEGRAM_BOT_TOKEN is set. */
-export const telegramGateway = (host: GatewayHost, config: Config): TelegramGateway | undefined => createTelegramGateway(host, config);
+export const telegramGateway: GatewayFactory = (host, config) => createTelegramGateway(host, config);
 
 function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
