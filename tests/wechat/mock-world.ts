@@ -1,0 +1,140 @@
+// Test helpers for the WeChat gateway: a wechaty-puppet-mock world (bot account, residents, rooms) and a
+// stand-in GatewayHost that records what the gateway reports, on the real Redis.
+
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { PuppetMock, mock } from "wechaty-puppet-mock";
+import type { ChatMessage, GatewayHost, GroupRegistry, Platform } from "../../core/chat.js";
+import { loadConfig, type Config } from "../../core/config.js";
+import { WECHAT_MESSAGE_TYPE } from "../../bots/wechat/message.js";
+
+/** Where tests find Redis. */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+type MockContact = ReturnType<mock.Mocker["createContact"]>;
+type MockRoom = ReturnType<mock.Mocker["createRoom"]>;
+
+/** One mock WeChat: the bot's own contact, residents and rooms, driven through the real Wechaty SDK. */
+export interface MockWorld {
+  mocker: mock.Mocker;
+  puppet: PuppetMock;
+  me: MockContact;
+  /** Log the bot account in (the mock's "scan confirmed"). */
+  login(): void;
+  resident(name: string, id?: string): MockContact;
+  room(topic: string, members: MockContact[], opts?: { withBot?: boolean }): MockRoom;
+  /** A message of any type into a room (text via contact.say(text).to(room) is the usual way). */
+  emit(talker: MockContact, room: MockRoom | undefined, type: number, text?: string, listener?: MockContact): string;
+  /** Payloads of every message the bot account sent, in order. */
+  sent(): Array<{ id: string; roomId?: string; text?: string; timestamp: number }>;
+}
+
+/** Build a mock world; `meName` is the bot account's WeChat name. */
+export function mockWorld(meName = "网格助手", meId = "wxid_gridlink_bot"): MockWorld {
+  const mocker = new mock.Mocker();
+  const puppet = new PuppetMock({ mocker });
+  const me = mocker.createContact({ id: meId, name: meName });
+  const sent: Array<{ id: string; roomId?: string; text?: string; timestamp: number }> = [];
+  puppet.on("message", ({ messageId }) => {
+    const p = mocker.cacheMessagePayload.get(messageId) as { id: string; talkerId?: string; roomId?: string; text?: string; timestamp: number } | undefined;
+    if (p && p.talkerId === me.id) sent.push({ id: p.id, roomId: p.roomId, text: p.text, timestamp: p.timestamp });
+  });
+  return {
+    mocker,
+    puppet,
+    me,
+    login: () => mocker.login(me),
+    resident: (name, id) => mocker.createContact({ name, ...(id ? { id } : {}) }),
+    room: (topic, members, opts = {}) =>
+      mocker.createRoom({ topic, memberIdList: [...(opts.withBot === false ? [] : [me.id]), ...members.map((m) => m.id)] }),
+    emit(talker, room, type, text, listener) {
+      const id = `m${Math.random().toString(36).slice(2, 12)}`;
+      const base = { id, talkerId: talker.id, timestamp: Date.now(), type, ...(text !== undefined ? { text } : {}) };
+      const payload = room ? { ...base, roomId: room.id, mentionIdList: [] } : { ...base, listenerId: (listener ?? me).id };
+      mocker.MessageMock.create(payload as never);
+      puppet.emit("message", { messageId: id });
+      return id;
+    },
+    sent: () => [...sent],
+  };
+}
+
+/** What the fake host saw. */
+export interface HostRecord {
+  submitted: ChatMessage[];
+  alerts: Array<{ source: string; message: string }>;
+  registry: Array<{ op: "seen" | "setActive" | "migrate"; platform: Platform; chatId: string; info?: unknown }>;
+}
+
+/** A GatewayHost on the real Redis that records submits, alerts and registry calls. */
+export function fakeHost(prefix: string, opts: { failSubmits?: number } = {}): { host: GatewayHost; record: HostRecord; redis: Redis; close(): Promise<void> } {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const record: HostRecord = { submitted: [], alerts: [], registry: [] };
+  let failures = opts.failSubmits ?? 0;
+  const groups: GroupRegistry = {
+    async seen(platform, chatId, info) {
+      record.registry.push({ op: "seen", platform, chatId, info });
+    },
+    async setActive(platform, chatId, active, reason) {
+      record.registry.push({ op: "setActive", platform, chatId, info: { active, reason } });
+    },
+    async migrate(platform, oldChatId, newChatId) {
+      record.registry.push({ op: "migrate", platform, chatId: oldChatId, info: { newChatId } });
+    },
+  };
+  const host: GatewayHost = {
+    async submit(msg) {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error("Connection is closed.");
+      }
+      record.submitted.push(msg);
+    },
+    groups,
+    redis,
+    prefix,
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    async alert(source, message) {
+      record.alerts.push({ source, message });
+    },
+  };
+  return {
+    host,
+    record,
+    redis,
+    async close() {
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== "0");
+      redis.disconnect();
+    },
+  };
+}
+
+/** Config for gateway tests: WeChat on (mock), pacing shortened; overrides win. */
+export function wechatConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    WECHATY_PUPPET: "wechaty-puppet-mock",
+    WECHAT_MIN_GAP_MS: "0",
+    WECHAT_MAX_GAP_MS: "0",
+    WECHAT_SAME_ROOM_GAP_MS: "0",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+}
+
+/** Poll until fn returns a truthy value (or throw after timeoutMs). */
+export async function until<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = "condition"): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export { WECHAT_MESSAGE_TYPE };

@@ -1,0 +1,143 @@
+// The Redis pacer on the real Redis: gaps hold across processes (two connections), the sliding minute, the
+// same-room gap, the daily cap with its one warning, and the exponential pause after "too frequent".
+
+import { randomBytes } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { SendError } from "../../core/chat.js";
+import { dayOf, msPerMessage, paceKeys, paceStatusKey, validatePaceOptions, WechatPacer, type WechatPaceOptions } from "../../bots/wechat/pacer.js";
+import { REDIS_URL } from "./mock-world.js";
+
+const base: WechatPaceOptions = {
+  minGapMs: 0,
+  maxGapMs: 0,
+  perMinute: 1000,
+  sameRoomGapMs: 0,
+  dailyCap: 10_000,
+  dailyWarnRatio: 0.8,
+  maxWaitMs: 10_000,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 8000,
+  utcOffsetMinutes: 480,
+};
+
+let prefix: string;
+let conns: Redis[];
+const conn = () => {
+  const r = new Redis(REDIS_URL);
+  conns.push(r);
+  return r;
+};
+const rejection = async (p: Promise<unknown>): Promise<SendError> => {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof SendError) return err;
+    throw err;
+  }
+  throw new Error("expected a SendError");
+};
+
+beforeEach(() => {
+  prefix = `tw${randomBytes(5).toString("hex")}`;
+  conns = [];
+});
+afterEach(async () => {
+  const r = conn();
+  const keys = await r.keys(`${prefix}:*`);
+  if (keys.length) await r.del(...keys);
+  for (const c of conns) c.disconnect();
+});
+
+describe("WechatPacer", () => {
+  it("keeps the jittered gap between sends of one account across two processes", async () => {
+    const opts = { ...base, minGapMs: 120, maxGapMs: 200 };
+    const a = new WechatPacer(conn(), prefix, opts);
+    const b = new WechatPacer(conn(), prefix, opts);
+    const times: Array<{ at: number; gap: number }> = [];
+    const run = async (p: WechatPacer, room: string) => {
+      const slot = await p.acquire("acct", room);
+      times.push({ at: slot.at, gap: slot.gapMs });
+      await p.commit(slot, true);
+    };
+    await Promise.all([0, 1, 2, 3, 4, 5].map((i) => run(i % 2 ? a : b, `room${i}`)));
+    times.sort((x, y) => x.at - y.at);
+    for (let i = 1; i < times.length; i++) {
+      expect(times[i].at - times[i - 1].at).toBeGreaterThanOrEqual(times[i - 1].gap);
+      expect(times[i - 1].gap).toBeGreaterThanOrEqual(120);
+      expect(times[i - 1].gap).toBeLessThanOrEqual(200);
+    }
+    // The shared status hash shows the next slot and the pace for ETAs.
+    const status = await conn().hgetall(paceStatusKey(prefix));
+    expect(Number(status.nextSlotAt)).toBeGreaterThanOrEqual(times[times.length - 1].at);
+    expect(Number(status.msPerMessage)).toBe(msPerMessage(opts));
+    expect(status.sentToday).toBe("6");
+  });
+
+  it("separates two messages into the same room by sameRoomGapMs, even from different accounts", async () => {
+    const p = new WechatPacer(conn(), prefix, { ...base, sameRoomGapMs: 150 });
+    const s1 = await p.acquire("primary", "room");
+    await p.commit(s1, true);
+    const s2 = await p.acquire("standby", "room");
+    await p.commit(s2, true);
+    expect(s2.at - s1.at).toBeGreaterThanOrEqual(150);
+  });
+
+  it("caps sends per sliding minute and hands a long wait back as rate_limited", async () => {
+    const p = new WechatPacer(conn(), prefix, { ...base, perMinute: 3, maxWaitMs: 1000 });
+    for (let i = 0; i < 3; i++) await p.commit(await p.acquire("acct", `r${i}`), true);
+    const err = await rejection(p.acquire("acct", "r3"));
+    expect(err.kind).toBe("rate_limited");
+    expect(err.retryAfterMs).toBeGreaterThan(55_000);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it("warns once as the daily cap nears and refuses beyond it until tomorrow", async () => {
+    const p = new WechatPacer(conn(), prefix, { ...base, dailyCap: 5 });
+    const warns: boolean[] = [];
+    for (let i = 0; i < 5; i++) {
+      const slot = await p.acquire("acct", `r${i}`);
+      warns.push(slot.warnDailyCap);
+      await p.commit(slot, true);
+    }
+    expect(warns).toEqual([false, false, false, true, false]); // ceil(5 × 0.8) = 4
+    const { msLeft } = dayOf(Date.now(), 480);
+    const err = await rejection(p.acquire("acct", "r5"));
+    expect(err.kind).toBe("rate_limited");
+    expect(err.retryAfterMs).toBeGreaterThan(msLeft - 5000);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(msLeft + 1000);
+    // Another account has its own budget.
+    await p.commit(await p.acquire("other", "r0"), true);
+  });
+
+  it("pauses after 'too frequent' with exponential backoff; one pause per episode; success resets", async () => {
+    const p = new WechatPacer(conn(), prefix, { ...base, backoffBaseMs: 100, backoffMaxMs: 250 });
+    const first = await p.pause("acct");
+    expect([first.pauseMs, first.level, first.fresh]).toEqual([100, 1, true]);
+    const again = await p.pause("acct"); // a send already in flight failed too
+    expect([again.level, again.fresh]).toEqual([1, false]);
+    const err = await rejection(p.acquire("acct", "r"));
+    expect(err.kind).toBe("rate_limited");
+    expect(err.retryAfterMs).toBeGreaterThan(0);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(100);
+    await new Promise((r) => setTimeout(r, 120));
+    expect((await p.pause("acct")).pauseMs).toBe(200);
+    await new Promise((r) => setTimeout(r, 220));
+    expect((await p.pause("acct")).pauseMs).toBe(250); // capped
+    await new Promise((r) => setTimeout(r, 270));
+    await p.commit(await p.acquire("acct", "r"), true);
+    expect(await conn().exists(paceKeys(prefix, "acct").backoff)).toBe(0);
+    expect((await p.pause("acct")).level).toBe(1);
+  });
+
+  it("rejects bad options with a 'must be' message", () => {
+    expect(() => validatePaceOptions({ ...base, minGapMs: 10, maxGapMs: 5 })).toThrow(/maxGapMs must be ≥ minGapMs/);
+    expect(() => validatePaceOptions({ ...base, perMinute: 0 })).toThrow(/perMinute must be/);
+  });
+
+  it("estimates ~20 minutes for 300 rooms at the default pace", () => {
+    const ms = msPerMessage({ minGapMs: 3000, maxGapMs: 5000, perMinute: 40 });
+    expect(ms).toBe(4000);
+    expect((300 * ms) / 60_000).toBe(20);
+  });
+});
