@@ -1,0 +1,156 @@
+// Text normalisation: NFKC, invisible characters out, full → half width, traditional → simplified
+// (opencc-js), lower-case Latin. Two entry points: `normalize` for callers, and `normalizeWithMap`
+// for the detector, which also needs every output character's position in the original text so
+// that keyword offsets (and highlighting) refer to what the resident actually wrote.
+import * as OpenCC from "opencc-js";
+
+// === Character classes
+
+/** Format characters, variation selectors and fillers that render as nothing: used to obfuscate (停‍电). */
+const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0]|\udb40[\udd00-\uddef]/gu;
+/** Control characters other than line breaks and tabs (which become \n and a space). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+function cleanUnit(s: string): string {
+  let out = s.normalize("NFKC").replace(INVISIBLE, "").replace(CONTROL, "");
+  out = out.replace(/\r\n?/g, "\n").replace(/[\t\u2028\u2029]/g, (c) => (c === "\t" ? " " : "\n"));
+  return out.toLowerCase();
+}
+
+// === Per-character tables (built once per process, ~50 ms)
+
+/** FOLD[c]: the single normalised code unit for BMP code unit c, DROP when it vanishes, COMPLEX when it needs the slow path. */
+export const DROP = 0;
+export const COMPLEX = 0xffff;
+let FOLD: Uint16Array | null = null;
+let TRAD: Uint8Array | null = null;
+let toSimplified: ((s: string) => string) | null = null;
+
+function converter(): (s: string) => string {
+  if (!toSimplified) {
+    // Taiwan and Hong Kong forms both go to mainland simplified; 'tw' covers the standard traditional set.
+    const tw = OpenCC.Converter({ from: "tw", to: "cn" });
+    const hk = OpenCC.Converter({ from: "hk", to: "cn" });
+    toSimplified = (s: string) => hk(tw(s));
+  }
+  return toSimplified;
+}
+
+/** Build the BMP fold table and the set of characters opencc would change. Idempotent. */
+export function tables(): { fold: Uint16Array; trad: Uint8Array } {
+  if (FOLD && TRAD) return { fold: FOLD, trad: TRAD };
+  const fold = new Uint16Array(65536);
+  const trad = new Uint8Array(65536);
+  // Which characters does opencc change on their own? One call over all of them, newline-separated so
+  // that phrase rules cannot join neighbours.
+  const chars: string[] = [];
+  for (let c = 0x2e80; c < 0xfb00; c++) if (c < 0xd800 || c > 0xdfff) chars.push(String.fromCharCode(c));
+  const converted = converter()(chars.join("\n")).split("\n");
+  if (converted.length === chars.length) {
+    for (let i = 0; i < chars.length; i++) if (converted[i] !== chars[i]) trad[chars[i].charCodeAt(0)] = 1;
+  }
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) { fold[c] = COMPLEX; continue; }
+    const s = String.fromCharCode(c);
+    const n = cleanUnit(s);
+    if (trad[c]) fold[c] = COMPLEX;
+    else if (n === s) fold[c] = c === COMPLEX ? COMPLEX : c;
+    else if (n.length === 0) fold[c] = DROP;
+    else if (n.length === 1 && !trad[n.charCodeAt(0)] && n.charCodeAt(0) !== COMPLEX) fold[c] = n.charCodeAt(0);
+    else fold[c] = COMPLEX;
+  }
+  fold[0] = DROP;
+  FOLD = fold;
+  TRAD = trad;
+  return { fold, trad };
+}
+
+/** Astral code points NFKC changes (math alphanumerics 𝐩𝐨𝐰𝐞𝐫, enclosed letters, CJK compatibility) or that are invisible tags. */
+export function astralNeedsWork(cp: number): boolean {
+  return (cp >= 0x1d400 && cp <= 0x1d7ff) || (cp >= 0x1f100 && cp <= 0x1f1ff) || (cp >= 0x2f800 && cp <= 0x2fa1f) ||
+    (cp >= 0xe0000 && cp <= 0xe01ef);
+}
+
+// === Normalisation with an offset map
+
+/** Normalised text plus, for each of its code units, the [start, end) of the original unit it came from. */
+export interface Normalized {
+  text: string;
+  origStart: Int32Array;
+  origEnd: Int32Array;
+}
+
+const MARK = /\p{M}/u;
+
+/**
+ * Normalise and remember where each output character came from. Linear in the input; never throws
+ * (lone surrogates become U+FFFD).
+ */
+export function normalizeWithMap(input: string): Normalized {
+  const { fold, trad } = tables();
+  const n = input.length;
+  const codes: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let needsOpencc = false;
+  let i = 0;
+  while (i < n) {
+    const c = input.charCodeAt(i);
+    const f = fold[c];
+    if (f !== COMPLEX) {
+      // Combining marks after a simple character still need NFKC composition (e + ◌́ → é).
+      const next = i + 1 < n ? input.charCodeAt(i + 1) : 0;
+      if (next < 0x300 || !MARK.test(input[i + 1])) {
+        if (f !== DROP) { codes.push(f); starts.push(i); ends.push(i + 1); }
+        i++;
+        continue;
+      }
+    }
+    // Slow unit: a surrogate pair (or a lone surrogate), a traditional character, or a base + marks.
+    let j = i + 1;
+    let unit: string;
+    if (c >= 0xd800 && c <= 0xdbff && j < n && input.charCodeAt(j) >= 0xdc00 && input.charCodeAt(j) <= 0xdfff) {
+      j++;
+      unit = input.slice(i, j);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      unit = "\ufffd";
+    } else {
+      unit = input[i];
+    }
+    while (j < n && j - i < 32 && MARK.test(input[j])) j++;
+    if (unit !== "\ufffd" && j > i + unit.length) unit = input.slice(i, j);
+    const out = cleanUnit(unit);
+    for (let k = 0; k < out.length; k++) {
+      const oc = out.charCodeAt(k);
+      if (oc < 65536 && trad[oc]) needsOpencc = true;
+      codes.push(oc); starts.push(i); ends.push(j);
+    }
+    i = j;
+  }
+  let text = "";
+  for (let k = 0; k < codes.length; k += 8192) text += String.fromCharCode(...codes.slice(k, k + 8192));
+  if (needsOpencc) {
+    const conv = converter();
+    const converted = conv(text);
+    if (converted.length === text.length) text = converted;
+    else {
+      // A phrase rule changed the length: convert character by character to keep the offset map.
+      let out = "";
+      for (const ch of text) {
+        const s = conv(ch);
+        out += s.length === ch.length ? s : ch;
+      }
+      text = out;
+    }
+  }
+  return { text, origStart: Int32Array.from(starts), origEnd: Int32Array.from(ends) };
+}
+
+/**
+ * The canonical form the detector matches on: NFKC, no invisible or control characters, half-width,
+ * simplified Chinese, lower case. 「停‍電」→「停电」, 「ＷＩＦＩ」→「wifi」.
+ */
+export function normalize(text: string): string {
+  if (typeof text !== "string" || text.length === 0) return "";
+  return normalizeWithMap(text).text;
+}

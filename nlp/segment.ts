@@ -1,0 +1,36 @@
+// Chinese word segmentation. The ONLY file that imports nodejieba (it is native, ~0.9 s and ~300 MB
+// to load): the dictionary is loaded once per process and lexicon terms are inserted as user words
+// into that same instance, so rebuilding a detector after a lexicon change costs milliseconds.
+import nodejieba from "nodejieba";
+
+let loaded = false;
+const inserted = new Set<string>();
+
+/** Load the jieba dictionaries if this process has not yet. */
+export function loadSegmenter(): void {
+  if (loaded) return;
+  nodejieba.load();
+  loaded = true;
+}
+
+/**
+ * Add user words so lexicon terms come out as tokens. Words already added are skipped; jieba cannot
+ * forget a word, so a removed term stays a user word — harmless, it only keeps that string in one piece.
+ */
+export function addUserWords(words: Iterable<string>): number {
+  loadSegmenter();
+  let added = 0;
+  for (const w of words) {
+    if (w.length < 2 || inserted.has(w)) continue;
+    nodejieba.insertWord(w);
+    inserted.add(w);
+    added++;
+  }
+  return added;
+}
+
+/** jieba's precise mode with HMM for unknown words: `cut(text, true)`. */
+export function cut(text: string): string[] {
+  loadSegmenter();
+  return nodejieba.cut(text, true);
+}
