@@ -89,6 +89,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 /** ChatGateway for WeChat through Wechaty. Build it with `createWechatGateway` or the `wechatGateway` factory. */
 export class WechatGateway implements ChatGateway {
   readonly platform = "wechat" as const;
+  /** One send at a time: the pacer serialises an account anyway, and one waiting job is enough to keep it busy. */
+  readonly sendConcurrency = 1;
   /** The account that normally serves. */
   readonly primary: WechatAccount;
   /** The account that sends while the primary is down (WECHATY_STANDBY_PUPPET). */

@@ -2,11 +2,16 @@
 // intake, the room registry, sending (mention, quote, pacing, failures), account health and the login route.
 
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import Fastify from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ScanStatus } from "wechaty";
 import { SendError, type OutgoingMessage } from "../../core/chat.js";
+import type { PuppetMock } from "wechaty-puppet-mock";
 import { createWechatGateway, type WechatGateway, type WechatGatewayOptions } from "../../bots/wechat/gateway.js";
+import { wechatGateway, wechatGatewayWith } from "../../bots/wechat/index.js";
 import { fakeHost, mockWorld, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
 
 let world: MockWorld;
@@ -60,6 +65,37 @@ afterEach(async () => {
   process.off("uncaughtException", onCrash);
   process.off("unhandledRejection", onCrash);
   expect(crashes).toEqual([]);
+});
+
+describe("factory", () => {
+  it("is off (undefined) when WECHATY_PUPPET is unset", () => {
+    const h = fakeHost(prefix);
+    closeHost = h.close;
+    expect(wechatGateway(h.host, wechatConfig({ WECHATY_PUPPET: "" }))).toBeUndefined();
+  });
+
+  it("loads the configured puppet module by name and keeps the session in the memory card directory", async () => {
+    const h = fakeHost(prefix);
+    record = h.record;
+    closeHost = h.close;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-wechat-"));
+    try {
+      gw = wechatGatewayWith({ memoryDir: dir, printQr: false })(h.host, wechatConfig({ WECHATY_NAME: "gl-test" })) as WechatGateway;
+      await gw.start();
+      const puppet = gw.primary.bot.puppet as unknown as PuppetMock;
+      expect(gw.primary.puppetName).toBe("wechaty-puppet-mock");
+      puppet.mocker.login(puppet.mocker.createContact({ name: "网格助手" }));
+      await until(() => gw!.primary.health.status === "logged_in", 5000, "login");
+      // What a real puppet does with its session (wechat4u stores its cookies here): it lands in our directory.
+      await gw.primary.bot.memory.set("session", "s1");
+      await gw.primary.bot.memory.save();
+      await gw.stop();
+      gw = undefined;
+      expect(fs.existsSync(path.join(dir, "gl-test.memory-card.json"))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("intake", () => {
@@ -133,7 +169,7 @@ describe("send", () => {
     const original = world.puppet.messageSendText.bind(world.puppet);
     world.puppet.messageSendText = async (id: string, text: string, mentions?: string[]) => {
       calls.push({ id, text, mentions });
-      return original(id, text, mentions);
+      return original(id, text);
     };
     const res = await gw!.send(
       out(room.id, "收到，已登记为工单 #A0012。", {
