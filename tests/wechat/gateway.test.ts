@@ -87,8 +87,9 @@ describe("factory", () => {
       puppet.mocker.login(puppet.mocker.createContact({ name: "网格助手" }));
       await until(() => gw!.primary.health.status === "logged_in", 5000, "login");
       // What a real puppet does with its session (wechat4u stores its cookies here): it lands in our directory.
-      await gw.primary.bot.memory.set("session", "s1");
-      await gw.primary.bot.memory.save();
+      const memory = (gw.primary.bot as unknown as { memory: { set(k: string, v: unknown): Promise<void>; save(): Promise<void> } }).memory;
+      await memory.set("session", "s1");
+      await memory.save();
       await gw.stop();
       gw = undefined;
       expect(fs.existsSync(path.join(dir, "gl-test.memory-card.json"))).toBe(true);
