@@ -225,18 +225,24 @@ export class WechatGateway implements ChatGateway {
    * logged in, a paced message there. Never throws; repeated errors are throttled by `throttleKey`.
    */
   alert(role: string, kind: AccountEventKind | "intake" | "room", message: string, opts: { throttleKey?: string } = {}): void {
-    if (opts.throttleKey) {
-      const key = `${role}:${kind}:${opts.throttleKey}`;
-      const now = Date.now();
-      const last = this.lastAlertAt.get(key);
-      if (last !== undefined && now - last < this.opts.errorAlertIntervalMs) return;
-      this.lastAlertAt.set(key, now);
-    }
+    if (opts.throttleKey && this.throttled(`${role}:${kind}:${opts.throttleKey}`)) return;
     const text = `[微信${role === "standby" ? "备用" : ""}] ${message}`;
     void this.host.alert("wechat", text).catch((err) => this.log.error({ err }, "alert failed"));
-    if (this.config.WECHAT_ADMIN_ROOM && !this.stopping) {
+    // Errors reach the admin room at most once per interval whatever their text: every post there costs a
+    // send from the same budget residents' replies use.
+    const post = kind !== "error" || !this.throttled("admin-room:error");
+    if (post && this.config.WECHAT_ADMIN_ROOM && !this.stopping) {
       void this.postToAdminRoom(text).catch((err) => this.log.warn({ err: err instanceof Error ? err.message : err }, "admin room alert not posted"));
     }
+  }
+
+  /** True when `key` fired within errorAlertIntervalMs; otherwise records now and returns false. */
+  private throttled(key: string): boolean {
+    const now = Date.now();
+    const last = this.lastAlertAt.get(key);
+    if (last !== undefined && now - last < this.opts.errorAlertIntervalMs) return true;
+    this.lastAlertAt.set(key, now);
+    return false;
   }
 
   private async postToAdminRoom(text: string): Promise<void> {

@@ -94,7 +94,7 @@ export function healthPlugin(ctx: PluginContext): WechatyPlugin {
           h.onLogin({ id: user.id, name: user.name() });
           account.removedRooms.clear();
           log.info({ role: account.role, user: user.id }, "wechat logged in");
-          ctx.alert("login", `${who}「${user.name()}」已登录${gapBefore > 0 ? `（此前不可用 ${fmtMs(gapBefore)}）` : ""}`);
+          ctx.alert("login", `${who}「${user.name()}」已登录${gapBefore >= 1000 ? `（此前不可用 ${fmtMs(gapBefore)}）` : ""}`);
           ctx.availabilityChanged();
         }) as Listener,
       ],

@@ -306,6 +306,12 @@ describe("account health", () => {
     await login();
     world.puppet.emit("error", { data: "something odd" } as never);
     await until(() => admins().some((s) => s.text!.includes("something odd")), 5000, "admin room post");
+    // A second, different error within the interval is kept for /healthz but does not spend a send.
+    world.puppet.emit("error", { data: "something else" } as never);
+    await until(() => record.alerts.some((a) => a.message.includes("something else")), 5000, "second alert");
+    await world.puppet.logout("掉线");
+    await until(() => record.alerts.some((a) => a.message.includes("退出登录")), 5000, "logout alert");
+    expect(admins().map((s) => s.text)).toEqual([expect.stringContaining("已登录"), expect.stringContaining("something odd")]);
   });
 
   it("GET /api/wechat/login shows the QR code while waiting and the user after login", async () => {
