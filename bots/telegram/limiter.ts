@@ -2,6 +2,7 @@
 // Redis (rate-limiter-flexible, fixed windows) and a "paused until" key carries a 429's retry_after to all
 // of them. A caller waits for a slot; nothing is dropped or failed for being over the limit.
 
+import { setMaxListeners } from "node:events";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
@@ -45,8 +46,10 @@ export interface TelegramLimiterOptions extends Partial<TelegramLimits> {
 /**
  * Cross-process rate limiter for one bot. `acquire(chatId)` resolves when a message may go to that chat now:
  * the bot is not paused, the chat is under its per-second and per-minute budgets and the bot under its global
- * budget. Fixed one-second windows can let up to twice the rate through at a window edge; Telegram tolerates
- * short bursts and answers 429 otherwise, which `pause()` then honours everywhere.
+ * budget. Per chat, windows open with the chat's first message (so one message per second really is one per
+ * second); globally they are wall-clock seconds. Fixed windows can let up to twice the rate through at a
+ * window edge; Telegram tolerates short bursts and answers 429 otherwise, which `pause()` honours everywhere.
+ * Clocks of the sending machines are assumed NTP-close (a skew only widens that edge effect).
  */
 export class TelegramLimiter {
   readonly limits: TelegramLimits;
@@ -59,13 +62,15 @@ export class TelegramLimiter {
 
   constructor(opts: TelegramLimiterOptions) {
     const { redis, keyPrefix, ...limits } = opts;
+    setMaxListeners(0, this.closing.signal); // one listener per waiting send; many wait during a broadcast
     this.limits = { ...DEFAULT_TELEGRAM_LIMITS, ...stripUndefined(limits) };
     for (const [name, v] of Object.entries(this.limits)) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a whole number ≥ 1 (got ${v})`);
     }
     this.redis = redis;
     this.pauseKey = `${keyPrefix}:paused`;
-    this.global = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:rl:global`, points: this.limits.globalPerSecond, duration: 1 });
+    // Per-second keys live 2 s: long enough to cover their second even when clocks differ by a little.
+    this.global = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:rl:global`, points: this.limits.globalPerSecond, duration: 2 });
     this.chatSecond = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:rl:chat-s`, points: this.limits.perChatPerSecond, duration: 1 });
     this.chatMinute = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:rl:chat-m`, points: this.limits.perChatPerMinute, duration: 60 });
   }
@@ -90,10 +95,14 @@ export class TelegramLimiter {
     }
     for (;;) {
       await this.waitWhilePaused();
-      const wait = await this.tryConsume(this.global, "all");
+      // The global budget counts per wall-clock second (key "all:<epoch second>"), not per window opened by
+      // the first sender: a sender that wakes late (a busy event loop) then does not push every later window
+      // back, so a long broadcast runs at the full rate instead of drifting below it.
+      const second = Math.floor(Date.now() / 1000);
+      const wait = await this.tryConsume(this.global, `all:${second}`);
       if (wait > 0) {
-        // Small jitter so waiters of many processes do not all hit Redis in the same millisecond.
-        await this.sleep(wait + Math.floor(Math.random() * 5));
+        // Until the next second starts (+ a little jitter so processes do not all hit Redis at once).
+        await this.sleep(Math.max(1, (second + 1) * 1000 - Date.now()) + Math.floor(Math.random() * 3));
         continue;
       }
       // A 429 may have landed while we waited for the slot: honour it before sending.

@@ -1,0 +1,112 @@
+// Broadcast one notice to 1,000 Telegram groups through the real sender — core's fan-out, the outbox worker,
+// the Telegram gateway's send() and its Redis limiter at the default limits — against the telegram-test-api
+// emulator. Baseline: the floor Telegram's 30 messages/s allow (1000 / 30 s). Target: ratio ≤ 1.05.
+// Two ratios: the sender's (first delivery queued → last delivered) and the total (including core's fan-out
+// transaction that creates the 1,000 delivery rows).
+// Run: node bin/run-ts.js bench/telegram-broadcast.ts      (BENCH_GROUPS=… to change the 1,000)
+
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+import type { TelegramServer as Emulator } from "telegram-test-api/lib/telegramServer.js";
+import { telegramGateway } from "../bots/telegram/index.js";
+import { createApp } from "../core/app.js";
+import { createBroadcast } from "../core/broadcast.js";
+import { loadConfig } from "../core/config.js";
+import { migrateDatabase } from "../core/db.js";
+import { createLogger } from "../core/log.js";
+
+const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const TOKEN = "424242:bench-token";
+const TelegramServer = createRequire(import.meta.url)("telegram-test-api") as typeof Emulator;
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+async function dropPrefix(prefix: string): Promise<void> {
+  const r = new Redis(REDIS_URL);
+  let cursor = "0";
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await r.del(...keys);
+  } while (cursor !== "0");
+  r.disconnect();
+}
+
+const emulator = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 3600 });
+await emulator.start();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-bench-tg-"));
+const url = `file:${path.join(dir, "bench.db")}`;
+await migrateDatabase(url);
+const prefix = `bench-tg-${process.pid}`;
+// Default Telegram limits: nothing but the token, the emulator's address and bench plumbing is set.
+const config = loadConfig({
+  DATABASE_URL: url,
+  REDIS_URL,
+  QUEUE_PREFIX: prefix,
+  LOG_LEVEL: "silent",
+  REDIS_AUTOSTART: "false",
+  PLAYGROUND_ENABLED: "false",
+  TELEGRAM_BOT_TOKEN: TOKEN,
+  TELEGRAM_API_ROOT: emulator.config.apiURL,
+});
+const app = await createApp({ config, gateways: [telegramGateway], roles: { http: false, workers: false }, log: createLogger("silent") });
+await app.start();
+
+try {
+  await app.prisma.group.createMany({
+    data: Array.from({ length: GROUPS }, (_, i) => ({ platform: "telegram", chatId: String(-1001000000000 - i), title: `莲花社区${i + 1}号楼业主群`, grid: i % 2 ? "莲花社区第二网格" : "莲花社区第一网格" })),
+  });
+
+  // What core does for /broadcast: fan out in one transaction, then queue every delivery.
+  const started = Date.now();
+  const b = await app.prisma.$transaction((tx) => createBroadcast(tx, { text: "【通知】明天上午9点至12点停水检修，请提前储水。", scope: "all", actor: "bench" }));
+  const fannedOut = Date.now();
+  for (const id of b.outboundIds) await app.queues.enqueueOutbound("telegram", id);
+  const queued = Date.now();
+
+  for (;;) {
+    const left = await app.prisma.outboundMessage.count({ where: { broadcastId: b.id, status: "queued" } });
+    if (left === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const rows = await app.prisma.outboundMessage.findMany({ where: { broadcastId: b.id }, select: { status: true, sentAt: true } });
+  const sent = rows.filter((r) => r.status === "sent");
+  const last = Math.max(...sent.map((r) => r.sentAt!.getTime()));
+  const received = emulator.storage.botMessages.length;
+  const times = emulator.storage.botMessages.map((m) => m.time).sort((a, b) => a - b);
+  // Sends per wall-clock second, as the emulator received them.
+  const perSecond = new Map<number, number>();
+  for (const at of times) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+
+  const floor = GROUPS / config.TELEGRAM_GLOBAL_PER_SECOND;
+  const sendElapsed = (last - fannedOut) / 1000; // the sender's part: first delivery queued → last delivered
+  const totalElapsed = (last - started) / 1000; // plus core's fan-out transaction
+  console.log(`groups ${GROUPS}`);
+  console.log(`sent ${sent.length}`);
+  console.log(`failed ${rows.length - sent.length}`);
+  console.log(`emulator_received ${received}`);
+  console.log(`max_per_second ${Math.max(...perSecond.values())}`);
+  console.log(`fanout_s ${((fannedOut - started) / 1000).toFixed(2)}`);
+  console.log(`enqueue_s ${((queued - fannedOut) / 1000).toFixed(2)}`);
+  console.log(`send_elapsed_s ${sendElapsed.toFixed(2)}`);
+  console.log(`total_elapsed_s ${totalElapsed.toFixed(2)}`);
+  console.log(`floor_s ${floor.toFixed(2)}`);
+  console.log(`send_ratio ${(sendElapsed / floor).toFixed(3)}`);
+  console.log(`total_ratio ${(totalElapsed / floor).toFixed(3)}`);
+} finally {
+  await app.stop();
+  await emulator.stop();
+  await dropPrefix(prefix);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
