@@ -9,11 +9,12 @@ import type { Config } from "./config.js";
 import { openDatabase, type Db } from "./db.js";
 import { createGroupRegistry } from "./groups.js";
 import { handleMessage, type IntakeDeps } from "./intake.js";
-import { createLogger, type Logger } from "./log.js";
+import { createLogger, throttle, type Logger } from "./log.js";
 import { startOutboxWorker } from "./outbox.js";
 import { INTAKE_QUEUE, Queues } from "./queues.js";
 import { WORKER_REDIS_OPTIONS } from "./redis.js";
 import { buildServer } from "./http/server.js";
+import { paceSeconds } from "./broadcast.js";
 import { detect as shippedDetect, type Detection } from "../nlp/index.js";
 
 /** Builds a platform gateway, or returns undefined when that platform is not configured. */
@@ -37,9 +38,6 @@ export interface AppOptions {
   log?: Logger;
   /** The complaint detector. @defaultValue the shipped lexicon's detector */
   detect?: (text: string) => Detection;
-  /** Intake worker lock settings (seconds matter when a worker dies mid-job). */
-  intakeLockMs?: number;
-  stalledIntervalMs?: number;
 }
 
 /** A recorded alert for admins (account logged out, rate-limited…). */
@@ -67,15 +65,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Seconds per message at each platform's configured pace (used for broadcast ETAs). */
-export function paceSeconds(config: Config): (platform: string) => number {
-  return (platform) => {
-    if (platform === "telegram") return 1 / config.TELEGRAM_GLOBAL_PER_SECOND;
-    if (platform === "wechat") return Math.max((config.WECHAT_MIN_GAP_MS + config.WECHAT_MAX_GAP_MS) / 2000, 60 / config.WECHAT_PER_MINUTE);
-    return 0;
-  };
-}
-
 /** Wire everything; nothing listens or consumes until start(). The database must be migrated already. */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
@@ -83,7 +72,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const prisma = await openDatabase(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, WORKER_REDIS_OPTIONS);
-  redis.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
+  const quiet = throttle();
+  redis.on("error", (err) => quiet("redis", () => log.warn({ err: err.message }, "redis connection error")));
   // Producers fail fast while Redis is away, so the API can answer 503 instead of accepting and losing.
   const producer = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   producer.on("error", () => {});
@@ -132,19 +122,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
         log.info({ platform: g.platform }, "gateway started");
       }
       if (roles.workers) {
+        intake.detect("预热"); // load the segmenter's dictionaries now, not on the first resident's message
         const worker = new Worker<ChatMessage>(INTAKE_QUEUE, (job) => handleMessage(intake, job.data), {
           connection: redis,
           prefix: config.QUEUE_PREFIX,
           concurrency: config.INTAKE_CONCURRENCY,
-          lockDuration: opts.intakeLockMs ?? 30_000,
-          stalledInterval: opts.stalledIntervalMs ?? 30_000,
+          lockDuration: config.INTAKE_LOCK_MS,
+          stalledInterval: config.INTAKE_STALLED_CHECK_MS,
         });
-        worker.on("error", (err) => log.error({ err: err.message }, "intake worker error"));
+        worker.on("error", (err) => quiet("intake", () => log.error({ err: err.message }, "intake worker error")));
         worker.on("failed", (job, err) => log.error({ jobId: job?.id, err: err.message }, "intake job failed"));
         workers.push(worker);
       }
       if (roles.http) {
-        app.http = await buildServer({ app, alertsKey, log });
+        app.http = await buildServer({ ctx: { config, prisma, queues, gateways }, alertsKey, log });
         const address = await app.http.listen({ port: config.PORT, host: config.HOST });
         app.url = address.replace("[::1]", "localhost");
         log.info({ url: app.url }, "HTTP listening");

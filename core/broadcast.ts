@@ -2,9 +2,19 @@
 // group's delivery has its own status. Pacing is the gateways' job; this file only fans out and reports.
 
 import type { Platform } from "./chat.js";
+import type { Config } from "./config.js";
 import type { Db } from "./db.js";
 import { createOutbound } from "./outbox.js";
 import type { Tx } from "./tickets.js";
+
+/** Seconds per message at each platform's configured pace (broadcast ETAs; the gateways enforce the pace). */
+export function paceSeconds(config: Config): (platform: string) => number {
+  return (platform) => {
+    if (platform === "telegram") return 1 / config.TELEGRAM_GLOBAL_PER_SECOND;
+    if (platform === "wechat") return Math.max((config.WECHAT_MIN_GAP_MS + config.WECHAT_MAX_GAP_MS) / 2000, 60 / config.WECHAT_PER_MINUTE);
+    return 0;
+  };
+}
 
 /** Fan a notice out to every active, enabled group in scope (`all`, `grid:<grid>`, `tag:<tag>`). */
 export async function createBroadcast(tx: Tx, input: { text: string; scope: string; actor: string; sourceMessageId?: number }) {

@@ -27,6 +27,10 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, - or _").default("gridlink"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   INTAKE_CONCURRENCY: int(4, 1),
+  /** How long a worker's claim on a job lasts without renewal; a crashed worker's jobs resume after it. */
+  INTAKE_LOCK_MS: int(30_000, 500),
+  /** How often workers look for jobs whose worker died. */
+  INTAKE_STALLED_CHECK_MS: int(30_000, 200),
   /** Letter in front of ticket numbers (A0012). */
   TICKET_PREFIX: z.string().regex(/^[A-Z]{1,3}$/, "must be 1–3 capital letters").default("A"),
   /** Messages longer than this are truncated for storage (still classified whole). */

@@ -149,7 +149,9 @@ async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: GroupRow
   if (!group.enabled && !(command.kind === "command" && command.name === "enable" && staff)) {
     return { action: "ignored", reason: "group not enabled" };
   }
-  const lang = langOf(msg.text);
+  // Commands are mostly Latin (/status A0012): answer in English only when the arguments are English words.
+  const args = command.kind === "command" ? command.args.replace(/#?[A-Za-z]{1,3}\d{2,}/g, "") : "";
+  const lang = /[A-Za-z]{2,}/.test(args) ? langOf(args) : "zh";
   const clipped = clip(msg.text, deps.maxStoredChars);
   const name = command.kind === "command" ? command.name : command.command;
   let refused: string | undefined;

@@ -1,6 +1,7 @@
 // Every user-facing string, zh-CN first and English second. Category names come from nlp's labels.
 
-import { CATEGORY_LABELS, type Category } from "../nlp/categories.js";
+import { CATEGORY_LABELS } from "../nlp/categories.js";
+import type { Category } from "../nlp/types.js";
 
 /** A reply language: Chinese by default, English for English-speaking groups. */
 export type Lang = "zh" | "en";

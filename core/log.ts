@@ -19,3 +19,14 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? "info"): L
 }
 
 export type { Logger };
+
+/** Log a repeating condition (Redis unreachable…) at most once per interval per key, not hundreds of times. */
+export function throttle(intervalMs = 10_000): (key: string, log: () => void) => void {
+  const last = new Map<string, number>();
+  return (key, log) => {
+    const now = Date.now();
+    if ((last.get(key) ?? -Infinity) + intervalMs > now) return;
+    last.set(key, now);
+    log();
+  };
+}

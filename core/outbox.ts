@@ -5,7 +5,7 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { SendError, type ChatGateway, type GroupRegistry, type OutgoingMessage, type Platform } from "./chat.js";
 import type { Db } from "./db.js";
-import type { Logger } from "./log.js";
+import { throttle, type Logger } from "./log.js";
 import { outboxQueueName, type OutboxJob } from "./queues.js";
 import type { Tx } from "./tickets.js";
 
@@ -165,6 +165,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       log.error({ platform, outboundId: job.data.outboundId, err: err.message }, "message could not be delivered");
     }
   });
-  worker.on("error", (err) => log.error({ platform, err: err.message }, "outbox worker error"));
+  const quiet = throttle();
+  worker.on("error", (err) => quiet("error", () => log.error({ platform, err: err.message }, "outbox worker error")));
   return worker;
 }

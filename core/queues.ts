@@ -48,7 +48,8 @@ export class Queues {
   private readonly outboxes = new Map<Platform, Queue<OutboxJob>>();
 
   constructor(
-    private readonly connection: Redis,
+    /** The producer connection (fails fast while Redis is away). */
+    readonly connection: Redis,
     readonly prefix: string,
   ) {
     this.intake = new Queue<ChatMessage>(INTAKE_QUEUE, { connection, prefix });

@@ -1,10 +1,10 @@
 // GET /healthz: Redis and database status, gateways' own facts (login state, gaps) and recent alerts.
 
 import type { FastifyPluginAsync } from "fastify";
-import type { App } from "../app.js";
+import type { HttpContext } from "./context.js";
 
 /** Health route; 503 when Redis or the database does not answer. */
-export const healthRoutes: FastifyPluginAsync<{ app: App; alertsKey: string }> = async (server, { app, alertsKey }) => {
+export const healthRoutes: FastifyPluginAsync<{ app: HttpContext; alertsKey: string }> = async (server, { app, alertsKey }) => {
   server.get("/healthz", async (_req, reply) => {
     const timed = async <T>(fn: () => Promise<T>, ms = 1000) => {
       const started = Date.now();
@@ -15,9 +15,9 @@ export const healthRoutes: FastifyPluginAsync<{ app: App; alertsKey: string }> =
         return { ok: false, error: (err as Error).message };
       }
     };
-    const redis = await timed(() => app.queues.intake.client.then((c) => c.ping()));
+    const redis = await timed(() => app.queues.connection.ping());
     const database = await timed(() => app.prisma.$queryRawUnsafe("SELECT 1"));
-    const alerts = redis.ok ? await timed(() => app.queues.intake.client.then((c) => c.lrange(alertsKey, 0, 9))) : { ok: false, value: [] as string[] };
+    const alerts = redis.ok ? await timed(() => app.queues.connection.lrange(alertsKey, 0, 9)) : { ok: false, value: [] as string[] };
     const gateways = Object.fromEntries(app.gateways.map((g) => [g.platform, g.health?.() ?? { running: true }]));
     const ok = redis.ok && database.ok;
     return reply.status(ok ? 200 : 503).send({

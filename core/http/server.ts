@@ -3,9 +3,9 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { ZodError } from "zod";
-import type { App } from "../app.js";
+import type { HttpContext } from "./context.js";
 import { ROOT } from "../db.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -17,10 +17,10 @@ export function zodMessage(err: ZodError): string {
   return err.issues.map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`).join("; ");
 }
 
-/** Build (not start) the server for an app. */
-export async function buildServer(opts: { app: App; alertsKey: string; log: Logger }): Promise<FastifyInstance> {
-  const { app } = opts;
-  const server = Fastify({ loggerInstance: opts.log.child({ name: "gridlink:http" }), disableRequestLogging: true, bodyLimit: 2 * 1024 * 1024 });
+/** Build (not start) the server. */
+export async function buildServer(opts: { ctx: HttpContext; alertsKey: string; log: Logger }): Promise<FastifyInstance> {
+  const app = opts.ctx;
+  const server = Fastify({ loggerInstance: opts.log.child({ name: "gridlink:http" }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 2 * 1024 * 1024 });
 
   server.setErrorHandler((err, req, reply) => {
     if (err instanceof ZodError) return reply.status(400).send({ error: "bad_request", message: zodMessage(err) });
@@ -44,5 +44,5 @@ export async function buildServer(opts: { app: App; alertsKey: string; log: Logg
 
   const page = path.join(ROOT, "web", "index.html");
   server.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(fs.readFileSync(page)));
-  return server;
+  return server as unknown as FastifyInstance;
 }

@@ -3,8 +3,8 @@
 
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { paceSeconds, type App } from "../app.js";
-import { broadcastStatus } from "../broadcast.js";
+import { broadcastStatus, paceSeconds } from "../broadcast.js";
+import type { HttpContext } from "./context.js";
 import { AppError } from "../errors.js";
 import { splitTags } from "../groups.js";
 import { maskPersonal } from "../privacy.js";
@@ -43,7 +43,7 @@ function ticketJson(t: TicketRow) {
 }
 
 /** /api/tickets, /api/groups and /api/broadcasts. */
-export const ticketRoutes: FastifyPluginAsync<{ app: App }> = async (server, { app }) => {
+export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (server, { app }) => {
   const { prisma } = app;
   const include = { group: true, reporter: true } as const;
 

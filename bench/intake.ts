@@ -1,0 +1,90 @@
+// Intake throughput in one process: N playground messages (mostly chatter, some complaints) from queue to
+// ticket + reply, on real Redis and a real SQLite file. Baseline in the same run: the same number of no-op
+// BullMQ jobs, added one by one like intake's, through one worker of the same concurrency (the queue's own cost).
+// Run: npm run bench            (N=2000 by default; BENCH_N=… to change)
+
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { playgroundGateway } from "../bots/playground/index.js";
+import { createApp } from "../core/app.js";
+import { loadConfig } from "../core/config.js";
+import { migrateDatabase } from "../core/db.js";
+import { createLogger } from "../core/log.js";
+
+const N = Number(process.env.BENCH_N ?? 2000);
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const CHATTER = ["电梯口见", "今天几点开会？", "好的谢谢", "明天几点停电？", "收到", "哈哈哈", "晚上一起吃饭吗", "快递到了吗", "停电通知：明早8点至12点检修", "今天没停水吧"];
+const COMPLAINTS = ["3栋又停电了", "楼道里有人飞线充电，太危险了", "楼下水管漏水好几天了", "小区门口违停太多了", "半夜装修噪音扰民"];
+
+async function drop(prefix: string) {
+  const r = new Redis(REDIS_URL);
+  let cursor = "0";
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await r.del(...keys);
+  } while (cursor !== "0");
+  r.disconnect();
+}
+
+async function baseline(concurrency: number): Promise<number> {
+  const prefix = `bench-base-${process.pid}`;
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue("noop", { connection, prefix });
+  let done = 0;
+  const finished = new Promise<void>((resolve) => {
+    const worker = new Worker("noop", async () => {
+      if (++done === N) resolve();
+    }, { connection, prefix, concurrency });
+    void finished.then(() => worker.close());
+  });
+  const started = performance.now();
+  for (let i = 0; i < N; i++) await queue.add("n", { i }, { jobId: `n-${i}`, removeOnComplete: true });
+  await finished;
+  const ms = performance.now() - started;
+  await queue.close();
+  connection.disconnect();
+  await drop(prefix);
+  return ms;
+}
+
+async function intake(): Promise<{ ms: number; tickets: number; concurrency: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-bench-"));
+  const url = `file:${path.join(dir, "bench.db")}`;
+  await migrateDatabase(url);
+  const prefix = `bench-intake-${process.pid}`;
+  const config = loadConfig({ DATABASE_URL: url, REDIS_URL, QUEUE_PREFIX: prefix, PORT: "0", LOG_LEVEL: "silent", REDIS_AUTOSTART: "false" });
+  const app = await createApp({ config, gateways: [playgroundGateway], roles: { http: false }, log: createLogger("silent") });
+  await app.start();
+  const complaints = Math.floor(N / 10);
+  const started = performance.now();
+  for (let i = 0; i < N; i++) {
+    const pool = i % 10 === 0 ? COMPLAINTS : CHATTER;
+    await app.queues.submit({ platform: "playground", chatId: `lianhua-${String((i % 10) + 1).padStart(2, "0")}`, messageId: `b-${i}`, sender: { id: `pg-r${i % 50}`, name: `居民${i % 50}` }, text: pool[i % pool.length], sentAt: Date.now() });
+  }
+  for (;;) {
+    const counts = await app.queues.intake.getJobCounts("waiting", "active", "delayed");
+    const sent = await app.prisma.outboundMessage.count({ where: { status: "sent" } });
+    if (counts.waiting + counts.active + counts.delayed === 0 && sent >= complaints) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const ms = performance.now() - started;
+  const tickets = await app.prisma.ticket.count();
+  await app.stop();
+  await drop(prefix);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { ms, tickets, concurrency: config.INTAKE_CONCURRENCY };
+}
+
+const result = await intake();
+const base = await baseline(result.concurrency);
+const perSec = (ms: number) => (N / ms) * 1000;
+console.log(`messages:                 ${N} (${result.tickets} complaints → tickets + replies, the rest chatter)`);
+console.log(`intake (queue→ticket→reply): ${perSec(result.ms).toFixed(0)} msg/s  (${result.ms.toFixed(0)} ms)`);
+console.log(`baseline no-op BullMQ jobs:  ${perSec(base).toFixed(0)} msg/s  (${base.toFixed(0)} ms)`);
+console.log(`ratio intake/baseline:       ${(base / result.ms).toFixed(2)}`);
+console.log(`RSS after run:               ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
+process.exit(0);

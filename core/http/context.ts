@@ -1,0 +1,14 @@
+// What the HTTP routes use of a running app (kept apart so routes never import the app that builds them).
+
+import type { ChatGateway } from "../chat.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import type { Queues } from "../queues.js";
+
+/** What the HTTP routes use of a running app. */
+export interface HttpContext {
+  config: Config;
+  prisma: Db;
+  queues: Queues;
+  gateways: ChatGateway[];
+}

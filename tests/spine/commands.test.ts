@@ -1,0 +1,113 @@
+// Commands shared by every platform: parsing (slash and Chinese forms) and what residents and leaders see.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { PlaygroundGateway, playgroundGateway } from "../../bots/playground/index.js";
+import type { ChatMessage } from "../../core/chat.js";
+import { parseCommand } from "../../core/commands.js";
+import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+
+describe("parseCommand", () => {
+  it("reads slash and Chinese forms to the same command, with arguments", () => {
+    const a = parseCommand("/resolve@GridlinkBot A0012 已恢复供电");
+    const b = parseCommand("#办结 A0012 已恢复供电");
+    const c = parseCommand("＃办结A0012 已恢复供电");
+    for (const p of [a, b, c]) {
+      expect(p?.kind).toBe("command");
+      if (p?.kind === "command") {
+        expect(p.name).toBe("resolve");
+        expect(p.args).toBe("A0012 已恢复供电");
+      }
+    }
+    expect(parseCommand("#工单详情 A0012")).toMatchObject({ name: "ticket", args: "A0012" });
+    expect(parseCommand("#工单")).toMatchObject({ name: "tickets", args: "" });
+    expect(parseCommand("#报事楼道灯坏了")).toMatchObject({ name: "report", args: "楼道灯坏了" });
+  });
+
+  it("treats unknown slash commands as unknown, and #words that are not commands as ordinary text", () => {
+    expect(parseCommand("/frobnicate now")).toEqual({ kind: "unknown", command: "/frobnicate", style: "slash" });
+    expect(parseCommand("#进度呢")).toBeUndefined();
+    expect(parseCommand("#3栋停电了")).toBeUndefined();
+    expect(parseCommand("3栋停电了 /help")).toBeUndefined();
+  });
+});
+
+let t: TestApp;
+afterEach(async () => t?.cleanup());
+
+function playground(t: TestApp) {
+  return t.app.gateways.find((g) => g.platform === "playground") as PlaygroundGateway;
+}
+
+let seq = 0;
+async function say(t: TestApp, chatId: string, sender: string, text: string) {
+  const messageId = `c-${++seq}`;
+  const msg: ChatMessage = { platform: "playground", chatId, messageId, sender: { id: `pg-${sender}`, name: sender }, text, sentAt: Date.now() };
+  await t.app.queues.submit(msg);
+  return messageId;
+}
+
+/** The bot's line answering a given message id. */
+const answer = (t: TestApp, chatId: string, messageId: string) =>
+  waitFor(async () => (await playground(t).transcript(chatId)).find((l) => l.from === "bot" && l.replyTo === messageId));
+
+describe("commands in a group", () => {
+  it("a grid leader accepts and resolves a ticket; the group is told, with the resident addressed", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    await t.app.prisma.staff.create({ data: { platform: "playground", userId: "pg-李网格", role: "grid_leader", grid: "莲花社区第一网格", name: "李网格" } });
+    await say(t, "lianhua-01", "王阿姨", "3栋又停电了");
+    const ticket = await waitFor(() => t.app.prisma.ticket.findFirst());
+
+    await say(t, "lianhua-01", "李网格", `/accept ${ticket.number}`);
+    await waitFor(async () => (await playground(t).transcript("lianhua-01")).some((l) => l.text.includes("已受理")));
+    await say(t, "lianhua-01", "李网格", `#办结 ${ticket.number} 已恢复供电`);
+    const resolved = await waitFor(async () => (await playground(t).transcript("lianhua-01")).find((l) => l.text.includes("已办结")));
+    expect(resolved.text).toContain(ticket.number);
+    expect(resolved.text).toContain("已恢复供电");
+    expect(resolved.mention).toBe("王阿姨");
+
+    const events = await t.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.toStatus)).toEqual(["open", "accepted", "resolved"]);
+    expect(events[2].actor).toBe("staff:李网格");
+  });
+
+  it("refuses a resident's /broadcast politely and logs nothing to other groups", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    const id = await say(t, "lianhua-01", "张三", "/broadcast 明天停水");
+    const reply = await answer(t, "lianhua-01", id);
+    expect(reply.text).toMatch(/只有网格员或管理员/);
+    expect(await t.app.prisma.broadcast.count()).toBe(0);
+    expect(await t.app.prisma.outboundMessage.count()).toBe(1);
+  });
+
+  it("a leader's broadcast reaches every active group of their grid, with per-group delivery status", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    await t.app.prisma.staff.create({ data: { platform: "playground", userId: "pg-李网格", role: "grid_leader", grid: "桃源社区第二网格", name: "李网格" } });
+    const id = await say(t, "taoyuan-01", "李网格", "#通知 明早8点至12点停水检修，请提前储水。");
+    const ack = await answer(t, "taoyuan-01", id);
+    expect(ack.text).toMatch(/将发送到 10 个群/);
+    const b = await waitFor(async () => {
+      const s = (await (await fetch(`${t.url}/api/broadcasts/1`)).json()) as { total: number; sent: number; done: boolean; deliveries: Array<{ group: string; status: string }> };
+      return s.done ? s : undefined;
+    });
+    expect(b.total).toBe(10);
+    expect(b.sent).toBe(10);
+    expect(b.deliveries.every((d) => d.group.startsWith("桃源小区"))).toBe(true);
+    expect((await playground(t).transcript("lianhua-01")).some((l) => l.text.includes("停水检修"))).toBe(false);
+    expect((await playground(t).transcript("taoyuan-09")).some((l) => l.text.includes("停水检修"))).toBe(true);
+  });
+
+  it("an unknown command lists what exists; /status shows the resident's open tickets", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    const unknown = await say(t, "lianhua-04", "王阿姨", "/foo");
+    const list = await answer(t, "lianhua-04", unknown);
+    expect(list.text).toContain("没有 /foo 这个命令");
+    expect(list.text).toContain("/status");
+    expect(list.text).not.toContain("/resolve"); // residents see their own commands
+
+    await say(t, "lianhua-04", "王阿姨", "我家厨房漏水了，楼上渗下来的");
+    const ticket = await waitFor(() => t.app.prisma.ticket.findFirst());
+    const status = await say(t, "lianhua-04", "王阿姨", "#进度");
+    const mine = await answer(t, "lianhua-04", status);
+    expect(mine.text).toContain(ticket.number);
+  });
+});
