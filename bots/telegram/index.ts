@@ -14,6 +14,7 @@ import { TelegramSender } from "./sender.js";
 import { ALLOWED_UPDATES, dedupeUpdates, groupRegistry, intake, type BotContext } from "./updates.js";
 import { DEFAULT_WEBHOOK_PATH, webhookRoutes, webhookSecret } from "./webhook.js";
 
+/** The pure translation and mapping functions, re-exported for tools and tests that only need those. */
 export { toChatMessage } from "./to-chat-message.js";
 export { splitText } from "./split-text.js";
 export { toSendError } from "./send-errors.js";
@@ -60,13 +61,16 @@ export class TelegramGateway implements ChatGateway {
   readonly platform = "telegram" as const;
   /** The grammY bot (its api is the only door to Telegram). */
   readonly bot: Bot<BotContext>;
+  /** The cross-process limiter every send of this bot goes through. */
   readonly limiter: TelegramLimiter;
+  /** Long polling unless TELEGRAM_WEBHOOK_URL is set. */
   readonly mode: "polling" | "webhook";
   /**
    * Sends the outbox worker keeps in flight. The limiter, not the worker, paces Telegram; several in flight
    * keep one group that waits for its per-chat budget from holding up every other group.
    */
   readonly sendConcurrency: number;
+  /** The webhook route (webhook mode only), mounted by core on its HTTP server. */
   readonly routes?: ChatGateway["routes"];
   private readonly sender: TelegramSender;
   private readonly log: Logger;
@@ -119,6 +123,11 @@ export class TelegramGateway implements ChatGateway {
     this.sendConcurrency = Math.min(64, Math.max(4, config.TELEGRAM_GLOBAL_PER_SECOND));
     this.mode = config.TELEGRAM_WEBHOOK_URL ? "webhook" : "polling";
     if (this.mode === "webhook") {
+      const url = new URL(config.TELEGRAM_WEBHOOK_URL!);
+      if (url.protocol !== "https:") this.log.warn({ url: url.href }, "Telegram only delivers webhooks to https URLs");
+      if (url.pathname !== this.opts.webhookPath) {
+        this.log.warn({ url: url.href, route: this.opts.webhookPath }, "TELEGRAM_WEBHOOK_URL's path differs from Gridlink's webhook route; make sure the proxy in front rewrites it");
+      }
       const secret = webhookSecret(token, config.TELEGRAM_WEBHOOK_SECRET);
       this.routes = webhookRoutes({
         path: this.opts.webhookPath,
@@ -153,6 +162,10 @@ export class TelegramGateway implements ChatGateway {
         this.started = false;
         throw new Error(`TELEGRAM_BOT_TOKEN was rejected by ${this.config.TELEGRAM_API_ROOT} (${err.error_code} ${err.description})`);
       }
+      if (err instanceof GrammyError && err.method === "setWebhook" && err.error_code === 400) {
+        this.started = false;
+        throw new Error(`Telegram refused TELEGRAM_WEBHOOK_URL=${this.config.TELEGRAM_WEBHOOK_URL} (${err.description})`);
+      }
       this.log.warn({ err: (err as Error).message }, "Telegram Bot API unreachable; will keep trying");
       void this.alert(`Telegram Bot API unreachable at start (${(err as Error).message}); retrying in the background`);
       this.starting = this.retryInit();
@@ -160,7 +173,10 @@ export class TelegramGateway implements ChatGateway {
     }
   }
 
-  /** Stop polling and wake any send waiting for a rate-limit slot (it fails as transient and is retried). */
+  /**
+   * Stop polling and wake any send waiting for a rate-limit slot (it fails as transient and is retried).
+   * Final: a stopped gateway is not started again (core builds a new one).
+   */
   async stop(): Promise<void> {
     this.stopping.abort();
     this.limiter.close();

@@ -50,6 +50,11 @@ describe("webhook", () => {
     expect(api.callsOf("getUpdates")).toHaveLength(0); // no polling in webhook mode
   });
 
+  it("fails start() loudly when Telegram refuses the webhook URL", async () => {
+    api.script = ({ method }) => (method === "setWebhook" ? { error_code: 400, description: "Bad Request: bad webhook: HTTPS url must be provided for webhook" } : undefined);
+    await expect(gw.start()).rejects.toThrow(/Telegram refused TELEGRAM_WEBHOOK_URL=.*HTTPS url must be provided/);
+  });
+
   it("refuses 1,000 requests with a missing or wrong secret and queues nothing", async () => {
     await gw.start();
     const wrong = [
