@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/chat.js";
 import type { Config } from "../../core/config.js";
 import { WechatAccount, type WechatPuppetInstance, type WechatPuppetSpec } from "./account.js";
+import { installRejectionGuard } from "./guard.js";
 import type { AccountEventKind } from "./health.js";
 import { WechatPacer, paceOptionsFromConfig, type WechatPaceOptions } from "./pacer.js";
 import { healthPlugin, intakePlugin, roomRegistryPlugin, type PluginContext } from "./plugins.js";
@@ -43,6 +44,10 @@ export interface WechatGatewayOptions {
   submitRetryDelaysMs?: number[];
   /** First delay before retrying a Wechaty start() that failed (doubles, ≤ 5 min). @defaultValue 5000 */
   startRetryMs?: number;
+  /** start() waits this long for a puppet to start, then lets it continue in the background. @defaultValue 10000 */
+  startWaitMs?: number;
+  /** Alert when an account has not been logged in for this long (no scan, puppet stuck). @defaultValue 300000 */
+  loginAlertMs?: number;
   /** Clock for health records. @defaultValue Date.now */
   now?: () => number;
 }
@@ -54,6 +59,8 @@ const DEFAULTS = {
   sendTimeoutMs: 30_000,
   submitRetryDelaysMs: [500, 2000, 8000],
   startRetryMs: 5000,
+  startWaitMs: 10_000,
+  loginAlertMs: 300_000,
 };
 
 type Resolved = typeof DEFAULTS & WechatGatewayOptions & { printQr: boolean; memoryDir: string | null };
@@ -61,7 +68,7 @@ type Resolved = typeof DEFAULTS & WechatGatewayOptions & { printQr: boolean; mem
 function resolveOptions(opts: WechatGatewayOptions): Resolved {
   const injected = opts.puppet !== undefined;
   const o: Resolved = { printQr: !injected, memoryDir: injected ? null : "data", ...DEFAULTS, ...stripUndefined(opts) };
-  for (const k of ["heartbeatTimeoutMs", "errorAlertIntervalMs", "loggedOutRetryMs", "sendTimeoutMs", "startRetryMs"] as const) {
+  for (const k of ["heartbeatTimeoutMs", "errorAlertIntervalMs", "loggedOutRetryMs", "sendTimeoutMs", "startRetryMs", "startWaitMs", "loginAlertMs"] as const) {
     if (!Number.isFinite(o[k]) || o[k] <= 0) throw new Error(`wechat gateway: ${k} must be a number > 0`);
   }
   if (!o.submitRetryDelaysMs.every((d) => Number.isFinite(d) && d >= 0)) throw new Error("wechat gateway: submitRetryDelaysMs must be numbers ≥ 0");
@@ -141,17 +148,32 @@ export class WechatGateway implements ChatGateway {
 
   // --- lifecycle
 
-  /** Start the accounts. Resolves once they are starting (login needs a scan); a failing puppet is retried, never thrown. */
+  /**
+   * Start the accounts. Resolves once they are starting (login needs a scan) or after startWaitMs, so a slow
+   * puppet never holds up the rest of Gridlink; a failing puppet is retried and alerted, never thrown.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     if (this.opts.memoryDir) fs.mkdirSync(this.opts.memoryDir, { recursive: true });
+    this.uninstallers.push(installRejectionGuard((reason) => this.onLeakedRejection(reason)));
     for (const account of this.accounts()) {
       const ctx = this.pluginContext(account);
       this.uninstallers.push(account.bot.use(healthPlugin(ctx), roomRegistryPlugin(ctx), intakePlugin(ctx)));
       account.health.onStart();
-      await this.startAccount(account, this.opts.startRetryMs);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.opts.startWaitMs)));
+      await Promise.race([this.startAccount(account, this.opts.startRetryMs), waited]);
+      clearTimeout(timer);
     }
+  }
+
+  /** A rejection the Wechaty stack leaked (see guard.ts): an account error, not a crash. */
+  private onLeakedRejection(reason: unknown) {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    this.primary.health.onError(`unhandled in Wechaty: ${message}`);
+    this.log.error({ err: reason }, "unhandled rejection inside the Wechaty stack (contained)");
+    this.alert("primary", "error", `微信组件内部错误（已拦截，进程继续运行）：${message}`, { throttleKey: `leak:${message.slice(0, 60)}` });
   }
 
   private async startAccount(account: WechatAccount, retryMs: number): Promise<void> {
@@ -201,6 +223,7 @@ export class WechatGateway implements ChatGateway {
       ownsRegistry: account.role === "primary",
       printQr: this.opts.printQr,
       heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs,
+      loginAlertMs: this.opts.loginAlertMs,
       submitRetryDelaysMs: this.opts.submitRetryDelaysMs,
       isStopping: () => this.stopping,
       availabilityChanged: () => this.noteSender(),

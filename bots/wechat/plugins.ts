@@ -27,6 +27,8 @@ export interface PluginContext {
   printQr: boolean;
   /** Heartbeat silence after which the account counts as down (only once the puppet has sent heartbeats). */
   heartbeatTimeoutMs: number;
+  /** Not logged in for this long (waiting for a scan, puppet stuck) → one alert per outage. */
+  loginAlertMs: number;
   /** Delays between retries of host.submit when Redis refuses a message. */
   submitRetryDelaysMs: number[];
   /** True while the gateway stops: the puppet's own logout on stop is not an incident. */
@@ -136,10 +138,17 @@ export function healthPlugin(ctx: PluginContext): WechatyPlugin {
       ],
     ]);
 
-    // Heartbeat silence: only meaningful for puppets that send heartbeats at all.
-    const every = Math.max(50, Math.min(30_000, Math.floor(ctx.heartbeatTimeoutMs / 3)));
+    // Heartbeat silence (only meaningful for puppets that send heartbeats at all) and long outages.
+    const every = Math.max(50, Math.min(30_000, Math.floor(Math.min(ctx.heartbeatTimeoutMs, ctx.loginAlertMs) / 3)));
+    let alertedOutage = -1;
     const timer = setInterval(() => {
       try {
+        const gap = h.snapshot(0).gap;
+        if (h.status !== "logged_in" && h.status !== "stopped" && gap.down && gap.currentMs > ctx.loginAlertMs && alertedOutage !== gap.count) {
+          alertedOutage = gap.count;
+          const hint = h.status === "waiting_scan" ? "请用机器人微信扫码登录（二维码见终端或 /api/wechat/login）" : `当前状态：${h.status}`;
+          ctx.alert("logout", `${who}已 ${fmtMs(gap.currentMs)} 未登录。${hint}`);
+        }
         const age = h.heartbeatAgeMs();
         if (h.status === "logged_in" && age !== undefined && age > ctx.heartbeatTimeoutMs) {
           if (h.onHeartbeatLost(`no heartbeat for ${age} ms`)) {

@@ -12,6 +12,7 @@ import { SendError, type OutgoingMessage } from "../../core/chat.js";
 import type { PuppetMock } from "wechaty-puppet-mock";
 import { createWechatGateway, type WechatGateway, type WechatGatewayOptions } from "../../bots/wechat/gateway.js";
 import { wechatGateway, wechatGatewayWith } from "../../bots/wechat/index.js";
+import { isWechatyFault } from "../../bots/wechat/guard.js";
 import { fakeHost, mockWorld, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
 
 let world: MockWorld;
@@ -297,6 +298,28 @@ describe("account health", () => {
 
     world.puppet.emit("error", { data: 'WatchdogAgent reset: lastFood: "{}"' } as never);
     await until(() => record.alerts.some((a) => a.message.includes("心跳中断")), 5000, "watchdog alert");
+  });
+
+  it("alerts when an account stays logged out (nobody scanned the QR code)", async () => {
+    await startGateway({ loginAlertMs: 100 });
+    world.mocker.scan("https://login.weixin.qq.com/l/unscanned", ScanStatus.Waiting);
+    await until(() => record.alerts.some((a) => a.message.includes("未登录") && a.message.includes("扫码")), 5000, "login-wait alert");
+    await new Promise((r) => setTimeout(r, 250));
+    expect(record.alerts.filter((a) => a.message.includes("未登录"))).toHaveLength(1); // once per outage
+  });
+
+  it("contains a rejection leaked by the Wechaty stack (wechaty-token on a newer grpc-js): an account error, no crash", async () => {
+    await startGateway();
+    await login();
+    const leak = new TypeError("this.listener.onError is not a function");
+    leak.stack = `TypeError: this.listener.onError is not a function\n    at WechatyResolver.reportResolutionError (/app/node_modules/wechaty-token/dist/esm/src/resolver-wechaty.js:26:23)`;
+    expect(isWechatyFault(leak)).toBe(true);
+    expect(isWechatyFault(new Error("ours"))).toBe(false);
+    void Promise.reject(leak);
+    await until(() => record.alerts.some((a) => a.message.includes("已拦截")), 5000, "contained alert");
+    expect(gw!.primary.health.snapshot().lastError?.message).toContain("listener.onError");
+    // The test's own crash detector saw it too (it listens to every rejection); that one was ours to make.
+    crashes = crashes.filter((c) => c !== leak);
   });
 
   it("posts alerts to the admin room when one is configured", async () => {
