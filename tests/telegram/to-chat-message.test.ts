@@ -51,6 +51,7 @@ describe("toChatMessage", () => {
     "channel-post",
     "my-chat-member-added",
     "my-chat-member-kicked",
+    "my-chat-member-left",
     "message-from-bot",
     "command-to-other-bot",
   ])("skips %s without an error", (name) => {
