@@ -16,6 +16,10 @@ export class Automaton {
   /** Root transitions for every BMP code unit (0 = stay at root). */
   private readonly rootNext: Int32Array;
   private readonly next: Array<Map<number, number>>;
+  /** Single-child fast path: most trie states have exactly one child. */
+  private readonly edgeChar: Int32Array;
+  private readonly edgeNext: Int32Array;
+  private readonly more: Array<Map<number, number> | null>;
   private readonly fail: Int32Array;
   /** Pattern ids ending exactly at a state (without following failure links). */
   private readonly out: Array<number[] | null>;
@@ -60,6 +64,12 @@ export class Automaton {
         queue.push(t);
       }
     }
+    this.edgeChar = new Int32Array(next.length).fill(-1);
+    this.edgeNext = new Int32Array(next.length);
+    this.more = next.map((m, st) => {
+      if (m.size === 1) { const [[c, t]] = [...m]; this.edgeChar[st] = c; this.edgeNext[st] = t; return null; }
+      return m.size > 1 ? m : null;
+    });
     this.next = next;
     this.out = out;
     this.fail = fail;
@@ -69,9 +79,14 @@ export class Automaton {
 
   /** Transition on one code unit (code units above the BMP never start a pattern here). */
   step(state: number, c: number): number {
+    const edgeChar = this.edgeChar;
     while (state !== 0) {
-      const t = this.next[state].get(c);
-      if (t !== undefined) return t;
+      if (edgeChar[state] === c) return this.edgeNext[state];
+      const m = this.more[state];
+      if (m !== null) {
+        const t = m.get(c);
+        if (t !== undefined) return t;
+      }
       state = this.fail[state];
     }
     return this.rootNext[c];
@@ -80,6 +95,20 @@ export class Automaton {
   /** Does some pattern end at this state? */
   accepts(state: number): boolean {
     return this.out[state] !== null || this.dictLink[state] !== -1;
+  }
+
+  /** Pattern ids ending at this state, following dictionary links. */
+  outputs(state: number): number[] {
+    const ids: number[] = [];
+    for (let o = this.out[state] ? state : this.dictLink[state]; o !== -1; o = this.dictLink[o]) ids.push(...this.out[o]!);
+    return ids;
+  }
+
+  /** Per state, the OR of `flags[pattern]` over every pattern ending there — for one-lookup scans. */
+  stateMasks(flags: ArrayLike<number>): Uint8Array {
+    const masks = new Uint8Array(this.next.length);
+    for (let st = 1; st < this.next.length; st++) for (const id of this.outputs(st)) masks[st] |= flags[id];
+    return masks;
   }
 
   /** Every occurrence of every pattern (overlaps included), in order of end position. */

@@ -14,8 +14,8 @@
 import { Automaton } from "./automaton.js";
 import { englishWords, stem, stemPhrase } from "./english.js";
 import { GAP } from "./lexicon.js";
-import { COMPLEX, DROP, astralNeedsWork, normalizeWithMap, tables, type Normalized } from "./normalize.js";
-import { addUserWords, cut, loadSegmenter } from "./segment.js";
+import { COMPLEX, DROP, astralNeedsWork, normalizeWithMap, originalEnd, originalStart, tables, type Normalized } from "./normalize.js";
+import { addUserWords, cut, loadSegmenter, subwords } from "./segment.js";
 import type { Category, Detection, Detector, Guards, KeywordHit, Lexicon, LexiconEntry, SuppressReason } from "./types.js";
 
 // === Tunables
@@ -28,14 +28,21 @@ const PRED_DISTANCE_EN = 30;
 /** Filler tokens allowed between a negation and the keyword: 没有[再][出现][过]停电. */
 const NEGATION_SKIP_MAX = 3;
 
-const SENTENCE_BREAK = new Set([..."。!?;\n"].map((c) => c.charCodeAt(0)));
-const CLAUSE_BREAK = new Set([..."。!?;\n,、:"].map((c) => c.charCodeAt(0)));
+/** BREAKS[c]: 1 ends a clause (，、：), 3 ends a sentence too (。！？；newline) — after normalisation. */
+const BREAKS = new Uint8Array(65536);
+for (const c of "。!?;\n") BREAKS[c.charCodeAt(0)] = 3;
+for (const c of ",、:") BREAKS[c.charCodeAt(0)] = 1;
 
 /** Durations make a grievance: 停了三天, 两个小时了, for 3 days. Not 两天后 (a plan). */
 const DURATION_ZH = /(?:[0-9]+|[一二两三四五六七八九十几半]+)个?多?(?:天|小时|钟头|星期|礼拜|周|月|年|晚上|晚)(?![后内以之])/g;
 const DURATION_EN = /\b(?:\d+|two|three|four|five|six|several|a few|many)\s+(?:days?|hours?|weeks?|months?|nights?)\b/g;
 
 // === Cue kinds (bit flags)
+
+/** Quick-scan outcomes. */
+const SCAN_NOTHING = 0, SCAN_OBJECT_ONLY = 1, SCAN_MAYBE = 2;
+/** Quick-scan pattern flags. */
+const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLISH = 16;
 
 const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128;
 const GUARD_BITS: Array<[keyof Guards, number]> = [
@@ -95,9 +102,14 @@ export function createDetector(lexicon: Lexicon): Detector {
 class CompiledDetector implements Detector {
   readonly lexicon: Lexicon;
   private readonly fold: Uint16Array;
+  private readonly expand: Map<number, string>;
   /** zh keyword surfaces (gapped: the head) + English prefixes, for the quick scan and candidates. */
   private readonly termAc: Automaton;
-  private readonly termMeta: Array<ZhPattern | null>;
+  private readonly termMeta: ZhPattern[];
+  /** The quick scan's automaton: keyword surfaces, English prefixes and predicates, with a flag mask per state. */
+  private readonly quickAc: Automaton;
+  private readonly quickMask: Uint8Array;
+  private readonly quickTails: Array<string | null>;
   private readonly cueAc: Automaton;
   private readonly cueMeta: Array<{ text: string; mask: number; punct: boolean }>;
   private readonly enTerms = new Map<string, EnPattern[]>();
@@ -107,7 +119,7 @@ class CompiledDetector implements Detector {
 
   constructor(lexicon: Lexicon) {
     this.lexicon = lexicon;
-    this.fold = tables().fold;
+    ({ fold: this.fold, expand: this.expand } = tables());
     loadSegmenter();
     const userWords: string[] = [];
     const termPatterns: string[] = [];
@@ -132,7 +144,6 @@ class CompiledDetector implements Detector {
       }
     }
     // English prefixes only wake the quick scan; candidates come from the token stage.
-    for (const pre of enPrefixes) if (pre) { termPatterns.push(pre); this.termMeta.push(null); }
     this.termAc = new Automaton(termPatterns);
 
     const cuePatterns: string[] = [];
@@ -154,6 +165,24 @@ class CompiledDetector implements Detector {
       }
     }
     this.cueAc = new Automaton(cuePatterns);
+
+    // Quick scan: a message can only matter with a problem term, an English word, or an object AND a predicate.
+    const quick: string[] = [];
+    const quickFlags: number[] = [];
+    this.quickTails = [];
+    this.termMeta.forEach((m, i) => {
+      if (!m) return;
+      quick.push(termPatterns[i]);
+      quickFlags.push(m.tail ? Q_GAPPED : m.entry.kind === "problem" ? Q_PROBLEM : Q_OBJECT);
+      this.quickTails.push(m.tail);
+    });
+    for (const pre of enPrefixes) if (pre) { quick.push(pre); quickFlags.push(Q_ENGLISH); this.quickTails.push(null); }
+    this.cueMeta.forEach((c, i) => {
+      if (!(c.mask & PRED)) return;
+      quick.push(cuePatterns[i]); quickFlags.push(Q_PREDICATE); this.quickTails.push(null);
+    });
+    this.quickAc = new Automaton(quick);
+    this.quickMask = this.quickAc.stateMasks(quickFlags);
     this.negationWords = new Set(lexicon.guards.negation ?? []);
     this.skipWords = new Set(lexicon.guards.negationSkip ?? []);
     addUserWords(userWords);
@@ -164,7 +193,9 @@ class CompiledDetector implements Detector {
   detect(text: string): Detection {
     if (typeof text !== "string" || text.length === 0) return quiet("empty message");
     try {
-      if (!this.quickScan(text)) return quiet("no keyword");
+      const scan = this.quickScan(text);
+      if (scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
+      if (scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
       return this.analyse(text);
     } catch (err) {
       // Never throw into intake: a detector bug must not drop a message on the floor.
@@ -172,30 +203,60 @@ class CompiledDetector implements Detector {
     }
   }
 
-  /** Step 1: could any keyword occur? Folds on the fly; anything unusual defers to the full path. */
-  private quickScan(text: string): boolean {
+  /**
+   * Step 1: could this message be a complaint? Folds on the fly (width, case, invisible characters) and
+   * runs the quick automaton; anything unusual (traditional characters, odd astral letters) defers to
+   * the full path. A superset test: it may say yes for chatter, never no for a complaint.
+   */
+  private quickScan(text: string): number {
     const fold = this.fold;
-    const ac = this.termAc;
+    const ac = this.quickAc;
+    const masks = this.quickMask;
+    const n = text.length;
     let st = 0;
-    for (let i = 0; i < text.length; i++) {
+    let seen = 0;
+    let dropped = false;
+    for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      const f = fold[c];
+      let f = fold[c];
+      if (f === DROP) { dropped = true; continue; }
       if (f === COMPLEX) {
-        if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-          const d = text.charCodeAt(i + 1);
-          if (d >= 0xdc00 && d <= 0xdfff) {
-            if (astralNeedsWork(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) return true;
+        if (c >= 0xd800 && c <= 0xdfff) {
+          const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+          if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+            if (astralNeedsWork(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) return SCAN_MAYBE;
             i++;
-            st = 0;
-            continue;
           }
+          st = 0; // emoji and other astral characters start no keyword
+          continue;
         }
-        if (c >= 0xd800 && c <= 0xdfff) { st = 0; continue; }
-        return true; // traditional or compatibility character: normalise properly first
+        const ex = this.expand.get(c); // … → ...
+        if (ex === undefined) return SCAN_MAYBE; // a traditional character: normalise properly first
+        for (let k = 0; k < ex.length; k++) {
+          st = ac.step(st, ex.charCodeAt(k));
+          seen |= masks[st];
+        }
+        if (seen & (Q_PROBLEM | Q_GAPPED)) return SCAN_MAYBE;
+        continue;
       }
-      if (f === DROP) continue;
       st = ac.step(st, f);
-      if (st !== 0 && ac.accepts(st)) return true;
+      const m = masks[st];
+      if (m === 0) continue;
+      seen |= m;
+      if (m & Q_PROBLEM) return SCAN_MAYBE;
+      if ((m & Q_GAPPED) && (dropped || this.gapTailNear(text, st, i))) return SCAN_MAYBE;
+    }
+    if ((seen & Q_ENGLISH) !== 0 || ((seen & Q_OBJECT) !== 0 && (seen & Q_PREDICATE) !== 0)) return SCAN_MAYBE;
+    return seen & Q_OBJECT ? SCAN_OBJECT_ONLY : SCAN_NOTHING;
+  }
+
+  /** After a gapped head (停 of 停…水) ending at i: does its tail follow closely in the raw text? */
+  private gapTailNear(text: string, st: number, i: number): boolean {
+    for (const id of this.quickAc.outputs(st)) {
+      const tail = this.quickTails[id];
+      if (!tail) continue;
+      const at = text.indexOf(tail, i + 1);
+      if (at >= 0 && at <= i + 1 + GAP_MAX + 8) return true;
     }
     return false;
   }
@@ -203,82 +264,50 @@ class CompiledDetector implements Detector {
   private analyse(original: string): Detection {
     const norm = normalizeWithMap(original);
     const s = norm.text;
-    const n = s.length;
 
     // --- Step 3: candidates on the normalised text, and whether segmentation can change anything.
     const termMatches = this.termAc.search(s);
-    let hasLatin = false;
-    for (let i = 0; i < n && !hasLatin; i++) { const c = s.charCodeAt(i); hasLatin = (c >= 97 && c <= 122); }
-    const cueMatches = this.cueAc.search(s);
-    let hasPredicate = false;
-    for (const m of cueMatches) if (this.cueMeta[m.pattern].mask & PRED) { hasPredicate = true; break; }
-    let viable = hasLatin;
-    const objectsSeen: ZhPattern[] = [];
+    const latin = latinTokens(s);
+    const enTermHits = latin.length ? matchEnglish(latin, this.enTerms, s) : [];
+    const cues: Cue[] = [];
+    for (const m of this.cueAc.search(s)) {
+      const meta = this.cueMeta[m.pattern];
+      cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1 });
+    }
+    if (latin.length) for (const h of matchEnglish(latin, this.enCues, s)) cues.push({ text: h.p.surface, mask: h.p.mask, start: h.start, end: h.end, punct: false, valid: 1 });
+    const hasPredicate = cues.some((c) => c.mask & PRED);
+    let viable = false;
+    const objectsSeen: string[] = [];
     for (const m of termMatches) {
       const meta = this.termMeta[m.pattern];
-      if (!meta) continue;
       if (meta.entry.kind === "problem" && (!meta.tail || s.indexOf(meta.tail, m.end) >= 0)) viable = true;
-      else if (meta.entry.kind === "object") { if (hasPredicate) viable = true; else objectsSeen.push(meta); }
+      else if (meta.entry.kind === "object") { if (hasPredicate) viable = true; else objectsSeen.push(meta.entry.term); }
+    }
+    for (const h of enTermHits) {
+      if (h.p.entry!.kind === "problem" || hasPredicate) viable = true;
+      else objectsSeen.push(h.p.entry!.term);
     }
     if (!viable) {
       if (objectsSeen.length === 0) return quiet("no keyword");
-      const names = [...new Set(objectsSeen.map((o) => o.entry.term))].join(", ");
-      return quiet(`object term(s) ${names} without a problem predicate`, 0.1);
+      return quiet(`object term(s) ${[...new Set(objectsSeen)].join(", ")} without a problem predicate`, 0.1);
     }
 
-    // --- Step 4: tokens and boundaries.
-    const tokens = tokenize(s);
-    const boundary = new Uint8Array(n + 1);
-    const tokenAt = new Int32Array(n + 1).fill(-1);
-    tokens.forEach((t, k) => { boundary[t.start] = 1; boundary[t.end] = 1; tokenAt[t.start] = k; });
-    boundary[0] = 1; boundary[n] = 1;
-
-    const sentence = new Int32Array(n + 1);
-    const clause = new Int32Array(n + 1);
-    let sid = 0, cid = 0;
-    for (let i = 0; i < n; i++) {
-      sentence[i] = sid; clause[i] = cid;
-      const c = s.charCodeAt(i);
-      if (SENTENCE_BREAK.has(c)) sid++;
-      if (CLAUSE_BREAK.has(c)) cid++;
-    }
-    sentence[n] = sid; clause[n] = cid;
-
-    // Cues (guards and predicates), validated on token boundaries.
-    const cues: Array<{ text: string; mask: number; start: number; end: number }> = [];
-    for (const m of cueMatches) {
-      const meta = this.cueMeta[m.pattern];
-      if (meta.punct || (boundary[m.start] && boundary[m.end])) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end });
-    }
-    const latin = tokens.filter((t) => t.stem !== null);
-    for (const hit of matchEnglish(latin, this.enCues, s)) cues.push({ text: hit.p.surface, mask: hit.p.mask, start: hit.start, end: hit.end });
-
-    const sentFlags = new Map<number, number>();
-    let messageFlags = 0;
-    const flag = (pos: number, bits: number): void => {
-      const k = sentence[Math.min(pos, n)];
-      sentFlags.set(k, (sentFlags.get(k) ?? 0) | bits);
-      messageFlags |= bits;
-    };
-    for (const c of cues) flag(c.start, c.mask & (RESOLVED | NOTICE | QUESTION | GRIEVANCE | HELP));
-    for (const re of [DURATION_ZH, DURATION_EN]) {
-      re.lastIndex = 0;
-      for (let m = re.exec(s); m; m = re.exec(s)) flag(m.index, GRIEVANCE);
-    }
-
-    // Keyword candidates: Chinese on token boundaries (gapped: head, then tail within GAP_MAX).
+    // --- Step 4: keyword candidates on token boundaries; clauses are segmented only when asked about.
+    const text = new SegmentedText(s, latin);
     const raw: Candidate[] = [];
     for (const m of termMatches) {
       const meta = this.termMeta[m.pattern];
-      if (!meta || !boundary[m.start] || !boundary[m.end]) continue;
-      if (!meta.tail) { raw.push(cand(meta.entry, meta.surface, m.start, m.end)); continue; }
-      const limit = Math.min(n, m.end + GAP_MAX + meta.tail.length);
+      if (!meta.tail) {
+        if (text.isWord(m.start, m.end)) raw.push(cand(meta.entry, meta.surface, m.start, m.end));
+        continue;
+      }
+      // Gapped (停…水): head on boundaries, tail within GAP_MAX in the same clause, ending on a boundary.
       const at = s.indexOf(meta.tail, m.end + 1);
-      if (at < 0 || at + meta.tail.length > limit || !boundary[at + meta.tail.length]) continue;
-      if (clause[at] !== clause[m.start] || hasBreak(s, m.end, at)) continue;
-      raw.push(cand(meta.entry, meta.surface, m.start, at + meta.tail.length));
+      const end = at + meta.tail.length;
+      if (at < 0 || end > m.end + GAP_MAX + meta.tail.length || hasBreak(s, m.end, at)) continue;
+      if (text.isWord(m.start, m.end) && text.isBoundary(end)) raw.push(cand(meta.entry, meta.surface, m.start, end));
     }
-    for (const hit of matchEnglish(latin, this.enTerms, s)) raw.push(cand(hit.p.entry!, hit.p.surface, hit.start, hit.end));
+    for (const hit of enTermHits) raw.push(cand(hit.p.entry!, hit.p.surface, hit.start, hit.end));
 
     // Longest first; a candidate inside a longer one is the same mention (电梯 inside 电梯坏了).
     raw.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start);
@@ -287,63 +316,46 @@ class CompiledDetector implements Detector {
     kept.sort((a, b) => a.start - b.start);
 
     // Object terms need a predicate in the same clause, close by, not overlapping another keyword.
-    const preds = cues.filter((c) => c.mask & PRED);
     for (const c of kept) {
       if (c.entry.kind !== "object") continue;
       const max = c.entry.lang === "en" ? PRED_DISTANCE_EN : PRED_DISTANCE_ZH;
-      let best: (typeof preds)[number] | null = null;
+      let best: Cue | null = null;
       let bestDist = Infinity;
-      for (const p of preds) {
-        if (clause[p.start] !== clause[c.start] || (p.start < c.end && c.start < p.end)) continue;
-        if (kept.some((k) => k !== c && p.start < k.end && k.start < p.end)) continue;
+      for (const p of cues) {
+        if (!(p.mask & PRED) || text.clauseOf(p.start) !== text.clauseOf(c.start)) continue;
+        if (kept.some((k) => p.start < k.end && k.start < p.end)) continue;
         const dist = p.start >= c.end ? p.start - c.end : c.start - p.end;
-        if (dist >= 0 && dist <= max && dist < bestDist) { best = p; bestDist = dist; }
+        if (dist >= 0 && dist <= max && dist < bestDist && cueValid(text, p)) { best = p; bestDist = dist; }
       }
       if (best) c.pred = { text: best.text, start: best.start, end: best.end };
       else c.reason = "no_predicate";
     }
 
-    // --- Step 5: guards.
+    // --- Step 5: guards, each looked up (and its clause segmented) only when it can change the verdict.
+    const ctx = new GuardContext(text, cues);
     for (const c of kept) {
       if (c.reason) continue;
-      const neg = this.negationBefore(tokens, tokenAt, c.pred && c.pred.start > c.start ? c.pred.start : c.start, s);
-      const f = sentFlags.get(sentence[c.start]) ?? 0;
-      const fp = c.pred ? sentFlags.get(sentence[c.pred.start]) ?? 0 : 0;
-      const flags = f | fp;
+      const at = c.pred && c.pred.start > c.start ? c.pred.start : c.start;
+      const neg = text.negationBefore(at, this.negationWords, this.skipWords);
+      const sentences = c.pred ? [text.sentenceOf(c.start), text.sentenceOf(c.pred.start)] : [text.sentenceOf(c.start)];
       if (neg) { c.reason = "negated"; c.negatedBy = neg; }
-      else if (flags & RESOLVED) c.reason = "resolved";
-      else if ((messageFlags & NOTICE) && !(messageFlags & GRIEVANCE)) c.reason = "notice";
-      else if ((flags & QUESTION) && !(flags & (GRIEVANCE | HELP))) c.reason = "question";
+      else if (ctx.has(RESOLVED, sentences)) c.reason = "resolved";
+      else if (ctx.has(NOTICE, null) && !ctx.grievance(null)) c.reason = "notice";
+      else if (ctx.has(QUESTION, sentences) && !ctx.grievance(sentences) && !ctx.has(HELP, sentences)) c.reason = "question";
     }
-
-    return this.verdict(original, norm, kept, messageFlags, cues);
-  }
-
-  /** The negation word right before position `at` (skipping fillers), or null. */
-  private negationBefore(tokens: Token[], tokenAt: Int32Array, at: number, s: string): string | null {
-    let k = tokenAt[at];
-    if (k < 0) return null;
-    let skipped = 0;
-    for (k = k - 1; k >= 0; k--) {
-      const t = tokens[k];
-      if (t.text.trim() === "") continue;
-      if (t.end < at && hasBreak(s, t.end, at)) return null;
-      if (this.negationWords.has(t.text)) return t.text;
-      if (this.skipWords.has(t.text) && skipped < NEGATION_SKIP_MAX) { skipped++; continue; }
-      return null;
-    }
-    return null;
+    const grievanceWords = cues.filter((c) => c.valid === 1 && c.mask & (GRIEVANCE | HELP)).map((c) => c.text);
+    const flags = (ctx.seen & (NOTICE | QUESTION)) | (ctx.grievance(null) ? GRIEVANCE : 0);
+    return this.verdict(original, norm, kept, flags, grievanceWords);
   }
 
   // === Verdict
 
-  private verdict(original: string, norm: Normalized, cands: Candidate[], flags: number, cues: Array<{ text: string; mask: number }>): Detection {
+  private verdict(original: string, norm: Normalized, cands: Candidate[], flags: number, cueWords: string[]): Detection {
     const toHit = (c: Candidate): KeywordHit => {
-      const hit: KeywordHit = {
-        term: c.entry.term, category: c.entry.category, surface: original.slice(origStart(norm, c.start), origEnd(norm, c.end)),
-        start: origStart(norm, c.start), end: origEnd(norm, c.end),
-      };
-      if (c.pred) hit.predicate = { text: c.pred.text, start: origStart(norm, c.pred.start), end: origEnd(norm, c.pred.end) };
+      const start = originalStart(norm, c.start, original.length);
+      const end = originalEnd(norm, c.end);
+      const hit: KeywordHit = { term: c.entry.term, category: c.entry.category, surface: original.slice(start, end), start, end };
+      if (c.pred) hit.predicate = { text: c.pred.text, start: originalStart(norm, c.pred.start, original.length), end: originalEnd(norm, c.pred.end) };
       return hit;
     };
     const accepted = cands.filter((c) => !c.reason);
@@ -373,7 +385,6 @@ class CompiledDetector implements Detector {
     const grievance = (flags & GRIEVANCE) !== 0;
     const score = Math.min(1, 0.5 + 0.1 * severity + 0.1 * Math.min(2, accepted.length - 1) + (grievance ? 0.1 : 0));
     const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${c.entry.category}, severity ${c.entry.severity})`);
-    const cueWords = cues.filter((c) => c.mask & (GRIEVANCE | HELP)).map((c) => c.text);
     let explanation = `complaint: ${parts.join(", ")}`;
     if (cueWords.length && (flags & (QUESTION | NOTICE))) explanation += `; kept despite ${flags & QUESTION ? "question" : "notice"} by ${[...new Set(cueWords)].join(", ")}`;
     else if (grievance) explanation += "; grievance";
@@ -384,6 +395,15 @@ class CompiledDetector implements Detector {
 }
 
 // === Helpers
+
+/** Shared immutable verdicts for the quick path (no allocation per chatter line). Callers must not mutate. */
+const QUIET_NO_KEYWORD: Detection = deepFreeze(quiet("no keyword"));
+const QUIET_OBJECT_ONLY: Detection = deepFreeze(quiet("an object term without a problem predicate", 0.1));
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === "object") deepFreeze(v as object);
+  return Object.freeze(o);
+}
 
 function quiet(explanation: string, score = 0): Detection {
   return {
@@ -409,15 +429,9 @@ function reasonText(c: Candidate): string {
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-function origStart(norm: Normalized, i: number): number {
-  return i < norm.origStart.length ? norm.origStart[i] : norm.origEnd[norm.origEnd.length - 1] ?? 0;
-}
-function origEnd(norm: Normalized, i: number): number {
-  return i > 0 ? norm.origEnd[i - 1] : 0;
-}
 
 function hasBreak(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (CLAUSE_BREAK.has(s.charCodeAt(i))) return true;
+  for (let i = from; i < to; i++) if (BREAKS[s.charCodeAt(i)] !== 0) return true;
   return false;
 }
 
@@ -474,27 +488,220 @@ function matchEnglish(latin: Token[], patterns: Map<string, EnPattern[]>, s: str
   return out;
 }
 
-/** Tokens of the normalised text: jieba for non-Latin runs, natural's word tokenizer for Latin runs. */
-function tokenize(s: string): Token[] {
+const SUBWORD_CACHE = new Map<string, Set<string>>();
+/** jieba search-mode sub-words of a token, cached (the same compounds recur). */
+function subwordSet(token: string): Set<string> {
+  let words = SUBWORD_CACHE.get(token);
+  if (!words) {
+    words = new Set(subwords(token).filter((w) => w.length >= 2 && w !== token));
+    if (SUBWORD_CACHE.size > 20_000) SUBWORD_CACHE.clear();
+    SUBWORD_CACHE.set(token, words);
+  }
+  return words;
+}
+
+/** Can `s` be written as a sequence of the given words? (Short strings only: tokens are a few characters.) */
+function splitsInto(s: string, words: Set<string>): boolean {
+  if (s === "") return true;
+  for (let i = 2; i <= s.length; i++) if (words.has(s.slice(0, i)) && splitsInto(s.slice(i), words)) return true;
+  return false;
+}
+
+/** Latin-script words of the normalised text (natural's tokenizer), with Porter stems. */
+function latinTokens(s: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < s.length) {
-    const latinRun = isLatin(s.charCodeAt(i));
+    if (!isLatin(s.charCodeAt(i))) { i++; continue; }
     let j = i + 1;
-    while (j < s.length && isLatin(s.charCodeAt(j)) === latinRun) j++;
-    const run = s.slice(i, j);
-    if (latinRun) {
-      for (const w of englishWords(run)) tokens.push({ start: i + w.start, end: i + w.end, text: w.word, stem: stem(w.word) });
-    } else {
-      let pos = 0;
-      for (const t of cut(run)) {
-        const at = run.startsWith(t, pos) ? pos : run.indexOf(t, pos);
-        if (at < 0 || t.length === 0) continue;
-        tokens.push({ start: i + at, end: i + at + t.length, text: t, stem: null });
-        pos = at + t.length;
-      }
+    while (j < s.length && isLatin(s.charCodeAt(j))) j++;
+    if (/[a-z]/.test(s.slice(i, j))) {
+      for (const w of englishWords(s.slice(i, j))) tokens.push({ start: i + w.start, end: i + w.end, text: w.word, stem: stem(w.word) });
     }
     i = j;
   }
   return tokens;
+}
+
+/** A cue (guard word or predicate) occurrence; `valid` is 1/0 once its boundaries were checked, -1 before. */
+interface Cue {
+  text: string;
+  mask: number;
+  start: number;
+  end: number;
+  punct: boolean;
+  valid: number;
+}
+
+function cueValid(text: SegmentedText, c: Cue): boolean {
+  if (c.valid < 0) c.valid = text.isWord(c.start, c.end) ? 1 : 0;
+  return c.valid === 1;
+}
+
+/** Lazy guard lookups for one message: which cue kinds occur (validly) in which sentences. */
+class GuardContext {
+  /** Cue kinds found valid so far (reported in Detection.guards). */
+  seen = 0;
+  private durations: Set<number> | null = null;
+  constructor(private readonly text: SegmentedText, private readonly cues: Cue[]) {}
+
+  /** Sentences holding a duration (停了三天, 两个小时, for 3 days) — computed on first need. */
+  private durationSentences(): Set<number> {
+    if (!this.durations) {
+      this.durations = new Set<number>();
+      for (const re of [DURATION_ZH, DURATION_EN]) {
+        re.lastIndex = 0;
+        for (let m = re.exec(this.text.s); m; m = re.exec(this.text.s)) this.durations.add(this.text.sentenceOf(m.index));
+      }
+    }
+    return this.durations;
+  }
+
+  /** Is there a valid cue of this kind in these sentences (null: anywhere in the message)? */
+  has(bit: number, sentences: number[] | null): boolean {
+    for (const c of this.cues) {
+      if (!(c.mask & bit)) continue;
+      if (sentences && !sentences.includes(this.text.sentenceOf(c.start))) continue;
+      if (cueValid(this.text, c)) { this.seen |= bit; return true; }
+    }
+    return false;
+  }
+
+  /** A grievance cue or a duration (停了三天) in these sentences, or anywhere. */
+  grievance(sentences: number[] | null): boolean {
+    for (const sid of this.durationSentences()) if (!sentences || sentences.includes(sid)) return true;
+    return this.has(GRIEVANCE, sentences);
+  }
+}
+
+/**
+ * The normalised message with clause and sentence indices, segmented clause by clause on demand.
+ * jieba splits at punctuation itself, so cutting one clause gives exactly the tokens cutting the whole
+ * message would give there — chat lines whose other clauses hold no keyword never pay for them.
+ */
+class SegmentedText {
+  readonly n: number;
+  /** Start of each clause (plus a sentinel n + 1), and the sentence each clause belongs to. */
+  private readonly clauseStart: number[] = [0];
+  private readonly clauseSentence: number[] = [0];
+  private readonly segmented: Uint8Array;
+  private readonly boundary: Uint8Array;
+  private readonly tokenEndingAt: Int32Array;
+  private cover: Int32Array | null = null;
+  private readonly tokens: Token[] = [];
+
+  constructor(readonly s: string, latin: Token[]) {
+    const n = (this.n = s.length);
+    let sid = 0;
+    for (let i = 0; i < n; i++) {
+      const b = BREAKS[s.charCodeAt(i)];
+      if (b === 0) continue;
+      if (b === 3) sid++;
+      this.clauseStart.push(i + 1);
+      this.clauseSentence.push(sid);
+    }
+    this.clauseStart.push(n + 1);
+    this.segmented = new Uint8Array(this.clauseStart.length);
+    this.boundary = new Uint8Array(n + 1);
+    this.tokenEndingAt = new Int32Array(n + 1).fill(-1);
+    this.boundary[0] = 1;
+    this.boundary[n] = 1;
+    for (const t of latin) this.addToken(t);
+  }
+
+  /** Index of the clause holding position p (a break character closes its clause). */
+  clauseOf(p: number): number {
+    const cs = this.clauseStart;
+    let lo = 0, hi = cs.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cs[mid] <= p) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Index of the sentence holding position p. */
+  sentenceOf(p: number): number {
+    return this.clauseSentence[this.clauseOf(p)];
+  }
+
+  private addToken(t: Token): void {
+    const k = this.tokens.length;
+    this.tokens.push(t);
+    this.boundary[t.start] = 1;
+    this.boundary[t.end] = 1;
+    this.tokenEndingAt[t.end] = k;
+    if (this.cover) for (let i = t.start; i < t.end; i++) this.cover[i] = k;
+  }
+
+  /** Segment one clause's non-Latin runs with jieba (once). */
+  private ensure(cid: number): void {
+    if (this.segmented[cid]) return;
+    this.segmented[cid] = 1;
+    const s = this.s;
+    const end = Math.min(this.n, this.clauseStart[cid + 1]);
+    let i = this.clauseStart[cid];
+    while (i < end) {
+      if (isLatin(s.charCodeAt(i))) { this.boundary[i] = 1; i++; this.boundary[i] = 1; continue; }
+      let j = i + 1;
+      while (j < end && !isLatin(s.charCodeAt(j))) j++;
+      const run = s.slice(i, j);
+      let pos = 0;
+      for (const t of cut(run)) {
+        const at = run.startsWith(t, pos) ? pos : run.indexOf(t, pos);
+        if (at < 0 || t.length === 0) continue;
+        this.addToken({ start: i + at, end: i + at + t.length, text: t, stem: null });
+        pos = at + t.length;
+      }
+      i = j;
+    }
+  }
+
+  /** Is position p a token boundary? */
+  isBoundary(p: number): boolean {
+    this.ensure(this.clauseOf(Math.max(0, p - 1)));
+    this.ensure(this.clauseOf(p));
+    return this.boundary[p] === 1;
+  }
+
+  /**
+   * Is [start, end) a word of the text? Yes when both ends are token boundaries; also when it lies inside
+   * one longer token that jieba's search mode splits exactly into it plus other dictionary words
+   * (噪声|污染, 环境污染|问题) — a part of a compositional compound, not a keyword inside an unrelated word
+   * (电梯口, 停车场).
+   */
+  isWord(start: number, end: number): boolean {
+    if (this.isBoundary(start) && this.isBoundary(end)) return true;
+    if (!this.cover) {
+      this.cover = new Int32Array(this.n + 1).fill(-1);
+      this.tokens.forEach((t, k) => { for (let i = t.start; i < t.end; i++) this.cover![i] = k; });
+    }
+    const k = this.cover[start];
+    if (k < 0 || k !== this.cover[end - 1]) return false;
+    const t = this.tokens[k];
+    if (t.stem !== null || t.end - t.start < 3) return false;
+    const words = subwordSet(t.text);
+    const before = t.text.slice(0, start - t.start);
+    const after = t.text.slice(end - t.start);
+    const inner = t.text.slice(start - t.start, end - t.start);
+    return splitsInto(before, words) && splitsInto(after, words) && (words.has(inner) || splitsInto(inner, words));
+  }
+
+  /** The negation word right before position `at` in its clause (skipping fillers), or null. */
+  negationBefore(at: number, negation: Set<string>, skip: Set<string>): string | null {
+    this.ensure(this.clauseOf(at));
+    const s = this.s;
+    let p = at;
+    for (let skipped = 0; ; ) {
+      while (p > 0 && (s[p - 1] === " " || s[p - 1] === "\t")) p--;
+      if (p === 0 || BREAKS[s.charCodeAt(p - 1)] !== 0) return null;
+      const k = this.tokenEndingAt[p];
+      if (k < 0) return null;
+      const t = this.tokens[k];
+      if (negation.has(t.text)) return t.text;
+      if (!skip.has(t.text) || skipped >= NEGATION_SKIP_MAX) return null;
+      skipped++;
+      p = t.start;
+    }
+  }
 }

@@ -23,22 +23,25 @@ function cleanUnit(s: string): string {
 export const DROP = 0;
 export const COMPLEX = 0xffff;
 let FOLD: Uint16Array | null = null;
+/** BMP characters that normalise to several characters (… → ...), for the quick scan. */
+let EXPAND: Map<number, string> | null = null;
 let TRAD: Uint8Array | null = null;
 let toSimplified: ((s: string) => string) | null = null;
 
 function converter(): (s: string) => string {
   if (!toSimplified) {
-    // Taiwan and Hong Kong forms both go to mainland simplified; 'tw' covers the standard traditional set.
-    const tw = OpenCC.Converter({ from: "tw", to: "cn" });
+    // OpenCC standard traditional, then Hong Kong forms (衞 → 卫). Not 'tw': it turns the simplified 么 into 幺.
+    const t = OpenCC.Converter({ from: "t", to: "cn" });
     const hk = OpenCC.Converter({ from: "hk", to: "cn" });
-    toSimplified = (s: string) => hk(tw(s));
+    toSimplified = (s: string) => hk(t(s));
   }
   return toSimplified;
 }
 
 /** Build the BMP fold table and the set of characters opencc would change. Idempotent. */
-export function tables(): { fold: Uint16Array; trad: Uint8Array } {
-  if (FOLD && TRAD) return { fold: FOLD, trad: TRAD };
+export function tables(): { fold: Uint16Array; trad: Uint8Array; expand: Map<number, string> } {
+  if (FOLD && TRAD && EXPAND) return { fold: FOLD, trad: TRAD, expand: EXPAND };
+  const expand = new Map<number, string>();
   const fold = new Uint16Array(65536);
   const trad = new Uint8Array(65536);
   // Which characters does opencc change on their own? One call over all of them, newline-separated so
@@ -57,12 +60,16 @@ export function tables(): { fold: Uint16Array; trad: Uint8Array } {
     else if (n === s) fold[c] = c === COMPLEX ? COMPLEX : c;
     else if (n.length === 0) fold[c] = DROP;
     else if (n.length === 1 && !trad[n.charCodeAt(0)] && n.charCodeAt(0) !== COMPLEX) fold[c] = n.charCodeAt(0);
-    else fold[c] = COMPLEX;
+    else {
+      fold[c] = COMPLEX;
+      if (!trad[c] && ![...n].some((ch) => ch.length > 1 || trad[ch.charCodeAt(0)])) expand.set(c, n);
+    }
   }
   fold[0] = DROP;
   FOLD = fold;
   TRAD = trad;
-  return { fold, trad };
+  EXPAND = expand;
+  return { fold, trad, expand };
 }
 
 /** Astral code points NFKC changes (math alphanumerics 𝐩𝐨𝐰𝐞𝐫, enclosed letters, CJK compatibility) or that are invisible tags. */
@@ -76,8 +83,27 @@ export function astralNeedsWork(cp: number): boolean {
 /** Normalised text plus, for each of its code units, the [start, end) of the original unit it came from. */
 export interface Normalized {
   text: string;
-  origStart: Int32Array;
-  origEnd: Int32Array;
+  /** null when every output character sits where its input character was (nothing vanished or expanded). */
+  origStart: Int32Array | null;
+  origEnd: Int32Array | null;
+}
+
+/** Offset in the original text where normalised character i (or the end, i = length) starts. */
+export function originalStart(norm: Normalized, i: number, originalLength: number): number {
+  if (!norm.origStart) return Math.min(i, originalLength);
+  return i < norm.origStart.length ? norm.origStart[i] : originalLength;
+}
+
+/** Offset in the original text where normalised character i - 1 ends. */
+export function originalEnd(norm: Normalized, i: number): number {
+  if (!norm.origEnd) return i;
+  return i > 0 ? norm.origEnd[i - 1] : 0;
+}
+
+function fromCodes(buf: Uint16Array, k: number): string {
+  let text = "";
+  for (let j = 0; j < k; j += 8192) text += String.fromCharCode.apply(null, buf.subarray(j, Math.min(k, j + 8192)) as unknown as number[]);
+  return text;
 }
 
 const MARK = /\p{M}/u;
@@ -89,6 +115,19 @@ const MARK = /\p{M}/u;
 export function normalizeWithMap(input: string): Normalized {
   const { fold, trad } = tables();
   const n = input.length;
+  // Fast path: every character folds to at most one simple character (the usual chat line). When none
+  // vanished, positions are unchanged and no offset map is stored.
+  {
+    const buf = new Uint16Array(n);
+    let k = 0;
+    let simple = true;
+    for (let i = 0; i < n; i++) {
+      const f = fold[input.charCodeAt(i)];
+      if (f === COMPLEX || (f >= 0x300 && f < 0x370)) { simple = false; break; }
+      if (f !== DROP) buf[k++] = f;
+    }
+    if (simple && k === n) return { text: fromCodes(buf, k), origStart: null, origEnd: null };
+  }
   const codes: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];

@@ -34,3 +34,13 @@ export function cut(text: string): string[] {
   loadSegmenter();
   return nodejieba.cut(text, true);
 }
+
+/**
+ * Dictionary sub-words of one long token (jieba's search mode): 「噪声污染」→ 噪声, 污染. The detector
+ * uses them to accept a keyword that is one part of a compositional compound, never one that is
+ * glued to a stray character (电梯口, 停车场).
+ */
+export function subwords(token: string): string[] {
+  loadSegmenter();
+  return nodejieba.cutForSearch(token, true);
+}
