@@ -33,8 +33,8 @@ const BREAKS = new Uint8Array(65536);
 for (const c of "。!?;\n") BREAKS[c.charCodeAt(0)] = 3;
 for (const c of ",、:") BREAKS[c.charCodeAt(0)] = 1;
 
-/** Durations make a grievance: 停了三天, 两个小时了, for 3 days. Not 两天后 (a plan). */
-const DURATION_ZH = /(?:[0-9]+|[一二两三四五六七八九十几半]+)个?多?(?:天|小时|钟头|星期|礼拜|周|月|年|晚上|晚)(?![后内以之])/g;
+/** Durations and repeats make a grievance: 停了三天, 两个小时了, 跑了三趟, for 3 days. Not 两天后 (a plan). */
+const DURATION_ZH = /(?:[0-9]+|[一二两三四五六七八九十几半]+)个?多?(?:天|小时|钟头|星期|礼拜|周|月|年|晚上|晚|次|趟|遍|回)(?![后内以之])/g;
 const DURATION_EN = /\b(?:\d+|two|three|four|five|six|several|a few|many)\s+(?:days?|hours?|weeks?|months?|nights?)\b/g;
 
 // === Cue kinds (bit flags)
@@ -44,10 +44,10 @@ const SCAN_NOTHING = 0, SCAN_OBJECT_ONLY = 1, SCAN_MAYBE = 2;
 /** Quick-scan pattern flags. */
 const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLISH = 16;
 
-const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128;
+const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256;
 const GUARD_BITS: Array<[keyof Guards, number]> = [
   ["negation", NEG], ["negationSkip", SKIP], ["resolved", RESOLVED], ["notice", NOTICE],
-  ["question", QUESTION], ["grievance", GRIEVANCE], ["help", HELP | PRED], ["predicates", PRED],
+  ["question", QUESTION], ["hypothetical", HYPOTHETICAL], ["grievance", GRIEVANCE], ["help", HELP | PRED], ["predicates", PRED],
 ];
 
 // === Compiled forms
@@ -310,41 +310,52 @@ class CompiledDetector implements Detector {
     for (const hit of enTermHits) raw.push(cand(hit.p.entry!, hit.p.surface, hit.start, hit.end));
 
     // Longest first; a candidate inside a longer one is the same mention (电梯 inside 电梯坏了).
-    raw.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start);
+    raw.sort(byLengthThenProblem);
     const kept: Candidate[] = [];
     for (const c of raw) if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c);
     kept.sort((a, b) => a.start - b.start);
 
-    // Object terms need a predicate in the same clause, close by, not overlapping another keyword.
+    // Object terms need a predicate in the same clause, close by, not overlapping another keyword; a
+    // predicate belongs to the nearest object (地下室的安全出口被堵了: 堵 is the 安全出口's).
+    const pairs: Array<{ obj: Candidate; pred: Cue; dist: number }> = [];
     for (const c of kept) {
       if (c.entry.kind !== "object") continue;
       const max = c.entry.lang === "en" ? PRED_DISTANCE_EN : PRED_DISTANCE_ZH;
-      let best: Cue | null = null;
-      let bestDist = Infinity;
       for (const p of cues) {
         if (!(p.mask & PRED) || text.clauseOf(p.start) !== text.clauseOf(c.start)) continue;
         if (kept.some((k) => p.start < k.end && k.start < p.end)) continue;
         const dist = p.start >= c.end ? p.start - c.end : c.start - p.end;
-        if (dist >= 0 && dist <= max && dist < bestDist && cueValid(text, p)) { best = p; bestDist = dist; }
+        if (dist >= 0 && dist <= max && cueValid(text, p)) pairs.push({ obj: c, pred: p, dist });
       }
-      if (best) c.pred = { text: best.text, start: best.start, end: best.end };
-      else c.reason = "no_predicate";
     }
+    pairs.sort((a, b) => a.dist - b.dist || (b.pred.end - b.pred.start) - (a.pred.end - a.pred.start));
+    const claimed = new Set<Cue>();
+    for (const { obj, pred } of pairs) {
+      if (obj.pred || claimed.has(pred)) continue;
+      obj.pred = { text: pred.text, start: pred.start, end: pred.end };
+      // Overlapping predicates (坏 / 坏了) are one mention.
+      for (const q of cues) if (q.start < pred.end && pred.start < q.end) claimed.add(q);
+    }
+    for (const c of kept) if (c.entry.kind === "object" && !c.pred) c.reason = "no_predicate";
 
     // --- Step 5: guards, each looked up (and its clause segmented) only when it can change the verdict.
-    const ctx = new GuardContext(text, cues);
+    const ctx = new GuardContext(text, cues, this.negationWords, this.skipWords);
     for (const c of kept) {
       if (c.reason) continue;
       const at = c.pred && c.pred.start > c.start ? c.pred.start : c.start;
       const neg = text.negationBefore(at, this.negationWords, this.skipWords);
       const sentences = c.pred ? [text.sentenceOf(c.start), text.sentenceOf(c.pred.start)] : [text.sentenceOf(c.start)];
-      if (neg) { c.reason = "negated"; c.negatedBy = neg; }
-      else if (ctx.has(RESOLVED, sentences)) c.reason = "resolved";
-      else if (ctx.has(NOTICE, null) && !ctx.grievance(null)) c.reason = "notice";
-      else if (ctx.has(QUESTION, sentences) && !ctx.grievance(sentences) && !ctx.has(HELP, sentences)) c.reason = "question";
+      const clauses = c.pred ? [text.clauseOf(c.start), text.clauseOf(c.pred.start)] : [text.clauseOf(c.start)];
+      if (neg) { c.reason = "negated"; c.negatedBy = neg; continue; }
+      if (ctx.has(RESOLVED, "sentence", sentences)) { c.reason = "resolved"; continue; }
+      if (ctx.has(NOTICE, null, null) && !ctx.grievance(null)) { c.reason = "notice"; continue; }
+      const hypothetical = ctx.has(HYPOTHETICAL, "clause", clauses);
+      const question = !hypothetical && c.entry.severity < 3 && ctx.has(QUESTION, "clause", clauses);
+      if ((hypothetical || question) && !ctx.grievance(sentences) && !ctx.has(HELP, "sentence", sentences))
+        c.reason = hypothetical ? "hypothetical" : "question";
     }
     const grievanceWords = cues.filter((c) => c.valid === 1 && c.mask & (GRIEVANCE | HELP)).map((c) => c.text);
-    const flags = (ctx.seen & (NOTICE | QUESTION)) | (ctx.grievance(null) ? GRIEVANCE : 0);
+    const flags = (ctx.seen & (NOTICE | QUESTION | HYPOTHETICAL)) | (ctx.grievance(null) ? GRIEVANCE : 0);
     return this.verdict(original, norm, kept, flags, grievanceWords);
   }
 
@@ -363,7 +374,7 @@ class CompiledDetector implements Detector {
     const guards = {
       negated: cands.some((c) => c.reason === "negated" || c.reason === "resolved"),
       notice: (flags & NOTICE) !== 0,
-      question: (flags & QUESTION) !== 0,
+      question: (flags & (QUESTION | HYPOTHETICAL)) !== 0,
     };
     if (accepted.length === 0) {
       const why = cands.length === 0 ? "no keyword on a word boundary"
@@ -386,7 +397,7 @@ class CompiledDetector implements Detector {
     const score = Math.min(1, 0.5 + 0.1 * severity + 0.1 * Math.min(2, accepted.length - 1) + (grievance ? 0.1 : 0));
     const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${c.entry.category}, severity ${c.entry.severity})`);
     let explanation = `complaint: ${parts.join(", ")}`;
-    if (cueWords.length && (flags & (QUESTION | NOTICE))) explanation += `; kept despite ${flags & QUESTION ? "question" : "notice"} by ${[...new Set(cueWords)].join(", ")}`;
+    if (cueWords.length && (flags & (QUESTION | HYPOTHETICAL | NOTICE))) explanation += `; kept despite ${flags & NOTICE ? "notice" : "question"} by ${[...new Set(cueWords)].join(", ")}`;
     else if (grievance) explanation += "; grievance";
     const ignored = cands.filter((c) => c.reason && c.reason !== "no_predicate");
     if (ignored.length) explanation += `; ignored: ${ignored.map((c) => `${c.entry.term} ${reasonText(c)}`).join(", ")}`;
@@ -422,6 +433,7 @@ function reasonText(c: Candidate): string {
     case "resolved": return "already resolved";
     case "notice": return "in a notice or plan";
     case "question": return "in a question without grievance";
+    case "hypothetical": return "in a hypothetical";
     case "no_predicate": return "without a problem predicate";
     default: return "";
   }
@@ -488,6 +500,21 @@ function matchEnglish(latin: Token[], patterns: Map<string, EnPattern[]>, s: str
   return out;
 }
 
+/**
+ * Function characters jieba's HMM sometimes glues onto a keyword (又坏了, 坏了的): they do not make it a
+ * different word, unlike 口 in 电梯口 or 场 in 停车场.
+ */
+const GLUE = new Set([..."又也都就还了的很太真好再全被把给啊呀吧呢啦"]);
+function isGlue(piece: string): boolean {
+  for (const ch of piece) if (!GLUE.has(ch)) return false;
+  return true;
+}
+
+/** Longer candidates first; at equal length a problem term beats an object term, then the earlier one. */
+function byLengthThenProblem(a: Candidate, b: Candidate): number {
+  return (b.end - b.start) - (a.end - a.start) || (a.entry.kind === b.entry.kind ? 0 : a.entry.kind === "problem" ? -1 : 1) || a.start - b.start;
+}
+
 const SUBWORD_CACHE = new Map<string, Set<string>>();
 /** jieba search-mode sub-words of a token, cached (the same compounds recur). */
 function subwordSet(token: string): Set<string> {
@@ -538,12 +565,17 @@ function cueValid(text: SegmentedText, c: Cue): boolean {
   return c.valid === 1;
 }
 
-/** Lazy guard lookups for one message: which cue kinds occur (validly) in which sentences. */
+/** Lazy guard lookups for one message: which cue kinds occur (validly) in which clauses or sentences. */
 class GuardContext {
   /** Cue kinds found valid so far (reported in Detection.guards). */
   seen = 0;
   private durations: Set<number> | null = null;
-  constructor(private readonly text: SegmentedText, private readonly cues: Cue[]) {}
+  constructor(
+    private readonly text: SegmentedText,
+    private readonly cues: Cue[],
+    private readonly negation: Set<string>,
+    private readonly skip: Set<string>,
+  ) {}
 
   /** Sentences holding a duration (停了三天, 两个小时, for 3 days) — computed on first need. */
   private durationSentences(): Set<number> {
@@ -557,12 +589,21 @@ class GuardContext {
     return this.durations;
   }
 
-  /** Is there a valid cue of this kind in these sentences (null: anywhere in the message)? */
-  has(bit: number, sentences: number[] | null): boolean {
+  /**
+   * Is there a valid cue of this kind in these clauses / sentences (scope null: anywhere)? A negated
+   * "resolved" cue does not count (还没修好了, nobody fixed it).
+   */
+  has(bit: number, scope: "clause" | "sentence" | null, ids: number[] | null): boolean {
     for (const c of this.cues) {
       if (!(c.mask & bit)) continue;
-      if (sentences && !sentences.includes(this.text.sentenceOf(c.start))) continue;
-      if (cueValid(this.text, c)) { this.seen |= bit; return true; }
+      if (scope && ids) {
+        const id = scope === "clause" ? this.text.clauseOf(c.start) : this.text.sentenceOf(c.start);
+        if (!ids.includes(id)) continue;
+      }
+      if (!cueValid(this.text, c)) continue;
+      if (bit === RESOLVED && this.text.negationBefore(c.start, this.negation, this.skip)) continue;
+      this.seen |= bit;
+      return true;
     }
     return false;
   }
@@ -570,7 +611,7 @@ class GuardContext {
   /** A grievance cue or a duration (停了三天) in these sentences, or anywhere. */
   grievance(sentences: number[] | null): boolean {
     for (const sid of this.durationSentences()) if (!sentences || sentences.includes(sid)) return true;
-    return this.has(GRIEVANCE, sentences);
+    return this.has(GRIEVANCE, sentences ? "sentence" : null, sentences);
   }
 }
 
@@ -684,7 +725,8 @@ class SegmentedText {
     const before = t.text.slice(0, start - t.start);
     const after = t.text.slice(end - t.start);
     const inner = t.text.slice(start - t.start, end - t.start);
-    return splitsInto(before, words) && splitsInto(after, words) && (words.has(inner) || splitsInto(inner, words));
+    const edge = (piece: string): boolean => splitsInto(piece, words) || isGlue(piece);
+    return edge(before) && edge(after) && (words.has(inner) || splitsInto(inner, words));
   }
 
   /** The negation word right before position `at` in its clause (skipping fillers), or null. */

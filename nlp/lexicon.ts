@@ -15,6 +15,7 @@ const GUARD_SECTIONS: Record<string, keyof Guards> = {
   resolved: "resolved",
   notice: "notice",
   question: "question",
+  hypothetical: "hypothetical",
   grievance: "grievance",
   help: "help",
   predicates: "predicates",
@@ -25,7 +26,7 @@ export const DEFAULT_LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(impor
 
 /** Guards with every list empty — the starting point for merging files. */
 export function emptyGuards(): Guards {
-  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], grievance: [], help: [], predicates: [] };
+  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [] };
 }
 
 /** Chinese (Han) characters decide a surface's language. */

@@ -43,8 +43,10 @@ export interface Guards {
   resolved: string[];
   /** Notices and plans: 通知 公告 预计 检修 … */
   notice: string[];
-  /** Questions and hypotheticals: 吗 会不会 如果 … */
+  /** Questions: 吗 会不会 几点 … (urgent, severity-3 keywords still count) */
   question: string[];
+  /** Hypotheticals: 如果 万一 … (silence even urgent keywords) */
+  hypothetical: string[];
   /** Grievance cues that keep a question or notice a complaint: 又 一直 有人管吗 … */
   grievance: string[];
   /** Help-seeking cues: a question asking for help is a request (失业了去哪登记). Also count as predicates. */
@@ -72,7 +74,7 @@ export interface KeywordHit {
 }
 
 /** Why a candidate keyword did not count. */
-export type SuppressReason = "negated" | "resolved" | "notice" | "question" | "no_predicate";
+export type SuppressReason = "negated" | "resolved" | "notice" | "question" | "hypothetical" | "no_predicate";
 
 /** The detector's verdict on one message. */
 export interface Detection {
