@@ -35,16 +35,16 @@ async function baseline(concurrency: number): Promise<number> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("noop", { connection, prefix });
   let done = 0;
-  const finished = new Promise<void>((resolve) => {
-    const worker = new Worker("noop", async () => {
-      if (++done === N) resolve();
-    }, { connection, prefix, concurrency });
-    void finished.then(() => worker.close());
-  });
+  let resolve!: () => void;
+  const finished = new Promise<void>((r) => (resolve = r));
+  const worker = new Worker("noop", async () => {
+    if (++done === N) resolve();
+  }, { connection, prefix, concurrency });
   const started = performance.now();
   for (let i = 0; i < N; i++) await queue.add("n", { i }, { jobId: `n-${i}`, removeOnComplete: true });
   await finished;
   const ms = performance.now() - started;
+  await worker.close();
   await queue.close();
   connection.disconnect();
   await drop(prefix);

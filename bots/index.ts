@@ -3,10 +3,14 @@
 import type { GatewayFactory } from "../core/app.js";
 import type { Platform } from "../core/chat.js";
 import { playgroundGateway } from "./playground/index.js";
+import { telegramGateway } from "./telegram/index.js";
+import { wechatGateway } from "./wechat/index.js";
 
 /** The gateway factory of each platform. */
-export const GATEWAYS: Partial<Record<Platform, GatewayFactory>> = {
+export const GATEWAYS: Record<Platform, GatewayFactory> = {
   playground: playgroundGateway,
+  telegram: telegramGateway,
+  wechat: wechatGateway,
 };
 
 /** All gateway factories, in start order. */

@@ -61,6 +61,8 @@ export interface App {
   /** http://host:port once started with the HTTP role. */
   url?: string;
   intake: IntakeDeps;
+  /** The BullMQ workers this process runs (intake and each gateway's outbox), once started. */
+  workers: Worker[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -74,8 +76,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const redis = new Redis(config.REDIS_URL, WORKER_REDIS_OPTIONS);
   const quiet = throttle();
   redis.on("error", (err) => quiet("redis", () => log.warn({ err: err.message }, "redis connection error")));
-  // Producers fail fast while Redis is away, so the API can answer 503 instead of accepting and losing.
-  const producer = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // Producers fail fast while Redis is away (Queues.submit checks the connection and times out), so the API
+  // answers 503 instead of accepting and losing.
+  const producer = new Redis(config.REDIS_URL);
   producer.on("error", () => {});
   const queues = new Queues(producer, config.QUEUE_PREFIX);
   const groups = createGroupRegistry(prisma, log);
@@ -115,6 +118,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     host,
     gateways,
     intake,
+    workers,
     async start() {
       for (const g of gateways) {
         await g.start();

@@ -6,7 +6,6 @@ import { maskDeep, maskPersonal } from "./privacy.js";
 /** Create the root logger; children are namespaced with `log.child({ name: "gridlink:telegram" })`. */
 export function createLogger(level: string = process.env.LOG_LEVEL ?? "info"): Logger {
   return pino({
-    name: "gridlink",
     level,
     formatters: { log: (obj) => maskDeep(obj) as Record<string, unknown> },
     hooks: {

@@ -5,6 +5,14 @@ import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ChatMessage, Platform } from "./chat.js";
 
+/** The queue (Redis) cannot take a message right now; nothing was accepted. Transports answer 503. */
+export class QueueUnavailableError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(`The queue (Redis) is unreachable; nothing was accepted: ${message}`, { cause });
+    this.name = "QueueUnavailableError";
+  }
+}
+
 /** The intake queue's name. */
 export const INTAKE_QUEUE = "intake";
 /** The outbox queue of one platform; it is consumed where that platform's gateway runs. */
@@ -65,9 +73,23 @@ export class Queues {
     return q;
   }
 
-  /** Queue an inbound message; resolves once Redis has it. Duplicate ids are ignored by BullMQ. */
+  /**
+   * Queue an inbound message; resolves once Redis has it. Duplicate ids are ignored by BullMQ. While Redis is
+   * away this rejects at once (QueueUnavailableError) instead of waiting, so callers can answer 503.
+   */
   async submit(msg: ChatMessage): Promise<void> {
-    await this.intake.add("message", msg, { ...INTAKE_JOB_OPTIONS, jobId: intakeJobId(msg) });
+    if (this.connection.status !== "ready") throw new QueueUnavailableError(`Redis connection is ${this.connection.status}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError("Redis did not answer within 5 s")), 5000);
+    });
+    try {
+      await Promise.race([this.intake.add("message", msg, { ...INTAKE_JOB_OPTIONS, jobId: intakeJobId(msg) }), timeout]);
+    } catch (err) {
+      throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError((err as Error).message, err);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Queue one OutboundMessage row for sending. */

@@ -8,6 +8,7 @@ import { ZodError } from "zod";
 import type { HttpContext } from "./context.js";
 import { ROOT } from "../db.js";
 import { AppError } from "../errors.js";
+import { QueueUnavailableError } from "../queues.js";
 import type { Logger } from "../log.js";
 import { healthRoutes } from "./health.js";
 import { ticketRoutes } from "./tickets.js";
@@ -30,8 +31,8 @@ export async function buildServer(opts: { ctx: HttpContext; alertsKey: string; l
       const message = e.code === "FST_ERR_CTP_INVALID_JSON_BODY" || /JSON/.test(e.message) ? `malformed JSON body: ${e.message}` : e.message;
       return reply.status(e.statusCode).send({ error: "bad_request", message });
     }
-    if (/Connection is closed|enableOfflineQueue|ECONNREFUSED|Stream isn't writeable|max retries/i.test(e.message)) {
-      return reply.status(503).send({ error: "unavailable", message: "The queue (Redis) is unreachable; nothing was accepted. Try again shortly." });
+    if (err instanceof QueueUnavailableError) {
+      return reply.status(503).send({ error: "unavailable", message: `${err.message}. Try again shortly.` });
     }
     req.log.error({ err: e.message }, "unhandled error");
     return reply.status(500).send({ error: "internal", message: "Internal error" });
