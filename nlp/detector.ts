@@ -116,6 +116,7 @@ class CompiledDetector implements Detector {
   private readonly enCues = new Map<string, EnPattern[]>();
   private readonly negationWords: Set<string>;
   private readonly skipWords: Set<string>;
+  private readonly questionWords: Set<string>;
 
   constructor(lexicon: Lexicon) {
     this.lexicon = lexicon;
@@ -185,6 +186,7 @@ class CompiledDetector implements Detector {
     this.quickMask = this.quickAc.stateMasks(quickFlags);
     this.negationWords = new Set(lexicon.guards.negation ?? []);
     this.skipWords = new Set(lexicon.guards.negationSkip ?? []);
+    this.questionWords = new Set(lexicon.guards.question ?? []);
     addUserWords(userWords);
   }
 
@@ -339,11 +341,11 @@ class CompiledDetector implements Detector {
     for (const c of kept) if (c.entry.kind === "object" && !c.pred) c.reason = "no_predicate";
 
     // --- Step 5: guards, each looked up (and its clause segmented) only when it can change the verdict.
-    const ctx = new GuardContext(text, cues, this.negationWords, this.skipWords);
+    const ctx = new GuardContext(text, cues, this.negationWords, this.skipWords, this.questionWords);
     for (const c of kept) {
       if (c.reason) continue;
       const at = c.pred && c.pred.start > c.start ? c.pred.start : c.start;
-      const neg = text.negationBefore(at, this.negationWords, this.skipWords);
+      const neg = text.negationBefore(at, this.negationWords, this.skipWords, this.questionWords);
       const sentences = c.pred ? [text.sentenceOf(c.start), text.sentenceOf(c.pred.start)] : [text.sentenceOf(c.start)];
       const clauses = c.pred ? [text.clauseOf(c.start), text.clauseOf(c.pred.start)] : [text.clauseOf(c.start)];
       if (neg) { c.reason = "negated"; c.negatedBy = neg; continue; }
@@ -354,6 +356,8 @@ class CompiledDetector implements Detector {
       if ((hypothetical || question) && !ctx.grievance(sentences) && !ctx.has(HELP, "sentence", sentences))
         c.reason = hypothetical ? "hypothetical" : "question";
     }
+    // Report which guards the message carries (not only those that decided), for people reading the result.
+    if (kept.length) for (const bit of [NOTICE, QUESTION, HYPOTHETICAL]) if (!(ctx.seen & bit)) ctx.has(bit, null, null);
     const grievanceWords = cues.filter((c) => c.valid === 1 && c.mask & (GRIEVANCE | HELP)).map((c) => c.text);
     const flags = (ctx.seen & (NOTICE | QUESTION | HYPOTHETICAL)) | (ctx.grievance(null) ? GRIEVANCE : 0);
     return this.verdict(original, norm, kept, flags, grievanceWords);
@@ -575,6 +579,7 @@ class GuardContext {
     private readonly cues: Cue[],
     private readonly negation: Set<string>,
     private readonly skip: Set<string>,
+    private readonly questions: Set<string>,
   ) {}
 
   /** Sentences holding a duration (停了三天, 两个小时, for 3 days) — computed on first need. */
@@ -601,7 +606,7 @@ class GuardContext {
         if (!ids.includes(id)) continue;
       }
       if (!cueValid(this.text, c)) continue;
-      if (bit === RESOLVED && this.text.negationBefore(c.start, this.negation, this.skip)) continue;
+      if (bit === RESOLVED && this.text.negationBefore(c.start, this.negation, this.skip, this.questions)) continue;
       this.seen |= bit;
       return true;
     }
@@ -730,7 +735,7 @@ class SegmentedText {
   }
 
   /** The negation word right before position `at` in its clause (skipping fillers), or null. */
-  negationBefore(at: number, negation: Set<string>, skip: Set<string>): string | null {
+  negationBefore(at: number, negation: Set<string>, skip: Set<string>, questions: Set<string>): string | null {
     this.ensure(this.clauseOf(at));
     const s = this.s;
     let p = at;
@@ -740,7 +745,14 @@ class SegmentedText {
       const k = this.tokenEndingAt[p];
       if (k < 0) return null;
       const t = this.tokens[k];
+      const k2 = this.tokenEndingAt[t.start];
+      const joined = k2 >= 0 ? this.tokens[k2].text + t.text : "";
+      // 是|不是, 是|不|是, 有|没有: an A-not-A question (是不是, 有没有), not a negation.
+      const k3 = k2 >= 0 ? this.tokenEndingAt[this.tokens[k2].start] : -1;
+      if (joined && (questions.has(joined) || (k3 >= 0 && questions.has(this.tokens[k3].text + joined)))) return null;
       if (negation.has(t.text)) return t.text;
+      // jieba may split a negation word in two (不|让): try it with the token before.
+      if (joined && negation.has(joined)) return joined;
       if (!skip.has(t.text) || skipped >= NEGATION_SKIP_MAX) return null;
       skipped++;
       p = t.start;
