@@ -18,7 +18,9 @@ export interface ChatMessage {
   chatTitle?: string;
   /** Platform message id, unique within the chat. */
   messageId: string;
-  sender: { id: string; name: string };
+  /** `aliases`: other stable handles of the sender (a WeChat remark alias or WeChat ID — wechat4u contact ids
+   * change at every login); the staff registry matches the id or any alias. */
+  sender: { id: string; name: string; aliases?: string[] };
   text: string;
   /** Epoch milliseconds. */
   sentAt: number;

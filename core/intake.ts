@@ -144,7 +144,8 @@ type GroupRow = Awaited<ReturnType<typeof ensureGroup>>;
 
 async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: GroupRow, command: NonNullable<ReturnType<typeof parseCommand>>): Promise<IntakeOutcome> {
   const { prisma } = deps;
-  const staff = await prisma.staff.findUnique({ where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } } });
+  const ids = [msg.sender.id, ...(msg.sender.aliases ?? []).filter(Boolean)];
+  const staff = await prisma.staff.findFirst({ where: { platform: msg.platform, userId: { in: ids } }, orderBy: { id: "asc" } });
   // A room that is not enabled stays silent: only staff may switch it on.
   if (!group.enabled && !(command.kind === "command" && command.name === "enable" && staff)) {
     return { action: "ignored", reason: "group not enabled" };

@@ -39,6 +39,8 @@ export interface WechatMessageFacts {
   talkerId: string;
   /** The talker's group nickname when set, else their WeChat name. */
   talkerName?: string;
+  /** The bot account's remark alias for the talker and their WeChat ID, when known (staff match on these). */
+  talkerAliases?: string[];
   /** Absent for direct (one-to-one) messages. */
   roomId?: string;
   roomTopic?: string;
@@ -54,10 +56,15 @@ export async function extractWechatMessage(message: Message): Promise<WechatMess
   const room = message.room();
   let talkerId = payload?.talkerId ?? "";
   let talkerName: string | undefined;
+  const talkerAliases: string[] = [];
   try {
     const talker = message.talker();
     talkerId = talker.id;
     talkerName = talker.name() || undefined;
+    const alias = await talker.alias().catch(() => undefined);
+    if (alias) talkerAliases.push(alias);
+    const weixin = talker.weixin();
+    if (weixin) talkerAliases.push(weixin);
     if (room) talkerName = (await room.alias(talker).catch(() => undefined)) || talkerName;
   } catch {
     // A payload without a talker (system notices in some puppets): leave the name empty.
@@ -80,6 +87,7 @@ export async function extractWechatMessage(message: Message): Promise<WechatMess
     timestamp: payload?.timestamp ?? Date.now(),
     talkerId,
     talkerName,
+    talkerAliases,
     roomId: room?.id,
     roomTopic: room ? await room.topic().catch(() => undefined) : undefined,
     selfId,
@@ -147,7 +155,7 @@ export function toChatMessage(facts: WechatMessageFacts): ChatMessage | undefine
     chatId: facts.roomId,
     chatTitle: facts.roomTopic || undefined,
     messageId: facts.id,
-    sender: { id: facts.talkerId, name: facts.talkerName || facts.talkerId },
+    sender: { id: facts.talkerId, name: facts.talkerName || facts.talkerId, ...(facts.talkerAliases?.length ? { aliases: facts.talkerAliases } : {}) },
     text,
     sentAt: timestampToMs(facts.timestamp),
   };

@@ -96,6 +96,16 @@ describe("commands in a group", () => {
     expect((await playground(t).transcript("taoyuan-09")).some((l) => l.text.includes("停水检修"))).toBe(true);
   });
 
+  it("recognises staff registered under an alias (a WeChat remark or WeChat ID) rather than the contact id", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    await t.app.prisma.staff.create({ data: { platform: "playground", userId: "li-wangge", role: "grid_leader", name: "李网格" } });
+    const msg = (messageId: string, aliases?: string[]): ChatMessage => ({ platform: "playground", chatId: "lianhua-06", messageId, sender: { id: "contact-7f3a", name: "李网格", aliases }, text: "/tickets", sentAt: Date.now() });
+    await t.app.queues.submit(msg("al-1"));
+    expect((await answer(t, "lianhua-06", "al-1")).text).toMatch(/只有网格员或管理员/);
+    await t.app.queues.submit(msg("al-2", ["li-wangge"]));
+    expect((await answer(t, "lianhua-06", "al-2")).text).toMatch(/本群没有未办结工单/);
+  });
+
   it("an unknown command lists what exists; /status shows the resident's open tickets", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
     const unknown = await say(t, "lianhua-04", "王阿姨", "/foo");
