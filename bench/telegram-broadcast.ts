@@ -72,7 +72,7 @@ try {
   const started = Date.now();
   const b = await app.prisma.$transaction((tx) => createBroadcast(tx, { text: "【通知】明天上午9点至12点停水检修，请提前储水。", scope: "all", actor: "bench" }));
   const fannedOut = Date.now();
-  for (const id of b.outboundIds) await app.queues.enqueueOutbound("telegram", id);
+  await app.queues.enqueueOutboundRows(b.outboundIds.map((id) => ({ id, platform: "telegram" })));
   const queued = Date.now();
 
   for (;;) {

@@ -1,10 +1,8 @@
 // Broadcasts: one notice to many groups (all, a grid, or a tag), one OutboundMessage per group, so each
 // group's delivery has its own status. Pacing is the gateways' job; this file only fans out and reports.
 
-import type { Platform } from "./chat.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db.js";
-import { createOutbound } from "./outbox.js";
 import type { Tx } from "./tickets.js";
 
 /** Seconds per message at each platform's configured pace (broadcast ETAs; the gateways enforce the pace). */
@@ -29,23 +27,22 @@ export async function createBroadcast(tx: Tx, input: { text: string; scope: stri
   });
   const targets = kind === "tag" ? groups.filter((g) => g.tags.split(",").includes(value.toLowerCase())) : groups;
   const broadcast = await tx.broadcast.create({ data: { text: input.text, actor: input.actor, scope: input.scope } });
-  const outboundIds: number[] = [];
+  // One insert for all deliveries: a new broadcast id makes every key new, so no per-row lookup is needed.
+  await tx.outboundMessage.createMany({
+    data: targets.map((g) => ({
+      key: `bc-${broadcast.id}-${g.id}`,
+      platform: g.platform,
+      groupId: g.id,
+      kind: "broadcast",
+      text: input.text,
+      broadcastId: broadcast.id,
+      sourceMessageId: input.sourceMessageId,
+    })),
+  });
+  const rows = await tx.outboundMessage.findMany({ where: { broadcastId: broadcast.id }, select: { id: true }, orderBy: { id: "asc" } });
   const counts = new Map<string, number>();
-  for (const g of targets) {
-    outboundIds.push(
-      await createOutbound(tx, {
-        key: `bc-${broadcast.id}-${g.id}`,
-        platform: g.platform as Platform,
-        groupId: g.id,
-        kind: "broadcast",
-        text: input.text,
-        broadcastId: broadcast.id,
-        sourceMessageId: input.sourceMessageId,
-      }),
-    );
-    counts.set(g.platform, (counts.get(g.platform) ?? 0) + 1);
-  }
-  return { id: broadcast.id, outboundIds, perPlatform: [...counts].map(([platform, count]) => ({ platform, count })) };
+  for (const g of targets) counts.set(g.platform, (counts.get(g.platform) ?? 0) + 1);
+  return { id: broadcast.id, outboundIds: rows.map((r) => r.id), perPlatform: [...counts].map(([platform, count]) => ({ platform, count })) };
 }
 
 /** Per-group delivery status of a broadcast, with counts and a time estimate for what is still queued. */

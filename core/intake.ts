@@ -136,7 +136,7 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
 /** Re-queue every still-queued outbound created while handling a stored message. */
 async function requeue(deps: IntakeDeps, messageRowId: number): Promise<IntakeOutcome> {
   const pending = await deps.prisma.outboundMessage.findMany({ where: { sourceMessageId: messageRowId, status: "queued" }, select: { id: true, platform: true } });
-  for (const o of pending) await deps.queues.enqueueOutbound(o.platform as Platform, o.id);
+  await deps.queues.enqueueOutboundRows(pending);
   return { action: "duplicate", requeued: pending.length };
 }
 
@@ -213,6 +213,6 @@ async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: GroupRow
     return requeue(deps, again.id);
   }
   const rows = await prisma.outboundMessage.findMany({ where: { id: { in: outbounds } }, select: { id: true, platform: true } });
-  for (const o of rows) await deps.queues.enqueueOutbound(o.platform as Platform, o.id);
+  await deps.queues.enqueueOutboundRows(rows);
   return { action: "command", command: name, refused };
 }

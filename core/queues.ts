@@ -98,6 +98,15 @@ export class Queues {
     await this.outbox(platform).add("send", { outboundId }, { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", outboundId) });
   }
 
+  /** Queue many OutboundMessage rows at once, one bulk add per platform (broadcast fan-out, replays). */
+  async enqueueOutboundRows(rows: Array<{ id: number; platform: string }>): Promise<void> {
+    const byPlatform = new Map<Platform, number[]>();
+    for (const r of rows) byPlatform.set(r.platform as Platform, [...(byPlatform.get(r.platform as Platform) ?? []), r.id]);
+    for (const [platform, ids] of byPlatform) {
+      await this.outbox(platform).addBulk(ids.map((id) => ({ name: "send", data: { outboundId: id }, opts: { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", id) } })));
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close())]);
   }
