@@ -13,6 +13,7 @@ import { createApp } from "../core/app.js";
 import { loadConfig } from "../core/config.js";
 import { migrateDatabase } from "../core/db.js";
 import { createLogger } from "../core/log.js";
+import { deleteKeysUnder } from "../core/redis.js";
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -21,12 +22,7 @@ const COMPLAINTS = ["3栋又停电了", "楼道里有人飞线充电，太危险
 
 async function drop(prefix: string) {
   const r = new Redis(REDIS_URL);
-  let cursor = "0";
-  do {
-    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== "0");
+  await deleteKeysUnder(r, prefix);
   r.disconnect();
 }
 

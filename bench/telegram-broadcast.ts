@@ -18,6 +18,7 @@ import { createBroadcast } from "../core/broadcast.js";
 import { loadConfig } from "../core/config.js";
 import { migrateDatabase } from "../core/db.js";
 import { createLogger } from "../core/log.js";
+import { deleteKeysUnder } from "../core/redis.js";
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -34,12 +35,7 @@ async function freePort(): Promise<number> {
 
 async function dropPrefix(prefix: string): Promise<void> {
   const r = new Redis(REDIS_URL);
-  let cursor = "0";
-  do {
-    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== "0");
+  await deleteKeysUnder(r, prefix);
   r.disconnect();
 }
 

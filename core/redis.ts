@@ -30,6 +30,18 @@ async function ping(url: string, timeoutMs = 1500): Promise<boolean> {
   }
 }
 
+/** Delete every key under `<prefix>:` (SCAN, never KEYS): tests, benches and resets of one installation. */
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<number> {
+  let cursor = "0";
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.del(...keys);
+  } while (cursor !== "0");
+  return deleted;
+}
+
 /** Read the eviction policy; INFO works where CONFIG is disabled (managed Redis). */
 export async function checkEvictionPolicy(url: string): Promise<string> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });

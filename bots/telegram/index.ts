@@ -1,6 +1,7 @@
 // The Telegram gateway: grammY in, Telegram's limits out. Translates only — commands, tickets and replies
 // are core's. Long polling by default; webhook when TELEGRAM_WEBHOOK_URL is set.
 
+import { setTimeout as delay } from "node:timers/promises";
 import { createHash } from "node:crypto";
 import { Bot, GrammyError, type Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -271,17 +272,9 @@ function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
+/** Wait ms, or less if the signal aborts (stop()); never rejects. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

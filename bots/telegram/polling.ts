@@ -2,6 +2,7 @@
 // does not give: an update is confirmed (offset advanced) only after it was handled — a failed submit is
 // retried, never skipped — and stopping never confirms an update that did not make it into the queue.
 
+import { setTimeout as delay } from "node:timers/promises";
 import { GrammyError, type Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
@@ -133,16 +134,6 @@ export class Poller {
   }
 
   private sleep(ms: number): Promise<void> {
-    const signal = this.abort.signal;
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      }
-      signal.addEventListener("abort", done, { once: true });
-    });
+    return delay(ms, undefined, { signal: this.abort.signal }).catch(() => undefined);
   }
 }

@@ -10,6 +10,7 @@ import { inject } from "vitest";
 import { createApp, type App, type AppOptions, type GatewayFactory } from "../../core/app.js";
 import { loadConfig, type Config } from "../../core/config.js";
 import { createLogger } from "../../core/log.js";
+import { deleteKeysUnder } from "../../core/redis.js";
 
 /** Where tests find Redis. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -44,12 +45,7 @@ export function testConfig(env: Record<string, string> = {}): { config: Config; 
 export async function dropPrefix(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url);
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }

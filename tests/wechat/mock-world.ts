@@ -1,6 +1,7 @@
 // Test helpers for the WeChat gateway: a wechaty-puppet-mock world (bot account, residents, rooms) and a
 // stand-in GatewayHost that records what the gateway reports, on the real Redis.
 
+import { deleteKeysUnder } from "../../core/redis.js";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
@@ -103,12 +104,7 @@ export function fakeHost(prefix: string, opts: { failSubmits?: number } = {}): {
     record,
     redis,
     async close() {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== "0");
+      await deleteKeysUnder(redis, prefix);
       redis.disconnect();
     },
   };
