@@ -41,8 +41,8 @@ const DURATION_EN = /\b(?:\d+|two|three|four|five|six|several|a few|many)\s+(?:d
 
 /** Quick-scan outcomes. */
 const SCAN_NOTHING = 0, SCAN_OBJECT_ONLY = 1, SCAN_MAYBE = 2;
-/** Quick-scan pattern flags. */
-const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLISH = 16;
+/** Quick-scan pattern flags; Q_GO: stop scanning, take the full path. */
+const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLISH = 16, Q_GO = 32;
 
 const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256;
 const GUARD_BITS: Array<[keyof Guards, number]> = [
@@ -87,7 +87,9 @@ interface Candidate {
   negatedBy?: string;
 }
 
-const isLatin = (c: number): boolean => c < 0x80 && !(c >= 48 && c <= 57);
+function isLatin(c: number): boolean {
+  return c < 0x80 && !(c >= 48 && c <= 57);
+}
 
 // === Building
 
@@ -106,10 +108,10 @@ class CompiledDetector implements Detector {
   /** zh keyword surfaces (gapped: the head) + English prefixes, for the quick scan and candidates. */
   private readonly termAc: Automaton;
   private readonly termMeta: ZhPattern[];
-  /** The quick scan's automaton: keyword surfaces, English prefixes and predicates, with a flag mask per state. */
-  private readonly quickAc: Automaton;
-  private readonly quickMask: Uint8Array;
-  private readonly quickTails: Array<string | null>;
+  /** Quick scan, first pass: keyword surfaces and English prefixes. */
+  private readonly quickTerms: QuickMatcher;
+  /** Quick scan, second pass (only when an object term was seen): problem predicates. */
+  private readonly quickPredicates: QuickMatcher;
   private readonly cueAc: Automaton;
   private readonly cueMeta: Array<{ text: string; mask: number; punct: boolean }>;
   private readonly enTerms = new Map<string, EnPattern[]>();
@@ -170,20 +172,22 @@ class CompiledDetector implements Detector {
     // Quick scan: a message can only matter with a problem term, an English word, or an object AND a predicate.
     const quick: string[] = [];
     const quickFlags: number[] = [];
-    this.quickTails = [];
+    const tails: Array<string | null> = [];
+    // A problem surface containing a shorter problem surface adds nothing to a yes/no scan (我要投诉 ⊃ 投诉).
+    const problems = this.termMeta.filter((m) => m.entry.kind === "problem" && !m.tail).map((m) => m.surface);
     this.termMeta.forEach((m, i) => {
-      if (!m) return;
+      if (m.entry.kind === "problem" && !m.tail && problems.some((p) => p.length < m.surface.length && m.surface.includes(p))) return;
       quick.push(termPatterns[i]);
       quickFlags.push(m.tail ? Q_GAPPED : m.entry.kind === "problem" ? Q_PROBLEM : Q_OBJECT);
-      this.quickTails.push(m.tail);
+      tails.push(m.tail);
     });
-    for (const pre of enPrefixes) if (pre) { quick.push(pre); quickFlags.push(Q_ENGLISH); this.quickTails.push(null); }
-    this.cueMeta.forEach((c, i) => {
-      if (!(c.mask & PRED)) return;
-      quick.push(cuePatterns[i]); quickFlags.push(Q_PREDICATE); this.quickTails.push(null);
-    });
-    this.quickAc = new Automaton(quick);
-    this.quickMask = this.quickAc.stateMasks(quickFlags);
+    for (const pre of enPrefixes) if (pre) { quick.push(pre); quickFlags.push(Q_ENGLISH); tails.push(null); }
+    this.quickTerms = new QuickMatcher(quick, quickFlags, tails, this.fold, this.expand);
+    const preds = cuePatterns.filter((_, i) => this.cueMeta[i].mask & PRED);
+    for (const [, list] of this.enCues) for (const p of list) if (p.mask & PRED) preds.push(englishPrefix(p.surface));
+    const predList = preds.filter(Boolean);
+    this.quickPredicates = new QuickMatcher(predList, predList.map(() => Q_PREDICATE), predList.map(() => null), this.fold, this.expand);
+
     this.negationWords = new Set(lexicon.guards.negation ?? []);
     this.skipWords = new Set(lexicon.guards.negationSkip ?? []);
     this.questionWords = new Set(lexicon.guards.question ?? []);
@@ -206,61 +210,14 @@ class CompiledDetector implements Detector {
   }
 
   /**
-   * Step 1: could this message be a complaint? Folds on the fly (width, case, invisible characters) and
-   * runs the quick automaton; anything unusual (traditional characters, odd astral letters) defers to
-   * the full path. A superset test: it may say yes for chatter, never no for a complaint.
+   * Step 1: could this message be a complaint? A superset test on the raw text (see QuickMatcher): it may
+   * say yes for chatter, never no for a complaint.
    */
   private quickScan(text: string): number {
-    const fold = this.fold;
-    const ac = this.quickAc;
-    const masks = this.quickMask;
-    const n = text.length;
-    let st = 0;
-    let seen = 0;
-    let dropped = false;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      let f = fold[c];
-      if (f === DROP) { dropped = true; continue; }
-      if (f === COMPLEX) {
-        if (c >= 0xd800 && c <= 0xdfff) {
-          const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-          if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-            if (astralNeedsWork(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) return SCAN_MAYBE;
-            i++;
-          }
-          st = 0; // emoji and other astral characters start no keyword
-          continue;
-        }
-        const ex = this.expand.get(c); // … → ...
-        if (ex === undefined) return SCAN_MAYBE; // a traditional character: normalise properly first
-        for (let k = 0; k < ex.length; k++) {
-          st = ac.step(st, ex.charCodeAt(k));
-          seen |= masks[st];
-        }
-        if (seen & (Q_PROBLEM | Q_GAPPED)) return SCAN_MAYBE;
-        continue;
-      }
-      st = ac.step(st, f);
-      const m = masks[st];
-      if (m === 0) continue;
-      seen |= m;
-      if (m & Q_PROBLEM) return SCAN_MAYBE;
-      if ((m & Q_GAPPED) && (dropped || this.gapTailNear(text, st, i))) return SCAN_MAYBE;
-    }
-    if ((seen & Q_ENGLISH) !== 0 || ((seen & Q_OBJECT) !== 0 && (seen & Q_PREDICATE) !== 0)) return SCAN_MAYBE;
-    return seen & Q_OBJECT ? SCAN_OBJECT_ONLY : SCAN_NOTHING;
-  }
-
-  /** After a gapped head (停 of 停…水) ending at i: does its tail follow closely in the raw text? */
-  private gapTailNear(text: string, st: number, i: number): boolean {
-    for (const id of this.quickAc.outputs(st)) {
-      const tail = this.quickTails[id];
-      if (!tail) continue;
-      const at = text.indexOf(tail, i + 1);
-      if (at >= 0 && at <= i + 1 + GAP_MAX + 8) return true;
-    }
-    return false;
+    const seen = this.quickTerms.scan(text);
+    if (seen & (Q_GO | Q_ENGLISH)) return SCAN_MAYBE;
+    if (!(seen & Q_OBJECT)) return SCAN_NOTHING;
+    return this.quickPredicates.scan(text) & (Q_GO | Q_PREDICATE) ? SCAN_MAYBE : SCAN_OBJECT_ONLY;
   }
 
   private analyse(original: string): Detection {
@@ -277,16 +234,16 @@ class CompiledDetector implements Detector {
       cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1 });
     }
     if (latin.length) for (const h of matchEnglish(latin, this.enCues, s)) cues.push({ text: h.p.surface, mask: h.p.mask, start: h.start, end: h.end, punct: false, valid: 1 });
-    const hasPredicate = cues.some((c) => c.mask & PRED);
     let viable = false;
     const objectsSeen: string[] = [];
     for (const m of termMatches) {
       const meta = this.termMeta[m.pattern];
-      if (meta.entry.kind === "problem" && (!meta.tail || s.indexOf(meta.tail, m.end) >= 0)) viable = true;
-      else if (meta.entry.kind === "object") { if (hasPredicate) viable = true; else objectsSeen.push(meta.entry.term); }
+      if (meta.entry.kind === "problem") { if (!meta.tail || s.indexOf(meta.tail, m.end) >= 0) viable = true; }
+      else if (predicateNear(s, cues, m.start, m.end, PRED_DISTANCE_ZH)) viable = true;
+      else objectsSeen.push(meta.entry.term);
     }
     for (const h of enTermHits) {
-      if (h.p.entry!.kind === "problem" || hasPredicate) viable = true;
+      if (h.p.entry!.kind === "problem" || predicateNear(s, cues, h.start, h.end, PRED_DISTANCE_EN)) viable = true;
       else objectsSeen.push(h.p.entry!.term);
     }
     if (!viable) {
@@ -366,15 +323,8 @@ class CompiledDetector implements Detector {
   // === Verdict
 
   private verdict(original: string, norm: Normalized, cands: Candidate[], flags: number, cueWords: string[]): Detection {
-    const toHit = (c: Candidate): KeywordHit => {
-      const start = originalStart(norm, c.start, original.length);
-      const end = originalEnd(norm, c.end);
-      const hit: KeywordHit = { term: c.entry.term, category: c.entry.category, surface: original.slice(start, end), start, end };
-      if (c.pred) hit.predicate = { text: c.pred.text, start: originalStart(norm, c.pred.start, original.length), end: originalEnd(norm, c.pred.end) };
-      return hit;
-    };
     const accepted = cands.filter((c) => !c.reason);
-    const suppressed = cands.filter((c) => c.reason).map((c) => ({ ...toHit(c), reason: c.reason! }));
+    const suppressed = cands.filter((c) => c.reason).map((c) => ({ ...toHit(c, original, norm), reason: c.reason! }));
     const guards = {
       negated: cands.some((c) => c.reason === "negated" || c.reason === "resolved"),
       notice: (flags & NOTICE) !== 0,
@@ -405,7 +355,88 @@ class CompiledDetector implements Detector {
     else if (grievance) explanation += "; grievance";
     const ignored = cands.filter((c) => c.reason && c.reason !== "no_predicate");
     if (ignored.length) explanation += `; ignored: ${ignored.map((c) => `${c.entry.term} ${reasonText(c)}`).join(", ")}`;
-    return { complaint: true, category, severity, keywords: accepted.map(toHit), suppressed, guards, score: round(score), explanation };
+    return { complaint: true, category, severity, keywords: accepted.map((c) => toHit(c, original, norm)), suppressed, guards, score: round(score), explanation };
+  }
+}
+
+// === Quick scan
+
+/**
+ * An automaton run over the raw text, folding each character on the fly (width, case, invisible
+ * characters) so that chatter is rejected without normalising or allocating. Returns the OR of the flags
+ * of what it saw; Q_GO as soon as a problem term (or a gapped head with its tail close by) appears, or a
+ * character needs the full normaliser (traditional Chinese, math letters).
+ */
+class QuickMatcher {
+  private readonly ac: Automaton;
+  private readonly masks: Uint8Array;
+  /** Bit per BMP code unit: 0 when, at root, the scan can skip it (it folds to itself and starts nothing). 8 KB. */
+  private readonly interesting = new Uint8Array(8192);
+
+  constructor(
+    patterns: string[],
+    flags: number[],
+    private readonly tails: Array<string | null>,
+    private readonly fold: Uint16Array,
+    private readonly expand: Map<number, string>,
+  ) {
+    this.ac = new Automaton(patterns);
+    this.masks = this.ac.stateMasks(flags);
+    for (let c = 0; c < 65536; c++) {
+      const f = fold[c];
+      if (f === DROP || f === COMPLEX || this.ac.starts(f)) this.interesting[c >> 3] |= 1 << (c & 7);
+    }
+  }
+
+  scan(text: string): number {
+    const { fold, ac, masks, interesting } = this;
+    const n = text.length;
+    let st = 0;
+    let seen = 0;
+    let dropped = false;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (st === 0 && (interesting[c >> 3] & (1 << (c & 7))) === 0) continue;
+      const f = fold[c];
+      if (f === DROP) { dropped = true; continue; }
+      if (f === COMPLEX) {
+        if (c >= 0xd800 && c <= 0xdfff) {
+          const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+          if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+            if (astralNeedsWork(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) return seen | Q_GO;
+            i++;
+          }
+          st = 0; // emoji and other astral characters start no keyword
+          continue;
+        }
+        const ex = this.expand.get(c); // … → ...
+        if (ex === undefined) return seen | Q_GO; // a traditional character: normalise properly first
+        for (let k = 0; k < ex.length; k++) {
+          st = ac.step(st, ex.charCodeAt(k));
+          seen |= masks[st];
+        }
+        if (seen & (Q_PROBLEM | Q_GAPPED)) return seen | Q_GO;
+        continue;
+      }
+      st = ac.step(st, f);
+      const m = masks[st];
+      if (m === 0) continue;
+      seen |= m;
+      if (m & Q_PROBLEM) return seen | Q_GO;
+      if ((m & Q_GAPPED) && (dropped || this.gapTailNear(text, st, i))) return seen | Q_GO;
+    }
+    return seen;
+  }
+
+  /** After a gapped head (停 of 停…水) ending at i: does its tail follow closely in the raw text? */
+  private gapTailNear(text: string, st: number, i: number): boolean {
+    for (const id of this.ac.outputs(st)) {
+      const tail = this.tails[id];
+      if (!tail) continue;
+      const at = text.indexOf(tail, i + 1);
+      if (at >= 0 && at <= i + 1 + GAP_MAX + 8) return true;
+    }
+    return false;
   }
 }
 
@@ -418,6 +449,15 @@ const QUIET_OBJECT_ONLY: Detection = deepFreeze(quiet("an object term without a 
 function deepFreeze<T extends object>(o: T): T {
   for (const v of Object.values(o)) if (v && typeof v === "object") deepFreeze(v as object);
   return Object.freeze(o);
+}
+
+/** A candidate as reported: term, category and offsets in the original text. */
+function toHit(c: Candidate, original: string, norm: Normalized): KeywordHit {
+  const start = originalStart(norm, c.start, original.length);
+  const end = originalEnd(norm, c.end);
+  const hit: KeywordHit = { term: c.entry.term, category: c.entry.category, surface: original.slice(start, end), start, end };
+  if (c.pred) hit.predicate = { text: c.pred.text, start: originalStart(norm, c.pred.start, original.length), end: originalEnd(norm, c.pred.end) };
+  return hit;
 }
 
 function quiet(explanation: string, score = 0): Detection {
@@ -443,8 +483,20 @@ function reasonText(c: Candidate): string {
   }
 }
 
-const round = (x: number): number => Math.round(x * 100) / 100;
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
 
+
+/** Before segmenting: is some predicate within `max` characters of [start, end), in the same clause? */
+function predicateNear(s: string, cues: Cue[], start: number, end: number, max: number): boolean {
+  for (const p of cues) {
+    if (!(p.mask & PRED)) continue;
+    const gap = p.start >= end ? p.start - end : start - p.end;
+    if (gap >= 0 && gap <= max && !hasBreak(s, Math.min(end, p.end), Math.max(start, p.start))) return true;
+  }
+  return false;
+}
 
 function hasBreak(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (BREAKS[s.charCodeAt(i)] !== 0) return true;
@@ -730,8 +782,8 @@ class SegmentedText {
     const before = t.text.slice(0, start - t.start);
     const after = t.text.slice(end - t.start);
     const inner = t.text.slice(start - t.start, end - t.start);
-    const edge = (piece: string): boolean => splitsInto(piece, words) || isGlue(piece);
-    return edge(before) && edge(after) && (words.has(inner) || splitsInto(inner, words));
+    return (splitsInto(before, words) || isGlue(before)) && (splitsInto(after, words) || isGlue(after)) &&
+      (words.has(inner) || splitsInto(inner, words));
   }
 
   /** The negation word right before position `at` in its clause (skipping fillers), or null. */
