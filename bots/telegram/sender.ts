@@ -41,7 +41,10 @@ export class TelegramSender {
   /** Send, waiting for rate-limit slots; throws SendError (see toSendError for the mapping). */
   async send(msg: OutgoingMessage): Promise<SendResult> {
     const { api, limiter, log } = this.deps;
-    const parts = splitText(msg.text, this.deps.maxTextLength ?? TELEGRAM_MAX_TEXT);
+    // Address the resident by name as a real mention (text_mention works for users without a @username).
+    const mention = msg.mention && /^\d+$/.test(msg.mention.userId) && msg.mention.name ? msg.mention : undefined;
+    const lead = mention ? `${mention.name}，` : "";
+    const parts = splitText(lead + msg.text, this.deps.maxTextLength ?? TELEGRAM_MAX_TEXT);
     const progressKey = `${this.deps.keyPrefix}:out:${msg.outboundId}`;
     const signature = createHash("sha1").update(`${msg.chatId}\u0000${msg.text}`).digest("hex");
     const progress = await this.readProgress(progressKey, signature);
@@ -63,6 +66,9 @@ export class TelegramSender {
       try {
         sent = await api.sendMessage(chatIdParam(msg.chatId), parts[i], {
           ...(i === 0 && replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+          ...(i === 0 && mention
+            ? { entities: [{ type: "text_mention" as const, offset: 0, length: mention.name.length, user: { id: Number(mention.userId), is_bot: false, first_name: mention.name } }] }
+            : {}),
         });
       } catch (err) {
         const e = toSendError(err);

@@ -34,7 +34,7 @@ const client = (who: { userId: number; firstName: string; userName: string }) =>
 
 /** What the bot sent into the group so far. */
 const botMessages = () =>
-  server.storage.botMessages.filter((m) => String(m.message.chat_id) === String(CHAT)).map((m) => m.message as unknown as { text: string; reply_parameters?: { message_id: number; allow_sending_without_reply?: boolean } });
+  server.storage.botMessages.filter((m) => String(m.message.chat_id) === String(CHAT)).map((m) => m.message as unknown as { text: string; reply_parameters?: { message_id: number; allow_sending_without_reply?: boolean }; entities?: Array<{ type: string; offset: number; length: number; user?: { id: number } }> });
 
 beforeEach(async () => {
   server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
@@ -60,6 +60,9 @@ describe("Telegram against the Bot API emulator", () => {
     expect(ticket.reporter.displayName).toBe("王阿姨");
     const reply = await waitFor(() => botMessages().find((m) => m.text.includes(ticket.number)));
     expect(reply.reply_parameters).toEqual({ message_id: Number(ticket.sourceMessage.messageId), allow_sending_without_reply: true });
+    // Addressed by display name, as a real mention of the resident.
+    expect(reply.text.startsWith("王阿姨，")).toBe(true);
+    expect(reply.entities?.[0]).toMatchObject({ type: "text_mention", offset: 0, length: 3, user: { id: RESIDENT.userId } });
     expect(await t!.app.prisma.ticket.count()).toBe(1);
   });
 
