@@ -12,8 +12,9 @@ export { highlight } from "./highlight.js";
 export { createDetector } from "./detector.js";
 export {
   DEFAULT_LEXICON_DIR, emptyGuards, formatLexicon, langOf, canonicalSurface, loadGuards, loadLexiconDir, mergeLexicon, parseLexiconFile,
+  validateEntry,
 } from "./lexicon.js";
-export type { ParsedLexiconFile } from "./lexicon.js";
+export type { EntryInput, ParsedLexiconFile } from "./lexicon.js";
 
 let shipped: Detector | null = null;
 

@@ -198,6 +198,36 @@ export function loadGuards(dir: string = DEFAULT_LEXICON_DIR): Guards {
   return loadLexiconDir(dir).guards;
 }
 
+/** A keyword as typed by an admin (CLI, web): validated and normalised like a file line. */
+export interface EntryInput {
+  term: string;
+  category: string;
+  severity?: number;
+  kind?: string;
+  variants?: string[];
+  enabled?: boolean;
+}
+
+/**
+ * Validate one admin-entered keyword with the same rules as a lexicon file line; throws LexiconError
+ * (file "input", line 0) with a message fit to show the admin.
+ */
+export function validateEntry(input: EntryInput, where = "input"): LexiconEntry {
+  const term = checkSurface(String(input.term ?? ""), where, 0, "term");
+  if (term.includes(GAP)) throw new LexiconError(where, 0, `term "${input.term}" cannot be gapped; put the gapped form in variants`);
+  if (!isCategory(input.category)) throw new LexiconError(where, 0, `unknown category "${input.category}"`);
+  const severity = input.severity ?? 1;
+  if (!(severity === 1 || severity === 2 || severity === 3)) throw new LexiconError(where, 0, `severity must be 1, 2 or 3, got "${input.severity}"`);
+  const kind = input.kind ?? "problem";
+  if (kind !== "problem" && kind !== "object") throw new LexiconError(where, 0, `kind must be "problem" or "object", got "${input.kind}"`);
+  const variants: string[] = [];
+  for (const v of input.variants ?? []) {
+    const c = checkSurface(String(v), where, 0, "variant");
+    if (c !== term && !variants.includes(c)) variants.push(c);
+  }
+  return { term, category: input.category, severity, kind, lang: langOf(term), variants, enabled: input.enabled ?? true };
+}
+
 // === Writing
 
 /** Write entries back in the file format, grouped by category — what `lexicon export` produces. */

@@ -1,0 +1,134 @@
+// /api/lexicon: the lexicon curation API for the web admin — the same operations as `gridlink lexicon`.
+// Until authentication exists it answers loopback clients only (403 otherwise). Every change is audited
+// by the store and announced to every process through the live detector.
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { z, ZodError } from "zod";
+import type { Db } from "../db.js";
+import { AppError } from "../errors.js";
+import { CATEGORIES, LexiconError, highlight, type Category } from "../../nlp/index.js";
+import type { LiveDetector } from "./live.js";
+import {
+  addTerm, disableTerm, enableTerm, exportLexicon, getTerm, importLexicon, listTerms, removeTerm, updateTerm, type TermRow,
+} from "./store.js";
+
+/** Options of the lexicon routes. */
+export interface LexiconRoutesOptions {
+  prisma: Db;
+  live: LiveDetector;
+  /** Who the audit log names for HTTP changes. @defaultValue "http:<client ip>" */
+  actor?: string;
+}
+
+// === Input
+
+const category = z.enum(CATEGORIES as [Category, ...Category[]]);
+const severity = z.number().int().min(1).max(3);
+const kind = z.enum(["problem", "object"]);
+const variants = z.array(z.string().min(1).max(40)).max(100);
+
+const AddBody = z.object({ term: z.string().min(1).max(40), category, severity: severity.optional(), kind: kind.optional(), variants: variants.optional(), enabled: z.boolean().optional() }).strict();
+const PatchBody = z.object({ category: category.optional(), severity: severity.optional(), kind: kind.optional(), variants: variants.optional(), enabled: z.boolean().optional() }).strict();
+const ListQuery = z.object({ category: category.optional() });
+const TestBody = z.object({ text: z.string().max(65536) });
+const ImportBody = z.union([z.string().min(1), z.object({ text: z.string().min(1), fileName: z.string().max(200).optional() })]);
+const TermParam = z.object({ term: z.string().min(1).max(200) });
+
+// === Helpers
+
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+export function isLoopback(ip: string | undefined): boolean {
+  if (!ip) return false;
+  const v4 = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+  return v4 === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+function json(row: TermRow) {
+  return { ...row, updatedAt: row.updatedAt.toISOString() };
+}
+
+// === Routes
+
+/** Register /api/lexicon… on a Fastify instance (Fastify 5). */
+export const lexiconRoutes: FastifyPluginAsync<LexiconRoutesOptions> = async (server, opts) => {
+  const { prisma, live } = opts;
+  const actorOf = (req: FastifyRequest): string => opts.actor ?? `http:${req.ip}`;
+
+  server.addHook("onRequest", async (req, reply) => {
+    if (!req.url.startsWith("/api/lexicon")) return;
+    if (!isLoopback(req.socket.remoteAddress ?? req.ip)) {
+      return reply.status(403).send({ error: "forbidden", message: "the lexicon API answers loopback clients only until authentication exists" });
+    }
+  });
+
+  // Errors of these routes, mapped once (also when mounted on a server without Gridlink's handler).
+  server.setErrorHandler((err, _req, reply) => {
+    if (err instanceof ZodError) return reply.status(400).send({ error: "bad_request", message: err.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
+    if (err instanceof AppError) return reply.status(err.status).send({ error: err.code, message: err.userMessage ?? err.message });
+    if (err instanceof LexiconError) return reply.status(400).send({ error: "bad_request", message: err.message });
+    const e = err as { statusCode?: number; message: string };
+    if (e.statusCode && e.statusCode < 500) return reply.status(e.statusCode).send({ error: "bad_request", message: e.message });
+    return reply.status(500).send({ error: "internal", message: "internal error" });
+  });
+
+  server.get("/api/lexicon", async (req) => {
+    const { category: c } = ListQuery.parse(req.query);
+    return { terms: (await listTerms(prisma, { category: c })).map(json) };
+  });
+
+  server.post("/api/lexicon", async (req, reply) => {
+    const row = await addTerm(prisma, AddBody.parse(req.body), actorOf(req));
+    await live.publishChange();
+    return reply.status(201).send(json(row));
+  });
+
+  server.patch("/api/lexicon/:term", async (req) => {
+    const { term } = TermParam.parse(req.params);
+    const row = await updateTerm(prisma, term, PatchBody.parse(req.body ?? {}), actorOf(req));
+    await live.publishChange();
+    return json(row);
+  });
+
+  server.delete("/api/lexicon/:term", async (req, reply) => {
+    const { term } = TermParam.parse(req.params);
+    await removeTerm(prisma, term, actorOf(req));
+    await live.publishChange();
+    return reply.status(204).send();
+  });
+
+  server.post("/api/lexicon/:term/enable", async (req) => {
+    const row = await enableTerm(prisma, TermParam.parse(req.params).term, actorOf(req));
+    await live.publishChange();
+    return json(row);
+  });
+
+  server.post("/api/lexicon/:term/disable", async (req) => {
+    const row = await disableTerm(prisma, TermParam.parse(req.params).term, actorOf(req));
+    await live.publishChange();
+    return json(row);
+  });
+
+  server.get("/api/lexicon/:term", async (req) => {
+    const row = await getTerm(prisma, TermParam.parse(req.params).term);
+    if (!row) throw new AppError("not_found", { message: "no such keyword" });
+    return json(row);
+  });
+
+  server.post("/api/lexicon/test", async (req) => {
+    const { text } = TestBody.parse(req.body);
+    const detection = live.detect(text);
+    return { detection, highlighted: highlight(text, detection) };
+  });
+
+  server.get("/api/lexicon/export", async (req, reply) => {
+    const { category: c } = ListQuery.parse(req.query);
+    return reply.type("text/plain; charset=utf-8").header("content-disposition", 'attachment; filename="lexicon.txt"').send(await exportLexicon(prisma, { category: c }));
+  });
+
+  server.post("/api/lexicon/import", async (req) => {
+    const body = ImportBody.parse(req.body);
+    const { text, fileName } = typeof body === "string" ? { text: body, fileName: "upload.txt" } : { text: body.text, fileName: body.fileName ?? "upload.txt" };
+    const result = await importLexicon(prisma, text, fileName, actorOf(req));
+    if (result.added.length || result.updated.length) await live.publishChange();
+    return result;
+  });
+};

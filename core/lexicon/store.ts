@@ -1,0 +1,227 @@
+// The curated lexicon in the database: seed it from lexicon/, list it with per-keyword precision, and
+// change it (add, update, remove, enable, disable, import) with every change audited — who, when, before
+// and after — in the same transaction as the change itself.
+import type { Db } from "../db.js";
+import { AppError } from "../errors.js";
+import {
+  LexiconError, formatLexicon, loadLexiconDir, parseLexiconFile, validateEntry,
+  type Category, type EntryInput, type LexiconEntry,
+} from "../../nlp/index.js";
+
+// === Types
+
+/** A keyword as stored, with its statistics. `precision` = confirmed / (confirmed + dismissed), null before any verdict. */
+export interface TermRow extends LexiconEntry {
+  source: "seed" | "admin";
+  hits: number;
+  confirmed: number;
+  dismissed: number;
+  precision: number | null;
+  updatedAt: Date;
+}
+
+/** Fields an admin may change on an existing keyword. */
+export type TermPatch = Partial<Pick<EntryInput, "category" | "severity" | "kind" | "variants" | "enabled">>;
+
+/** What an import did. */
+export interface ImportResult {
+  added: string[];
+  updated: string[];
+  unchanged: number;
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+type Row = Awaited<ReturnType<Db["lexiconTerm"]["findFirstOrThrow"]>>;
+
+/** Who seeds: written in the audit log. */
+export const SEED_ACTOR = "system:seed";
+
+// === Conversions
+
+function toRow(r: Row): TermRow {
+  const judged = r.confirmed + r.dismissed;
+  return {
+    term: r.term, category: r.category as Category, severity: r.severity as 1 | 2 | 3, kind: r.kind as "problem" | "object",
+    lang: r.lang as "zh" | "en", variants: parseVariants(r.variants), enabled: r.enabled, source: r.source as "seed" | "admin",
+    hits: r.hits, confirmed: r.confirmed, dismissed: r.dismissed, precision: judged ? r.confirmed / judged : null, updatedAt: r.updatedAt,
+  };
+}
+
+function parseVariants(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The audited state of a keyword (statistics are counters, not curation, so they stay out). */
+function snapshot(e: LexiconEntry & { source?: string }): string {
+  return JSON.stringify({ term: e.term, category: e.category, severity: e.severity, kind: e.kind, lang: e.lang, variants: e.variants, enabled: e.enabled, source: e.source });
+}
+
+function data(e: LexiconEntry) {
+  return { category: e.category, severity: e.severity, kind: e.kind, lang: e.lang, variants: JSON.stringify(e.variants), enabled: e.enabled };
+}
+
+function validate(input: EntryInput): LexiconEntry {
+  try {
+    return validateEntry(input);
+  } catch (err) {
+    if (err instanceof LexiconError) throw new AppError("bad_request", { message: err.message.replace(/^input:0: /, "") });
+    throw err;
+  }
+}
+
+/** A surface may belong to one keyword only (a term or a variant), or the detector could not tell them apart. */
+async function assertSurfacesFree(tx: Tx, e: LexiconEntry, except?: string): Promise<void> {
+  const mine = new Set([e.term, ...e.variants]);
+  for (const r of await tx.lexiconTerm.findMany({ select: { term: true, variants: true } })) {
+    if (r.term === except) continue;
+    for (const s of [r.term, ...parseVariants(r.variants)]) {
+      if (mine.has(s)) throw new AppError("conflict", { message: `"${s}" already belongs to the keyword "${r.term}"` });
+    }
+  }
+}
+
+async function audit(tx: Tx, term: string, action: string, actor: string, before: string | null, after: string | null): Promise<void> {
+  await tx.lexiconAudit.create({ data: { term, action, actor, before, after } });
+}
+
+async function mustGet(tx: Tx, term: string): Promise<Row> {
+  const row = await tx.lexiconTerm.findUnique({ where: { term } });
+  if (!row) throw new AppError("not_found", { message: `no keyword "${term}"` });
+  return row;
+}
+
+// === Seeding
+
+/**
+ * Copy the shipped keywords into the database: all of them into an empty table, and afterwards only
+ * terms the database has never seen (no row and no audit entry), so an admin's edit or removal is never
+ * undone by a new release. Returns the terms added.
+ */
+export async function seedLexicon(prisma: Db, opts: { dir?: string; actor?: string } = {}): Promise<string[]> {
+  const entries = loadLexiconDir(opts.dir).entries;
+  const actor = opts.actor ?? SEED_ACTOR;
+  return prisma.$transaction(async (tx) => {
+    const known = new Set((await tx.lexiconTerm.findMany({ select: { term: true } })).map((r) => r.term));
+    for (const a of await tx.lexiconAudit.findMany({ select: { term: true }, distinct: ["term"] })) known.add(a.term);
+    const added: string[] = [];
+    for (const e of entries) {
+      if (known.has(e.term)) continue;
+      await tx.lexiconTerm.create({ data: { term: e.term, source: "seed", ...data(e) } });
+      await audit(tx, e.term, "seed", actor, null, snapshot({ ...e, source: "seed" }));
+      added.push(e.term);
+    }
+    return added;
+  });
+}
+
+// === Reading
+
+/** Keywords, optionally of one category, in category then term order, with hits and precision. */
+export async function listTerms(prisma: Db, filter: { category?: Category; enabled?: boolean } = {}): Promise<TermRow[]> {
+  const rows = await prisma.lexiconTerm.findMany({
+    where: { category: filter.category, enabled: filter.enabled },
+    orderBy: [{ category: "asc" }, { term: "asc" }],
+  });
+  return rows.map(toRow);
+}
+
+/** One keyword, or null. */
+export async function getTerm(prisma: Db, term: string): Promise<TermRow | null> {
+  const row = await prisma.lexiconTerm.findUnique({ where: { term } });
+  return row ? toRow(row) : null;
+}
+
+/** The enabled keywords as detector entries (what the live detector is built from). */
+export async function enabledEntries(prisma: Db): Promise<LexiconEntry[]> {
+  return (await listTerms(prisma, { enabled: true })).map(({ term, category, severity, kind, lang, variants, enabled }) => ({ term, category, severity, kind, lang, variants, enabled }));
+}
+
+// === Changing
+
+/** Add a keyword (source admin). Conflict when the term or one of its variants is taken. */
+export async function addTerm(prisma: Db, input: EntryInput, actor: string): Promise<TermRow> {
+  const e = validate(input);
+  return prisma.$transaction(async (tx) => {
+    await assertSurfacesFree(tx, e);
+    const row = await tx.lexiconTerm.create({ data: { term: e.term, source: "admin", ...data(e) } });
+    await audit(tx, e.term, "add", actor, null, snapshot({ ...e, source: "admin" }));
+    return toRow(row);
+  });
+}
+
+/** Change category, severity, kind, variants or enabled; the keyword becomes the admin's (source admin). */
+export async function updateTerm(prisma: Db, term: string, patch: TermPatch, actor: string, action = "update"): Promise<TermRow> {
+  return prisma.$transaction(async (tx) => {
+    const before = toRow(await mustGet(tx, term));
+    const e = validate({ ...before, ...patch, term: before.term });
+    await assertSurfacesFree(tx, e, before.term);
+    const row = await tx.lexiconTerm.update({ where: { term: before.term }, data: { ...data(e), source: "admin" } });
+    await audit(tx, before.term, action, actor, snapshot(before), snapshot({ ...e, source: "admin" }));
+    return toRow(row);
+  });
+}
+
+/** Switch a keyword on. */
+export function enableTerm(prisma: Db, term: string, actor: string): Promise<TermRow> {
+  return updateTerm(prisma, term, { enabled: true }, actor, "enable");
+}
+
+/** Switch a keyword off without forgetting its statistics. */
+export function disableTerm(prisma: Db, term: string, actor: string): Promise<TermRow> {
+  return updateTerm(prisma, term, { enabled: false }, actor, "disable");
+}
+
+/** Delete a keyword; the audit entry remembers it, so seeding will not bring it back. */
+export async function removeTerm(prisma: Db, term: string, actor: string): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const before = toRow(await mustGet(tx, term));
+    await tx.lexiconTerm.delete({ where: { term: before.term } });
+    await audit(tx, before.term, "remove", actor, snapshot(before), null);
+  });
+}
+
+// === Export and import
+
+/** The keywords in the lexicon file format (what `gridlink lexicon export` writes). */
+export async function exportLexicon(prisma: Db, filter: { category?: Category } = {}): Promise<string> {
+  const rows = await listTerms(prisma, filter);
+  return formatLexicon(rows, `Gridlink lexicon export, ${rows.length} keywords, ${new Date().toISOString()}`);
+}
+
+/**
+ * Apply a lexicon file: new terms are added, changed terms updated, identical ones left alone; nothing is
+ * deleted. One transaction: a bad line (LexiconError naming file:line) or a conflict changes nothing.
+ */
+export async function importLexicon(prisma: Db, text: string, fileName: string, actor: string): Promise<ImportResult> {
+  let entries: LexiconEntry[];
+  try {
+    entries = parseLexiconFile(text, fileName).entries;
+  } catch (err) {
+    if (err instanceof LexiconError) throw new AppError("bad_request", { message: err.message });
+    throw err;
+  }
+  return prisma.$transaction(async (tx) => {
+    const result: ImportResult = { added: [], updated: [], unchanged: 0 };
+    for (const { source: _s, ...e } of entries) {
+      const existing = await tx.lexiconTerm.findUnique({ where: { term: e.term } });
+      await assertSurfacesFree(tx, e, e.term);
+      if (!existing) {
+        await tx.lexiconTerm.create({ data: { term: e.term, source: "admin", ...data(e) } });
+        await audit(tx, e.term, "import", actor, null, snapshot({ ...e, source: "admin" }));
+        result.added.push(e.term);
+        continue;
+      }
+      const before = toRow(existing);
+      if (snapshot({ ...before, source: undefined }) === snapshot({ ...e, source: undefined })) { result.unchanged++; continue; }
+      await tx.lexiconTerm.update({ where: { term: e.term }, data: { ...data(e), source: "admin" } });
+      await audit(tx, e.term, "import", actor, snapshot(before), snapshot({ ...e, source: "admin" }));
+      result.updated.push(e.term);
+    }
+    return result;
+  });
+}
