@@ -1,0 +1,98 @@
+// /api/lexicon over Fastify's inject: loopback only, CRUD with audit actor, test, export and import.
+import fs from "node:fs";
+import Fastify, { type FastifyInstance } from "fastify";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import type { Db } from "../../core/db.js";
+import { createLiveDetector, type LiveDetector } from "../../core/lexicon/live.js";
+import { isLoopback, lexiconRoutes } from "../../core/lexicon/routes.js";
+import { testDb, testRedis, tinyLexiconDir } from "./helpers.js";
+
+let prisma: Db;
+let cleanup: () => Promise<void>;
+let redis: Redis;
+let live: LiveDetector;
+let server: FastifyInstance;
+let dir: string;
+
+beforeEach(async () => {
+  ({ prisma, cleanup } = await testDb());
+  const r = testRedis();
+  redis = r.redis;
+  dir = tinyLexiconDir();
+  live = await createLiveDetector({ prisma, redis, channel: r.channel, lexiconDir: dir, pollMs: 0 });
+  server = Fastify();
+  await server.register(lexiconRoutes, { prisma, live });
+  await server.ready();
+});
+afterEach(async () => {
+  await server.close();
+  await live.close();
+  redis.disconnect();
+  await cleanup();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("/api/lexicon", () => {
+  it("answers loopback clients only", async () => {
+    expect(isLoopback("127.0.0.1")).toBe(true);
+    expect(isLoopback("::ffff:127.0.0.5")).toBe(true);
+    expect(isLoopback("::1")).toBe(true);
+    expect(isLoopback("10.0.0.5")).toBe(false);
+    expect(isLoopback("128.0.0.1")).toBe(false);
+    const far = await server.inject({ method: "GET", url: "/api/lexicon", remoteAddress: "192.168.1.20" });
+    expect(far.statusCode).toBe(403);
+    const near = await server.inject({ method: "GET", url: "/api/lexicon" });
+    expect(near.statusCode).toBe(200);
+    expect(near.json().terms).toHaveLength(3);
+  });
+
+  it("adds, lists by category, patches, disables, enables and deletes — audited, live", async () => {
+    const add = await server.inject({ method: "POST", url: "/api/lexicon", payload: { term: "漏水", category: "housing", severity: 2, variants: ["渗水"] } });
+    expect(add.statusCode).toBe(201);
+    expect(add.json()).toMatchObject({ term: "漏水", category: "housing", severity: 2, variants: ["渗水"], precision: null });
+    expect(live.detect("楼上渗水了").category).toBe("housing");
+
+    const list = await server.inject({ method: "GET", url: "/api/lexicon?category=housing" });
+    expect(list.json().terms.map((t: { term: string }) => t.term)).toEqual(["漏水"]);
+
+    const patch = await server.inject({ method: "PATCH", url: `/api/lexicon/${encodeURIComponent("漏水")}`, payload: { severity: 3 } });
+    expect(patch.json().severity).toBe(3);
+    expect((await server.inject({ method: "POST", url: `/api/lexicon/${encodeURIComponent("漏水")}/disable` })).json().enabled).toBe(false);
+    expect(live.detect("楼上渗水了").complaint).toBe(false);
+    expect((await server.inject({ method: "POST", url: `/api/lexicon/${encodeURIComponent("漏水")}/enable` })).json().enabled).toBe(true);
+    expect((await server.inject({ method: "DELETE", url: `/api/lexicon/${encodeURIComponent("漏水")}` })).statusCode).toBe(204);
+    expect(live.detect("楼上渗水了").complaint).toBe(false);
+
+    const audits = await prisma.lexiconAudit.findMany({ where: { term: "漏水" }, orderBy: { id: "asc" } });
+    expect(audits.map((a) => a.action)).toEqual(["add", "update", "disable", "enable", "remove"]);
+    expect(audits[0].actor).toBe("http:127.0.0.1");
+  });
+
+  it("maps bad input to 400, unknown terms to 404 and taken surfaces to 409", async () => {
+    expect((await server.inject({ method: "POST", url: "/api/lexicon", payload: { term: "x", category: "weather" } })).statusCode).toBe(400);
+    expect((await server.inject({ method: "POST", url: "/api/lexicon", payload: { term: "x", category: "noise", severity: 7 } })).statusCode).toBe(400);
+    expect((await server.inject({ method: "POST", url: "/api/lexicon", payload: { term: "停电", category: "utilities" } })).statusCode).toBe(409);
+    expect((await server.inject({ method: "PATCH", url: `/api/lexicon/${encodeURIComponent("无此词")}`, payload: { severity: 2 } })).statusCode).toBe(404);
+    const badJson = await server.inject({ method: "POST", url: "/api/lexicon", headers: { "content-type": "application/json" }, payload: "{" });
+    expect(badJson.statusCode).toBe(400);
+  });
+
+  it("tests a sentence with hits highlighted", async () => {
+    const res = await server.inject({ method: "POST", url: "/api/lexicon/test", payload: { text: "3栋又停电了" } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ highlighted: "3栋又【停电】了", detection: { complaint: true, category: "utilities" } });
+  });
+
+  it("exports the file format and imports a file (as text or JSON)", async () => {
+    const exp = await server.inject({ method: "GET", url: "/api/lexicon/export" });
+    expect(exp.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(exp.body).toMatch(/^停电 \| 2 \| problem \| 断电$/m);
+    const imp = await server.inject({ method: "POST", url: "/api/lexicon/import", headers: { "content-type": "text/plain" }, payload: "[noise]\n噪音 | 1 | problem | 太吵了\n" });
+    expect(imp.json()).toEqual({ added: ["噪音"], updated: [], unchanged: 0 });
+    expect(live.detect("楼下太吵了").category).toBe("noise");
+    const bad = await server.inject({ method: "POST", url: "/api/lexicon/import", payload: { text: "[noise]\n吵 | 9\n", fileName: "x.txt" } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/^x\.txt:2:/);
+  });
+});
