@@ -96,3 +96,20 @@ describe("/api/lexicon", () => {
     expect(bad.json().message).toMatch(/^x\.txt:2:/);
   });
 });
+
+describe("openLexiconContext", () => {
+  it("opens database, Redis and live detector for the CLI, and closes them", async () => {
+    const { openLexiconContext, lexiconChannel } = await import("../../core/lexicon/context.js");
+    const { freshDatabase, TEST_REDIS_URL } = await import("../helpers/harness.js");
+    const db = freshDatabase();
+    const ctx = await openLexiconContext({ databaseUrl: db.url, redisUrl: TEST_REDIS_URL, queuePrefix: "t-ctx", lexiconDir: dir });
+    try {
+      expect(lexiconChannel("t-ctx")).toBe("t-ctx:lexicon");
+      expect(ctx.live.detect("3栋又停电了").category).toBe("utilities");
+      expect(await ctx.prisma.lexiconTerm.count()).toBe(3);
+    } finally {
+      await ctx.close();
+      fs.rmSync(db.dir, { recursive: true, force: true });
+    }
+  });
+});
