@@ -132,9 +132,11 @@ export class Automaton {
   /** Every occurrence of every pattern (overlaps included), in order of end position. */
   search(text: string): AcMatch[] {
     const found: AcMatch[] = [];
+    const rootNext = this.rootNext;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      s = this.step(s, text.charCodeAt(i));
+      const c = text.charCodeAt(i);
+      s = s === 0 ? rootNext[c] : this.step(s, c);
       if (s === 0) continue;
       for (let o = this.out[s] ? s : this.dictLink[s]; o !== -1; o = this.dictLink[o]) {
         for (const id of this.out[o]!) found.push({ pattern: id, start: i + 1 - this.lengths[id], end: i + 1 });

@@ -21,6 +21,7 @@ function cleanUnit(s: string): string {
 
 /** FOLD[c]: the single normalised code unit for BMP code unit c, DROP when it vanishes, COMPLEX when it needs the slow path. */
 export const DROP = 0;
+/** FOLD marker: the character needs the full normaliser (traditional, multi-character NFKC, surrogate). */
 export const COMPLEX = 0xffff;
 let FOLD: Uint16Array | null = null;
 /** BMP characters that normalise to several characters (… → ...), for the quick scan. */
@@ -121,12 +122,15 @@ export function normalizeWithMap(input: string): Normalized {
     const buf = new Uint16Array(n);
     let k = 0;
     let simple = true;
+    let changed = false;
     for (let i = 0; i < n; i++) {
-      const f = fold[input.charCodeAt(i)];
+      const c = input.charCodeAt(i);
+      const f = fold[c];
       if (f === COMPLEX || (f >= 0x300 && f < 0x370)) { simple = false; break; }
+      if (f !== c) changed = true;
       if (f !== DROP) buf[k++] = f;
     }
-    if (simple && k === n) return { text: fromCodes(buf, k), origStart: null, origEnd: null };
+    if (simple && k === n) return { text: changed ? fromCodes(buf, k) : input, origStart: null, origEnd: null };
   }
   const codes: number[] = [];
   const starts: number[] = [];
