@@ -6,7 +6,9 @@ import { z } from "zod";
 import { broadcastStatus, paceSeconds } from "../broadcast.js";
 import type { HttpContext } from "./context.js";
 import { AppError } from "../errors.js";
-import { splitTags } from "../groups.js";
+import { joinTags, splitTags } from "../groups.js";
+import { loopbackOnly } from "./loopback.js";
+import { categoryLabel, statusLabel } from "../locale.js";
 import { maskPersonal } from "../privacy.js";
 import { parseTicketNumber, TICKET_STATUSES } from "../tickets.js";
 
@@ -18,6 +20,14 @@ const listQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+const groupPatch = z
+  .object({
+    enabled: z.boolean().optional(),
+    grid: z.string().trim().min(1).max(60).optional(),
+    tags: z.array(z.string().trim().min(1).max(30)).max(20).optional(),
+  })
+  .strict();
+
 type TicketRow = {
   number: string; category: string; severity: number; status: string; text: string; keywords: string; origin: string; assignee: string | null;
   createdAt: Date; updatedAt: Date; closedAt: Date | null; group: { id: number; title: string; platform: string; grid: string | null }; reporter: { displayName: string };
@@ -28,8 +38,10 @@ function ticketJson(t: TicketRow) {
   return {
     number: t.number,
     category: t.category,
+    categoryLabel: categoryLabel(t.category, "zh"),
     severity: t.severity,
     status: t.status,
+    statusLabel: statusLabel(t.status, "zh"),
     text: maskPersonal(t.text),
     keywords: JSON.parse(t.keywords) as string[],
     origin: t.origin,
@@ -71,6 +83,19 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
   server.get("/api/groups", async () => {
     const groups = await prisma.group.findMany({ orderBy: { id: "asc" } });
     return groups.map((g) => ({ id: g.id, platform: g.platform, chatId: g.chatId, title: g.title, grid: g.grid, community: g.community, tags: splitTags(g.tags), active: g.active, enabled: g.enabled, joinedAt: g.joinedAt }));
+  });
+
+  // Enable a WeChat room, set a group's grid or tags (the API twin of `gridlink group set`).
+  server.patch<{ Params: { id: string } }>("/api/groups/:id", { preHandler: loopbackOnly }, async (req) => {
+    const id = z.coerce.number().int().positive().parse(req.params.id);
+    const body = groupPatch.parse(req.body ?? {});
+    const exists = await prisma.group.findUnique({ where: { id }, select: { id: true } });
+    if (!exists) throw new AppError("not_found", { message: `group ${id} not found` });
+    const g = await prisma.group.update({
+      where: { id },
+      data: { enabled: body.enabled, grid: body.grid, tags: body.tags === undefined ? undefined : joinTags(body.tags) },
+    });
+    return { id: g.id, platform: g.platform, chatId: g.chatId, title: g.title, grid: g.grid, tags: splitTags(g.tags), active: g.active, enabled: g.enabled };
   });
 
   server.get("/api/broadcasts", async () => {

@@ -50,7 +50,7 @@ describe("playground → intake → ticket → reply", () => {
     // A complaint afterwards proves the chatter was processed first (one intake queue, in order per worker).
     await post(t.url, "taoyuan-01", { sender: "李叔", text: "楼道里有人飞线充电，太危险了" });
     await waitFor(async () => (await transcript(t.url, "taoyuan-01")).some((l) => l.from === "bot"));
-    await waitFor(async () => (await t.app.queues.intake.getJobCounts("active", "waiting")).waiting === 0);
+    await waitFor(async () => (await t.app.queues.intake.getCompletedCount()) === 4);
     const stored = await t.app.prisma.message.findMany({ where: { kind: { not: "bot" } } });
     expect(stored.map((m) => m.text)).toEqual(["楼道里有人飞线充电，太危险了"]);
     expect((await tickets(t.url)).items.map((x) => x.category)).toEqual(["safety"]);
@@ -91,5 +91,26 @@ describe("playground API errors", () => {
     expect((await post(t.url, "nowhere", { sender: "a", text: "停电了" })).status).toBe(404);
     expect((await fetch(`${t.url}/api/playground/groups/nowhere/messages`)).status).toBe(404);
     expect(await t.app.queues.intake.count()).toBe(0);
+  });
+});
+
+describe("groups API", () => {
+  it("lists the registry and lets an admin on this machine enable a group, set its grid and tags", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    const groups = (await (await fetch(`${t.url}/api/groups`)).json()) as Array<{ id: number; chatId: string; enabled: boolean }>;
+    const g = groups.find((x) => x.chatId === "taoyuan-02")!;
+    const patch = (body: unknown, id: number | string = g.id) => fetch(`${t.url}/api/groups/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await patch({ enabled: false, grid: "桃源社区第三网格", tags: ["老旧小区", "Elderly"] });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ enabled: false, grid: "桃源社区第三网格", tags: ["elderly", "老旧小区"] });
+    expect((await patch({ enabled: "yes" })).status).toBe(400);
+    expect((await patch({ colour: "red" })).status).toBe(400);
+    expect((await patch({ enabled: true }, 99999)).status).toBe(404);
+    // A disabled group stays silent.
+    await post(t.url, "taoyuan-02", { sender: "a", text: "3栋又停电了" });
+    await post(t.url, "taoyuan-03", { sender: "a", text: "3栋又停电了" });
+    await waitFor(() => t.app.prisma.ticket.findFirst());
+    await waitFor(async () => (await t.app.queues.intake.getCompletedCount()) === 2);
+    expect((await t.app.prisma.ticket.findMany({ include: { group: true } })).map((x) => x.group.chatId)).toEqual(["taoyuan-03"]);
   });
 });
