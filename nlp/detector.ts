@@ -234,11 +234,12 @@ class CompiledDetector implements Detector {
       cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1 });
     }
     if (latin.length) for (const h of matchEnglish(latin, this.enCues, s)) cues.push({ text: h.p.surface, mask: h.p.mask, start: h.start, end: h.end, punct: false, valid: 1 });
+    cues.sort(byStart);
     let viable = false;
     const objectsSeen: string[] = [];
     for (const m of termMatches) {
       const meta = this.termMeta[m.pattern];
-      if (meta.entry.kind === "problem") { if (!meta.tail || s.indexOf(meta.tail, m.end) >= 0) viable = true; }
+      if (meta.entry.kind === "problem") { if (!meta.tail || tailAt(s, meta.tail, m.end) >= 0) viable = true; }
       else if (predicateNear(s, cues, m.start, m.end, PRED_DISTANCE_ZH)) viable = true;
       else objectsSeen.push(meta.entry.term);
     }
@@ -261,9 +262,9 @@ class CompiledDetector implements Detector {
         continue;
       }
       // Gapped (停…水): head on boundaries, tail within GAP_MAX in the same clause, ending on a boundary.
-      const at = s.indexOf(meta.tail, m.end + 1);
+      const at = tailAt(s, meta.tail, m.end);
       const end = at + meta.tail.length;
-      if (at < 0 || end > m.end + GAP_MAX + meta.tail.length || hasBreak(s, m.end, at)) continue;
+      if (at < 0 || hasBreak(s, m.end, at)) continue;
       if (text.isWord(m.start, m.end) && text.isBoundary(end)) raw.push(cand(meta.entry, meta.surface, m.start, end));
     }
     for (const hit of enTermHits) raw.push(cand(hit.p.entry!, hit.p.surface, hit.start, hit.end));
@@ -271,8 +272,15 @@ class CompiledDetector implements Detector {
     // Longest first; a candidate inside a longer one is the same mention (电梯 inside 电梯坏了).
     raw.sort(byLengthThenProblem);
     const kept: Candidate[] = [];
-    for (const c of raw) if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c);
-    kept.sort((a, b) => a.start - b.start);
+    const covered = new Uint8Array(s.length + 1); // positions inside a kept candidate: linear, not pairwise
+    for (const c of raw) {
+      let free = true;
+      for (let i = c.start; i < c.end && free; i++) free = covered[i] === 0;
+      if (!free) continue;
+      covered.fill(1, c.start, c.end);
+      kept.push(c);
+    }
+    kept.sort(byStart);
 
     // Object terms need a predicate in the same clause, close by, not overlapping another keyword; a
     // predicate belongs to the nearest object (地下室的安全出口被堵了: 堵 is the 安全出口's).
@@ -280,20 +288,26 @@ class CompiledDetector implements Detector {
     for (const c of kept) {
       if (c.entry.kind !== "object") continue;
       const max = c.entry.lang === "en" ? PRED_DISTANCE_EN : PRED_DISTANCE_ZH;
-      for (const p of cues) {
+      for (let k = firstCueFrom(cues, c.start - max - MAX_CUE_LENGTH); k < cues.length && cues[k].start <= c.end + max; k++) {
+        const p = cues[k];
         if (!(p.mask & PRED) || text.clauseOf(p.start) !== text.clauseOf(c.start)) continue;
-        if (kept.some((k) => p.start < k.end && k.start < p.end)) continue;
+        let free = true;
+        for (let i = p.start; i < p.end && free; i++) free = covered[i] === 0;
+        if (!free) continue;
         const dist = p.start >= c.end ? p.start - c.end : c.start - p.end;
         if (dist >= 0 && dist <= max && cueValid(text, p)) pairs.push({ obj: c, pred: p, dist });
       }
     }
     pairs.sort((a, b) => a.dist - b.dist || (b.pred.end - b.pred.start) - (a.pred.end - a.pred.start));
-    const claimed = new Set<Cue>();
+    // A predicate serves one object; overlapping predicates (坏 / 坏了) are one mention.
+    const claimed = new Uint8Array(s.length + 1);
     for (const { obj, pred } of pairs) {
-      if (obj.pred || claimed.has(pred)) continue;
+      if (obj.pred) continue;
+      let free = true;
+      for (let i = pred.start; i < pred.end && free; i++) free = claimed[i] === 0;
+      if (!free) continue;
       obj.pred = { text: pred.text, start: pred.start, end: pred.end };
-      // Overlapping predicates (坏 / 坏了) are one mention.
-      for (const q of cues) if (q.start < pred.end && pred.start < q.end) claimed.add(q);
+      claimed.fill(1, pred.start, pred.end);
     }
     for (const c of kept) if (c.entry.kind === "object" && !c.pred) c.reason = "no_predicate";
 
@@ -433,8 +447,8 @@ class QuickMatcher {
     for (const id of this.ac.outputs(st)) {
       const tail = this.tails[id];
       if (!tail) continue;
-      const at = text.indexOf(tail, i + 1);
-      if (at >= 0 && at <= i + 1 + GAP_MAX + 8) return true;
+      // Raw text may still hold invisible characters, hence a wider window than GAP_MAX.
+      for (let at = i + 1; at <= i + 1 + GAP_MAX + 8 && at < text.length; at++) if (text.startsWith(tail, at)) return true;
     }
     return false;
   }
@@ -488,9 +502,33 @@ function round(x: number): number {
 }
 
 
+/** Where a gapped pattern's tail starts: 1 … GAP_MAX characters after the head ends at `from`; -1 if not. */
+function tailAt(s: string, tail: string, from: number): number {
+  for (let at = from + 1; at <= from + 1 + GAP_MAX && at < s.length; at++) if (s.startsWith(tail, at)) return at;
+  return -1;
+}
+
+/** Longest guard word or predicate that can start before a keyword and still end near it. */
+const MAX_CUE_LENGTH = 64;
+
+function byStart(a: { start: number }, b: { start: number }): number {
+  return a.start - b.start;
+}
+
+/** Index of the first cue starting at or after `pos` (cues sorted by start). */
+function firstCueFrom(cues: Cue[], pos: number): number {
+  let lo = 0, hi = cues.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cues[mid].start < pos) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
 /** Before segmenting: is some predicate within `max` characters of [start, end), in the same clause? */
 function predicateNear(s: string, cues: Cue[], start: number, end: number, max: number): boolean {
-  for (const p of cues) {
+  for (let k = firstCueFrom(cues, start - max - MAX_CUE_LENGTH); k < cues.length && cues[k].start <= end + max; k++) {
+    const p = cues[k];
     if (!(p.mask & PRED)) continue;
     const gap = p.start >= end ? p.start - end : start - p.end;
     if (gap >= 0 && gap <= max && !hasBreak(s, Math.min(end, p.end), Math.max(start, p.start))) return true;
@@ -648,21 +686,57 @@ class GuardContext {
 
   /**
    * Is there a valid cue of this kind in these clauses / sentences (scope null: anywhere)? A negated
-   * "resolved" cue does not count (还没修好了, nobody fixed it).
+   * "resolved" cue does not count (还没修好了, nobody fixed it). Cues are bucketed by clause and sentence
+   * once, so a long message with many keywords stays linear.
    */
   has(bit: number, scope: "clause" | "sentence" | null, ids: number[] | null): boolean {
-    for (const c of this.cues) {
-      if (!(c.mask & bit)) continue;
-      if (scope && ids) {
-        const id = scope === "clause" ? this.text.clauseOf(c.start) : this.text.sentenceOf(c.start);
-        if (!ids.includes(id)) continue;
+    if (!scope || !ids) {
+      let cached = this.anywhere.get(bit);
+      if (cached === undefined) {
+        cached = false;
+        for (const c of this.cues) if (this.counts(c, bit)) { cached = true; break; }
+        this.anywhere.set(bit, cached);
       }
-      if (!cueValid(this.text, c)) continue;
-      if (bit === RESOLVED && this.text.negationBefore(c.start, this.negation, this.skip, this.questions)) continue;
-      this.seen |= bit;
-      return true;
+      return cached;
+    }
+    const buckets = this.bucket(scope);
+    for (const id of ids) {
+      const key = `${scope}:${id}:${bit}`;
+      let hit = this.scoped.get(key);
+      if (hit === undefined) {
+        hit = false;
+        for (const c of buckets.get(id) ?? []) if (this.counts(c, bit)) { hit = true; break; }
+        this.scoped.set(key, hit);
+      }
+      if (hit) return true;
     }
     return false;
+  }
+
+  private readonly scoped = new Map<string, boolean>();
+
+  private readonly anywhere = new Map<number, boolean>();
+  private readonly buckets = new Map<"clause" | "sentence", Map<number, Cue[]>>();
+
+  private bucket(scope: "clause" | "sentence"): Map<number, Cue[]> {
+    let b = this.buckets.get(scope);
+    if (!b) {
+      b = new Map();
+      for (const c of this.cues) {
+        const id = scope === "clause" ? this.text.clauseOf(c.start) : this.text.sentenceOf(c.start);
+        const list = b.get(id);
+        if (list) list.push(c); else b.set(id, [c]);
+      }
+      this.buckets.set(scope, b);
+    }
+    return b;
+  }
+
+  private counts(c: Cue, bit: number): boolean {
+    if (!(c.mask & bit) || !cueValid(this.text, c)) return false;
+    if (bit === RESOLVED && this.text.negationBefore(c.start, this.negation, this.skip, this.questions)) return false;
+    this.seen |= bit;
+    return true;
   }
 
   /** A grievance cue or a duration (停了三天) in these sentences, or anywhere. */

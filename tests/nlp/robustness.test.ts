@@ -26,6 +26,14 @@ describe("robustness", () => {
     expect(d.keywords.length).toBeGreaterThan(10);
   });
 
+  it("64 KB of keywords in one clause (no punctuation) still returns every hit", () => {
+    const unit = "3栋又停电了电梯坏了楼道灯不亮水管漏了";
+    const one = unit.repeat(Math.ceil(65536 / unit.length)).slice(0, 65536);
+    const d = detect(one);
+    expect(d.complaint).toBe(true);
+    expect(d.keywords.filter((k) => k.term === "停电").length).toBeGreaterThan(3000);
+  });
+
   it("lone surrogates, control characters and binary-looking text", () => {
     expect(detect("\ud800\udc00\udfff\ud83d").complaint).toBe(false);
     expect(detect("停\ud800电").keywords[0]?.term).toBe("停电"); // U+FFFD inside: still the gapped 停…电
