@@ -152,7 +152,8 @@ export function lexiconCommand(open: () => Promise<LexiconContext>, io: CliIo = 
 
 /**
  * `gridlink classify [TEXT…]`: one JSON object per message, `{"text","complaint","category","severity","keywords"}`.
- * Without arguments it reads stdin, one message per line. Uses the shipped lexicon only (no DB, no Redis).
+ * Without arguments it reads stdin, one message per line (one output line per input line, empty ones
+ * included). Uses the shipped lexicon only (no DB, no Redis).
  */
 export function classifyCommand(io: CliIo = {}): Command {
   return new Command("classify")
@@ -165,9 +166,7 @@ export function classifyCommand(io: CliIo = {}): Command {
         return;
       }
       const rl = readline.createInterface({ input: io.stdin ?? process.stdin, crlfDelay: Infinity });
-      for await (const line of rl) {
-        if (line.length === 0) continue;
-        stdout.write(`${classifyLine(line)}\n`);
-      }
+      // Every input line gets an output line (an empty one too), so results line up with their input.
+      for await (const line of rl) stdout.write(`${classifyLine(line)}\n`);
     });
 }

@@ -99,8 +99,8 @@ describe("gridlink classify", () => {
     const out = capture();
     await classifyCommand({ stdin: Readable.from(["楼上漏水了\n今天没停电吧\r\n", "\nthe lift is broken again\n"]), stdout: out.stream }).parseAsync([], { from: "user" });
     const rows = out.text().trim().split("\n").map((l) => JSON.parse(l));
-    expect(rows).toEqual([expected("楼上漏水了"), expected("今天没停电吧"), expected("the lift is broken again")]);
-    expect(rows.map((r) => r.complaint)).toEqual([true, false, true]);
+    expect(rows).toEqual([expected("楼上漏水了"), expected("今天没停电吧"), expected(""), expected("the lift is broken again")]);
+    expect(rows.map((r) => r.complaint)).toEqual([true, false, false, true]);
     expect(Object.keys(rows[0])).toEqual(["text", "complaint", "category", "severity", "keywords"]);
   });
 });

@@ -42,6 +42,8 @@ describe("/api/lexicon", () => {
     expect(isLoopback("128.0.0.1")).toBe(false);
     const far = await server.inject({ method: "GET", url: "/api/lexicon", remoteAddress: "192.168.1.20" });
     expect(far.statusCode).toBe(403);
+    const proxied = await server.inject({ method: "GET", url: "/api/lexicon", headers: { "x-forwarded-for": "203.0.113.9" } });
+    expect(proxied.statusCode).toBe(403);
     const near = await server.inject({ method: "GET", url: "/api/lexicon" });
     expect(near.statusCode).toBe(200);
     expect(near.json().terms).toHaveLength(3);
