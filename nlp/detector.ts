@@ -701,7 +701,7 @@ class GuardContext {
     }
     const buckets = this.bucket(scope);
     for (const id of ids) {
-      const key = `${scope}:${id}:${bit}`;
+      const key = id * 2048 + bit * 2 + (scope === "clause" ? 1 : 0);
       let hit = this.scoped.get(key);
       if (hit === undefined) {
         hit = false;
@@ -713,7 +713,7 @@ class GuardContext {
     return false;
   }
 
-  private readonly scoped = new Map<string, boolean>();
+  private readonly scoped = new Map<number, boolean>();
 
   private readonly anywhere = new Map<number, boolean>();
   private readonly buckets = new Map<"clause" | "sentence", Map<number, Cue[]>>();

@@ -101,7 +101,13 @@ export function originalEnd(norm: Normalized, i: number): number {
   return i > 0 ? norm.origEnd[i - 1] : 0;
 }
 
+const UTF16 = new TextDecoder("utf-16le");
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The string of the first k code units of buf (no surrogates on this path, so decoding is lossless). */
 function fromCodes(buf: Uint16Array, k: number): string {
+  if (k < 256) return String.fromCharCode.apply(null, buf.subarray(0, k) as unknown as number[]);
+  if (LITTLE_ENDIAN) return UTF16.decode(buf.subarray(0, k));
   let text = "";
   for (let j = 0; j < k; j += 8192) text += String.fromCharCode.apply(null, buf.subarray(j, Math.min(k, j + 8192)) as unknown as number[]);
   return text;

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { openDatabase, type Db } from "../../core/db.js";
 import { freshDatabase, TEST_REDIS_URL } from "../helpers/harness.js";
@@ -29,11 +30,7 @@ export function testRedis(): { redis: Redis; channel: string } {
 export function tinyLexiconDir(extra = ""): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-lexicon-"));
   fs.mkdirSync(path.join(dir, "keywords"));
-  fs.copyFileSync(path.resolve(__dirnameOf(), "../../lexicon/guards.txt"), path.join(dir, "guards.txt"));
+  fs.copyFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../lexicon/guards.txt"), path.join(dir, "guards.txt"));
   fs.writeFileSync(path.join(dir, "keywords", "t.txt"), `[utilities]\n停电 | 2 | problem | 断电\n停水 | 2\n电梯 | 2 | object\n${extra}`);
   return dir;
-}
-
-function __dirnameOf(): string {
-  return path.dirname(new URL(import.meta.url).pathname);
 }
