@@ -598,7 +598,7 @@ function matchEnglish(latin: Token[], patterns: Map<string, EnPattern[]>, s: str
  * Function characters jieba's HMM sometimes glues onto a keyword (又坏了, 坏了的): they do not make it a
  * different word, unlike 口 in 电梯口 or 场 in 停车场.
  */
-const GLUE = new Set([..."又也都就还了的很太真好再全被把给啊呀吧呢啦"]);
+const GLUE = new Set([..."又也都就还了的得地很太真好再全被把给啊呀吧呢啦"]);
 function isGlue(piece: string): boolean {
   for (const ch of piece) if (!GLUE.has(ch)) return false;
   return true;
