@@ -86,6 +86,7 @@ export interface Detection {
   keywords: KeywordHit[];
   /** Keywords found but not counted, with the reason — what `lexicon test` shows for a quiet line. */
   suppressed: Array<KeywordHit & { reason: SuppressReason }>;
+  /** Guards found in a message that had keywords: a keyword was negated or resolved; the message is a notice; it asks or supposes. */
   guards: { negated: boolean; notice: boolean; question: boolean };
   /** 0 … 1: 0 no candidate, < 0.5 candidates that were all suppressed, ≥ 0.5 a complaint. An ordering, not a probability. */
   score: number;
@@ -95,6 +96,7 @@ export interface Detection {
 
 /** A compiled lexicon; `detect` is pure and synchronous. */
 export interface Detector {
+  /** Never throws. Treat the result as read-only: chatter gets one shared, frozen "no keyword" detection. */
   detect(text: string): Detection;
   readonly lexicon: Lexicon;
 }
