@@ -9,6 +9,8 @@ import { migrateDatabase, openDatabase } from "../core/db.js";
 import { createLogger } from "../core/log.js";
 import { ensureRedis } from "../core/redis.js";
 import { joinTags, splitTags } from "../core/groups.js";
+import { openLexiconContext } from "../core/lexicon/context.js";
+import { classifyCommand, lexiconCommand } from "./lexicon-cli.js";
 
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
@@ -192,5 +194,16 @@ group
       console.log(`${g.title}: ${g.enabled ? "enabled" : "disabled"}, grid ${g.grid ?? "-"}, tags ${g.tags || "-"}`);
     }),
   );
+
+// === Lexicon curation and classification
+
+program.addCommand(
+  lexiconCommand(async () => {
+    const cfg = config();
+    await migrateDatabase(cfg.DATABASE_URL);
+    return openLexiconContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX });
+  }),
+);
+program.addCommand(classifyCommand());
 
 await program.parseAsync(process.argv);

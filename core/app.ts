@@ -15,7 +15,9 @@ import { INTAKE_QUEUE, Queues } from "./queues.js";
 import { WORKER_REDIS_OPTIONS } from "./redis.js";
 import { buildServer } from "./http/server.js";
 import { paceSeconds } from "./broadcast.js";
-import { detect as shippedDetect, type Detection } from "../nlp/index.js";
+import { lexiconChannel } from "./lexicon/context.js";
+import { createLiveDetector, type LiveDetector } from "./lexicon/live.js";
+import type { Detection } from "../nlp/index.js";
 
 /** Builds a platform gateway, or returns undefined when that platform is not configured. */
 export type GatewayFactory = (host: GatewayHost, config: Config) => ChatGateway | undefined;
@@ -36,7 +38,7 @@ export interface AppOptions {
   gateways?: GatewayFactory[];
   roles?: Partial<Roles>;
   log?: Logger;
-  /** The complaint detector. @defaultValue the shipped lexicon's detector */
+  /** The complaint detector. @defaultValue the live detector over the curated lexicon in the database */
   detect?: (text: string) => Detection;
 }
 
@@ -61,6 +63,8 @@ export interface App {
   /** http://host:port once started with the HTTP role. */
   url?: string;
   intake: IntakeDeps;
+  /** The detector that follows admins' lexicon edits (absent when a detect function was injected). */
+  live?: LiveDetector;
   /** The BullMQ workers this process runs (intake and each gateway's outbox), once started. */
   workers: Worker[];
   start(): Promise<void>;
@@ -97,10 +101,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   };
 
+  // Seeds the lexicon table on first start; rebuilt in every process within a second of an edit anywhere.
+  const live = opts.detect
+    ? undefined
+    : await createLiveDetector({ prisma, redis, channel: lexiconChannel(config.QUEUE_PREFIX), onError: (err) => log.error({ err: err.message }, "lexicon rebuild failed; keeping the previous one") });
   const intake: IntakeDeps = {
     prisma,
     queues,
-    detect: opts.detect ?? shippedDetect,
+    detect: opts.detect ?? live!.detect,
     log: log.child({ name: "gridlink:intake" }),
     ticketPrefix: config.TICKET_PREFIX,
     maxStoredChars: config.MAX_STORED_CHARS,
@@ -118,6 +126,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     host,
     gateways,
     intake,
+    live,
     workers,
     async start() {
       for (const g of gateways) {
@@ -139,7 +148,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(worker);
       }
       if (roles.http) {
-        app.http = await buildServer({ ctx: { config, prisma, queues, gateways }, alertsKey, log });
+        app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
         const address = await app.http.listen({ port: config.PORT, host: config.HOST });
         app.url = address.replace("[::1]", "localhost");
         log.info({ url: app.url }, "HTTP listening");
@@ -150,6 +159,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await Promise.allSettled(gateways.map((g) => g.stop()));
       await Promise.allSettled(workers.map((w) => w.close()));
       await queues.close();
+      await live?.close();
       redis.disconnect();
       producer.disconnect();
       await prisma.$disconnect();

@@ -3,6 +3,7 @@
 import type { ChatGateway } from "../chat.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
+import type { LiveDetector } from "../lexicon/live.js";
 import type { Queues } from "../queues.js";
 
 /** What the HTTP routes use of a running app. */
@@ -11,4 +12,5 @@ export interface HttpContext {
   prisma: Db;
   queues: Queues;
   gateways: ChatGateway[];
+  live?: LiveDetector;
 }

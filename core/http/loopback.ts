@@ -1,4 +1,4 @@
-// Until authentication exists, routes that change things answer loopback clients only.
+// Until authentication exists, admin routes (changes, lexicon) answer local clients only.
 
 import type { FastifyReply, FastifyRequest } from "fastify";
 
@@ -9,9 +9,10 @@ export function isLoopback(ip: string | undefined): boolean {
   return v4 === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-/** A preHandler that refuses non-loopback clients with 403. */
+/** A hook that refuses non-loopback clients with 403 — and proxied requests, which reach us from loopback too. */
 export async function loopbackOnly(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (!isLoopback(req.socket.remoteAddress ?? req.ip)) {
-    await reply.status(403).send({ error: "forbidden", message: "this admin route answers loopback clients only until authentication exists" });
+  const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined;
+  if (proxied || !isLoopback(req.socket.remoteAddress ?? req.ip)) {
+    await reply.status(403).send({ error: "forbidden", message: "admin routes answer clients on this machine only until authentication exists" });
   }
 }

@@ -2,10 +2,12 @@
 // Until authentication exists it answers loopback clients only (403 otherwise). Every change is audited
 // by the store and announced to every process through the live detector.
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { z, ZodError } from "zod";
+import { z } from "zod";
+import { replyError } from "../http/errors.js";
+import { loopbackOnly } from "../http/loopback.js";
 import type { Db } from "../db.js";
 import { AppError } from "../errors.js";
-import { CATEGORIES, LexiconError, highlight, type Category } from "../../nlp/index.js";
+import { CATEGORIES, highlight, type Category } from "../../nlp/index.js";
 import type { LiveDetector } from "./live.js";
 import {
   addTerm, disableTerm, enableTerm, exportLexicon, getTerm, importLexicon, listTerms, removeTerm, updateTerm, type TermRow,
@@ -35,13 +37,6 @@ const TermParam = z.object({ term: z.string().min(1).max(200) });
 
 // === Helpers
 
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
-export function isLoopback(ip: string | undefined): boolean {
-  if (!ip) return false;
-  const v4 = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
-  return v4 === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
-
 function json(row: TermRow) {
   return { ...row, updatedAt: row.updatedAt.toISOString() };
 }
@@ -54,23 +49,9 @@ export const lexiconRoutes: FastifyPluginAsync<LexiconRoutesOptions> = async (se
   const actorOf = (req: FastifyRequest): string => opts.actor ?? `http:${req.ip}`;
 
   server.addHook("onRequest", async (req, reply) => {
-    if (!req.url.startsWith("/api/lexicon")) return;
-    // A request relayed by a proxy comes from loopback too, but not from a local admin.
-    const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined;
-    if (proxied || !isLoopback(req.socket.remoteAddress ?? req.ip)) {
-      return reply.status(403).send({ error: "forbidden", message: "the lexicon API answers loopback clients only until authentication exists" });
-    }
+    if (req.url.startsWith("/api/lexicon")) await loopbackOnly(req, reply);
   });
-
-  // Errors of these routes, mapped once (also when mounted on a server without Gridlink's handler).
-  server.setErrorHandler((err, _req, reply) => {
-    if (err instanceof ZodError) return reply.status(400).send({ error: "bad_request", message: err.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
-    if (err instanceof AppError) return reply.status(err.status).send({ error: err.code, message: err.userMessage ?? err.message });
-    if (err instanceof LexiconError) return reply.status(400).send({ error: "bad_request", message: err.message });
-    const e = err as { statusCode?: number; message: string };
-    if (e.statusCode && e.statusCode < 500) return reply.status(e.statusCode).send({ error: "bad_request", message: e.message });
-    return reply.status(500).send({ error: "internal", message: "internal error" });
-  });
+  server.setErrorHandler(replyError);
 
   server.get("/api/lexicon", async (req) => {
     const { category: c } = ListQuery.parse(req.query);

@@ -1,21 +1,31 @@
-// Migrate one template SQLite database per test run; each test copies it (a real, fresh file per test).
+// Migrate one template SQLite database per test run, and a second one with the shipped lexicon seeded (what
+// an app has after its first start); each test copies one (a real, fresh file per test).
 
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrateDatabase } from "../../core/db.js";
+import { migrateDatabase, openDatabase } from "../../core/db.js";
+import { seedLexicon } from "../../core/lexicon/store.js";
 
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-template-"));
   const file = path.join(dir, "template.db");
   await migrateDatabase(`file:${file}`);
   project.provide("templateDb", file);
+  const seeded = path.join(dir, "seeded.db");
+  fs.copyFileSync(file, seeded);
+  const prisma = await openDatabase(`file:${seeded}`);
+  await seedLexicon(prisma);
+  await prisma.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+  await prisma.$disconnect();
+  project.provide("seededTemplateDb", seeded);
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     templateDb: string;
+    seededTemplateDb: string;
   }
 }

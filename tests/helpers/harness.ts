@@ -15,11 +15,11 @@ import { deleteKeysUnder } from "../../core/redis.js";
 /** Where tests find Redis. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** A fresh database file copied from the migrated template; returns its url. */
-export function freshDatabase(): { url: string; file: string; dir: string } {
+/** A fresh database file copied from the migrated template (`seeded`: with the shipped lexicon); returns its url. */
+export function freshDatabase(opts: { seeded?: boolean } = {}): { url: string; file: string; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-test-"));
   const file = path.join(dir, "gridlink.db");
-  fs.copyFileSync(inject("templateDb"), file);
+  fs.copyFileSync(inject(opts.seeded ? "seededTemplateDb" : "templateDb"), file);
   return { url: `file:${file}`, file, dir };
 }
 
@@ -28,7 +28,7 @@ export const uniquePrefix = (): string => `t${randomBytes(5).toString("hex")}`;
 
 /** Test configuration: fresh DB, unique prefix, port 0, quiet logs; overrides win. */
 export function testConfig(env: Record<string, string> = {}): { config: Config; dbDir: string } {
-  const db = freshDatabase();
+  const db = freshDatabase({ seeded: true });
   const config = loadConfig({
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import type { Db } from "../../core/db.js";
 import { createLiveDetector, type LiveDetector } from "../../core/lexicon/live.js";
-import { isLoopback, lexiconRoutes } from "../../core/lexicon/routes.js";
+import { isLoopback } from "../../core/http/loopback.js";
+import { lexiconRoutes } from "../../core/lexicon/routes.js";
 import { testDb, testRedis, tinyLexiconDir } from "./helpers.js";
 
 let prisma: Db;
