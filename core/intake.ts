@@ -57,8 +57,6 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
   const text = typeof msg.text === "string" ? msg.text : "";
   if (!text.trim()) return { action: "ignored", reason: "no text" };
 
-  const group = await ensureGroup(prisma, msg.platform, msg.chatId, msg.chatTitle);
-  if (!group.active) await prisma.group.update({ where: { id: group.id }, data: { active: true } });
   const key = { platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } };
 
   // === Edits update what we stored; they never open a second ticket.
@@ -75,16 +73,21 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
     // Never stored (it was chatter): judge the edited text as a new message.
   }
 
+  // === Chatter costs no database work at all: classify first (pure, microseconds), store nothing.
+  const command = parseCommand(text);
+  const detection = command ? undefined : deps.detect(text);
+  if (!command && (!detection!.complaint || !detection!.category)) return { action: "ignored", reason: "not a complaint" };
+
+  const group = await ensureGroup(prisma, msg.platform, msg.chatId, msg.chatTitle);
+  if (!group.active) await prisma.group.update({ where: { id: group.id }, data: { active: true } });
+
   // === A replay: re-queue what the first run created (jobs are deduplicated by id).
   const existing = await prisma.message.findUnique({ where: key, select: { id: true } });
   if (existing) return requeue(deps, existing.id);
 
-  const command = parseCommand(text);
   if (command) return handleCommand(deps, msg, group, command);
   if (!group.enabled) return { action: "ignored", reason: "group not enabled" };
-
-  const detection = deps.detect(text);
-  if (!detection.complaint || !detection.category) return { action: "ignored", reason: "not a complaint" };
+  if (!detection?.category) return { action: "ignored", reason: "not a complaint" };
 
   const lang = langOf(text);
   const clipped = clip(text, deps.maxStoredChars);
