@@ -6,9 +6,13 @@
 // tests/fixtures/detection-holdout2.tsv: 102 lines (62 complaints, 40 chatter lines, many with keywords:
 // notices, negations, questions, casual use) written before the general-vocabulary round. Measured when
 // written, before that round: P 0.964, R 0.435, F1 0.600, category 0.815.
+// After the general-vocabulary round (tuned without looking at either file's mistakes):
+// holdout P 0.964 R 0.574 F1 0.720 category 0.889; holdout2 P 0.979 R 0.758 F1 0.855 category 0.915.
 // The detector is built for precision (a false ticket costs a grid worker a visit; a missed grumble is
 // usually repeated), so the floors keep precision high and guard recall against falling back:
-// P ≥ 0.90 (at most ~2–3 false alarms among the chatter lines), R, F1 and category floors below.
+// P ≥ 0.90 (at most ~2–3 false alarms among the chatter lines); recall floors leave about three (holdout,
+// 47 complaints) and five (holdout2, 62 complaints) lines of drift below the measured value, F1 and category
+// follow from those.
 import { describe, expect, it } from "vitest";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,8 +22,8 @@ import { loadFixture, score } from "./fixture-set.js";
 const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
 const ROUNDS = [
-  { file: "detection-holdout.tsv", minLines: 75, precision: 0.9, recall: 0.4, f1: 0.55, category: 0.8 },
-  { file: "detection-holdout2.tsv", minLines: 80, precision: 0.9, recall: 0.4, f1: 0.55, category: 0.75 },
+  { file: "detection-holdout.tsv", minLines: 75, precision: 0.9, recall: 0.5, f1: 0.65, category: 0.8 },
+  { file: "detection-holdout2.tsv", minLines: 80, precision: 0.9, recall: 0.65, f1: 0.75, category: 0.85 },
 ];
 
 describe("held-out fixtures", () => {
