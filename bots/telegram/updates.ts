@@ -25,13 +25,19 @@ export function dedupeUpdates(opts: { redis: Redis; keyPrefix: string; ttlSecond
   const c = new Composer<BotContext>();
   c.use(async (ctx, next) => {
     const key = `${opts.keyPrefix}:update:${ctx.update.update_id}`;
-    const fresh = await opts.redis.set(key, "1", "EX", opts.ttlSeconds, "NX");
+    // "pending" while one request handles the update; "done" only once it is queued. A re-send that arrives
+    // while the first is still pending fails (503 → Telegram tries again later) instead of being swallowed.
+    const fresh = await opts.redis.set(key, "pending", "EX", 120, "NX");
     if (fresh !== "OK") {
-      opts.log.debug({ updateId: ctx.update.update_id }, "duplicate update ignored");
-      return;
+      if ((await opts.redis.get(key)) === "done") {
+        opts.log.debug({ updateId: ctx.update.update_id }, "duplicate update ignored");
+        return;
+      }
+      throw new Error(`update ${ctx.update.update_id} is still being handled by another request`);
     }
     try {
       await next();
+      await opts.redis.set(key, "done", "EX", opts.ttlSeconds);
     } catch (err) {
       await opts.redis.del(key).catch(() => undefined);
       throw err;

@@ -40,7 +40,7 @@ export interface WechatGatewayOptions {
   loggedOutRetryMs?: number;
   /** A platform call slower than this fails as transient. @defaultValue 30000 */
   sendTimeoutMs?: number;
-  /** Delays between retries of a refused host.submit. @defaultValue [500, 2000, 8000] */
+  /** Delays between retries of a refused host.submit; the last repeats until Redis is back. @defaultValue [500, 2000, 8000] */
   submitRetryDelaysMs?: number[];
   /** First delay before retrying a Wechaty start() that failed (doubles, ≤ 5 min). @defaultValue 5000 */
   startRetryMs?: number;

@@ -258,7 +258,9 @@ export function roomRegistryPlugin(ctx: PluginContext): WechatyPlugin {
 
 /**
  * Room text messages → ChatMessage → host.submit. Non-text, direct and own messages are dropped by
- * toChatMessage. A refused submit (Redis down) is retried a few times, then alerted: WeChat never redelivers.
+ * toChatMessage. WeChat never redelivers, so a refused submit (Redis down) is retried until Redis is back —
+ * the listed delays, then the last one again and again — with an alert once the quick retries are used up.
+ * Only stopping the gateway gives a waiting message up (logged).
  */
 export function intakePlugin(ctx: PluginContext): WechatyPlugin {
   return (bot) => {
@@ -270,13 +272,15 @@ export function intakePlugin(ctx: PluginContext): WechatyPlugin {
           await host.submit(chat);
           return;
         } catch (err) {
-          const delay = ctx.submitRetryDelaysMs[attempt];
-          if (delay === undefined || ctx.isStopping()) {
-            log.error({ err, chatId: chat.chatId, messageId: chat.messageId }, "wechat message could not be queued; lost");
-            ctx.alert("intake", `群消息未能进入处理队列（Redis 不可用？）：${errorMessage(err)}`, { throttleKey: "submit" });
+          if (ctx.isStopping()) {
+            log.error({ err, chatId: chat.chatId, messageId: chat.messageId }, "gateway stopping: a wechat message waiting for the queue was given up");
             return;
           }
-          await new Promise((r) => setTimeout(r, delay));
+          const delays = ctx.submitRetryDelaysMs;
+          if (attempt === delays.length) {
+            ctx.alert("intake", `群消息暂时无法进入处理队列（Redis 不可用？），正在持续重试：${errorMessage(err)}`, { throttleKey: "submit" });
+          }
+          await new Promise((r) => setTimeout(r, delays[Math.min(attempt, delays.length - 1)] ?? 1000));
         }
       }
     };

@@ -9,6 +9,14 @@ import { secretMatches, webhookSecret } from "../../bots/telegram/webhook.js";
 import { FakeBotApi } from "./fake-bot-api.js";
 import { createTestHost, scanKeys, telegramConfig, type TestHost } from "./helpers.js";
 
+async function until(fn: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const SECRET = "s3cret_Token-for-gridlink";
 let api: FakeBotApi;
 let t: TestHost;
@@ -102,6 +110,28 @@ describe("webhook", () => {
     expect(t.submitted).toHaveLength(0);
     const resend = await post(groupMessage(601), SECRET);
     expect(resend.statusCode).toBe(200);
+    expect(t.submitted).toHaveLength(1);
+  });
+
+  it("a re-send that arrives while the first request is still queueing gets 503, and is taken once afterwards", async () => {
+    await gw.start();
+    const submit = t.host.submit;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    t.host.submit = async (msg) => {
+      await held;
+      return submit(msg);
+    };
+    const first = post(groupMessage(651), SECRET);
+    await new Promise((r) => setImmediate(r));
+    await until(async () => (await scanKeys(t.redis, `${t.prefix}:*update*`)).length === 1);
+    const during = await post(groupMessage(651), SECRET);
+    expect(during.statusCode).toBe(503); // not swallowed: Telegram will send it again
+    release();
+    expect((await first).statusCode).toBe(200);
+    t.host.submit = submit;
+    const after = await post(groupMessage(651), SECRET);
+    expect(after.statusCode).toBe(200);
     expect(t.submitted).toHaveLength(1);
   });
 

@@ -134,6 +134,19 @@ describe("intake", () => {
   });
 });
 
+describe("intake while Redis stays away", () => {
+  it("keeps retrying past the quick retries (WeChat never re-sends), alerts once, and queues the message when Redis is back", async () => {
+    await startGateway({}, {}, { failSubmits: 8 });
+    await login();
+    const wang = world.resident("王阿姨");
+    const room = world.room("3号楼", [wang]);
+    wang.say("3栋又停电了").to(room);
+    await until(() => record.submitted.length === 1, 5000, "submit after a long outage");
+    expect(record.submitted[0].text).toBe("3栋又停电了");
+    expect(record.alerts.filter((a) => a.message.includes("持续重试"))).toHaveLength(1);
+  });
+});
+
 describe("room registry", () => {
   it("registers the bot's rooms at login and follows topic changes, joins and the bot's removal", async () => {
     const wang = world.resident("王阿姨");
