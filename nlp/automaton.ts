@@ -11,6 +11,13 @@ export interface AcMatch {
   end: number;
 }
 
+/** The automaton's transition function as a table: next state = next[state * width + classOf[code unit]]. */
+export interface DenseTransitions {
+  classOf: Uint16Array;
+  width: number;
+  next: Uint16Array;
+}
+
 /** Immutable multi-pattern matcher; build once per lexicon, reuse for every message. */
 export class Automaton {
   /** Root transitions for every BMP code unit (0 = stay at root). */
@@ -127,6 +134,43 @@ export class Automaton {
     const masks = new Uint8Array(this.stateCount);
     for (let st = 1; st < this.stateCount; st++) for (const id of this.outputs(st)) masks[st] |= flags[id];
     return masks;
+  }
+
+  /**
+   * The full transition function as one dense table over the code units that occur in patterns, so that
+   * a scan costs one array read per character instead of hash probes along failure links (measured on the
+   * bench's chatter: 0.38 → 0.15 µs per 30-character line). Memory is states × (alphabet + 1) × 2 bytes
+   * (≈ 7 MB for the shipped lexicon); null when that would exceed `maxEntries`, and callers fall back to
+   * `step`.
+   */
+  dense(maxEntries: number): DenseTransitions | null {
+    // Alphabet classes: 0 for every code unit no pattern uses (it always leads back to the root).
+    const classOf = new Uint16Array(65536);
+    let width = 1;
+    for (let c = 0; c < 65536; c++) if (this.rootNext[c] !== 0) classOf[c] = width++;
+    for (const key of this.hashKeys) if (key !== -1 && classOf[key & 0xffff] === 0) classOf[key & 0xffff] = width++;
+    if (this.stateCount * width > maxEntries || width > 65535) return null;
+    const next = new Uint16Array(this.stateCount * width);
+    for (let c = 0; c < 65536; c++) if (classOf[c] !== 0) next[classOf[c]] = this.rootNext[c];
+    // Breadth-first, so a state's failure row is complete before the state copies it and adds its own edges.
+    const children: number[][] = Array.from({ length: this.stateCount }, () => []);
+    const edges: number[][] = Array.from({ length: this.stateCount }, () => []);
+    for (let h = 0; h < this.hashKeys.length; h++) {
+      const key = this.hashKeys[h];
+      if (key === -1) continue;
+      children[key >>> 16].push(this.hashVals[h]);
+      edges[key >>> 16].push(classOf[key & 0xffff], this.hashVals[h]);
+    }
+    const queue: number[] = [];
+    for (let c = 0; c < 65536; c++) if (this.rootNext[c] !== 0) queue.push(this.rootNext[c]);
+    for (let q = 0; q < queue.length; q++) {
+      const st = queue[q];
+      next.copyWithin(st * width, this.fail[st] * width, this.fail[st] * width + width);
+      const e = edges[st];
+      for (let k = 0; k < e.length; k += 2) next[st * width + e[k]] = e[k + 1];
+      queue.push(...children[st]);
+    }
+    return { classOf, width, next };
   }
 
   /** Every occurrence of every pattern (overlaps included), in order of end position. */

@@ -108,10 +108,8 @@ class CompiledDetector implements Detector {
   /** zh keyword surfaces (gapped: the head) + English prefixes, for the quick scan and candidates. */
   private readonly termAc: Automaton;
   private readonly termMeta: ZhPattern[];
-  /** Quick scan, first pass: keyword surfaces and English prefixes. */
-  private readonly quickTerms: QuickMatcher;
-  /** Quick scan, second pass (only when an object term was seen): problem predicates. */
-  private readonly quickPredicates: QuickMatcher;
+  /** Quick scan: keyword surfaces, English prefixes and problem predicates. */
+  private readonly quick: QuickMatcher;
   private readonly cueAc: Automaton;
   private readonly cueMeta: Array<{ text: string; mask: number; punct: boolean }>;
   private readonly enTerms = new Map<string, EnPattern[]>();
@@ -182,11 +180,11 @@ class CompiledDetector implements Detector {
       tails.push(m.tail);
     });
     for (const pre of enPrefixes) if (pre) { quick.push(pre); quickFlags.push(Q_ENGLISH); tails.push(null); }
-    this.quickTerms = new QuickMatcher(quick, quickFlags, tails, this.fold, this.expand);
+    // Predicates in the same automaton: chatter that names an object (孩子, 门口) needs no second pass.
     const preds = cuePatterns.filter((_, i) => this.cueMeta[i].mask & PRED);
     for (const [, list] of this.enCues) for (const p of list) if (p.mask & PRED) preds.push(englishPrefix(p.surface));
-    const predList = preds.filter(Boolean);
-    this.quickPredicates = new QuickMatcher(predList, predList.map(() => Q_PREDICATE), predList.map(() => null), this.fold, this.expand);
+    for (const pred of preds) if (pred) { quick.push(pred); quickFlags.push(Q_PREDICATE); tails.push(null); }
+    this.quick = new QuickMatcher(quick, quickFlags, tails, this.fold, this.expand);
 
     this.negationWords = new Set(lexicon.guards.negation ?? []);
     this.skipWords = new Set(lexicon.guards.negationSkip ?? []);
@@ -214,10 +212,10 @@ class CompiledDetector implements Detector {
    * say yes for chatter, never no for a complaint.
    */
   private quickScan(text: string): number {
-    const seen = this.quickTerms.scan(text);
+    const seen = this.quick.scan(text);
     if (seen & (Q_GO | Q_ENGLISH)) return SCAN_MAYBE;
     if (!(seen & Q_OBJECT)) return SCAN_NOTHING;
-    return this.quickPredicates.scan(text) & (Q_GO | Q_PREDICATE) ? SCAN_MAYBE : SCAN_OBJECT_ONLY;
+    return seen & Q_PREDICATE ? SCAN_MAYBE : SCAN_OBJECT_ONLY;
   }
 
   private analyse(original: string): Detection {
@@ -375,6 +373,11 @@ class CompiledDetector implements Detector {
 
 // === Quick scan
 
+/** Largest dense transition table a quick-scan automaton may use: 2^23 entries, 16 MB. */
+const DENSE_MAX_ENTRIES = 1 << 23;
+/** QuickMatcher.unit marker: the code unit needs the slow path (it vanishes, is astral, or is traditional). */
+const SPECIAL = 0xffff;
+
 /**
  * An automaton run over the raw text, folding each character on the fly (width, case, invisible
  * characters) so that chatter is rejected without normalising or allocating. Returns the OR of the flags
@@ -383,37 +386,53 @@ class CompiledDetector implements Detector {
  */
 class QuickMatcher {
   private readonly ac: Automaton;
+  /** The automaton as a dense table (null for a lexicon too large for one; then `ac.step`). */
+  private readonly next: Uint16Array | null;
+  private readonly width: number;
+  /**
+   * Per raw code unit, folding included: its column in `next` (without a table: its folded code unit), or
+   * SPECIAL when it folds to nothing or needs the slow path. One lookup per character, where fold + class
+   * would be two (measured: 0.28 → 0.17 µs per 30-character chatter line).
+   */
+  private readonly unit = new Uint16Array(65536);
   private readonly masks: Uint8Array;
-  /** Bit per BMP code unit: 0 when, at root, the scan can skip it (it folds to itself and starts nothing). 8 KB. */
-  private readonly interesting = new Uint8Array(8192);
+  /** Per state: the tails of the gapped patterns whose head ends there (null: none). */
+  private readonly stateTails: Array<string[] | null>;
 
   constructor(
     patterns: string[],
     flags: number[],
-    private readonly tails: Array<string | null>,
+    tails: Array<string | null>,
     private readonly fold: Uint16Array,
     private readonly expand: Map<number, string>,
   ) {
     this.ac = new Automaton(patterns);
-    this.masks = this.ac.stateMasks(flags);
+    const dense = this.ac.dense(DENSE_MAX_ENTRIES);
+    this.next = dense?.next ?? null;
+    this.width = dense?.width ?? 0;
     for (let c = 0; c < 65536; c++) {
       const f = fold[c];
-      if (f === DROP || f === COMPLEX || this.ac.starts(f)) this.interesting[c >> 3] |= 1 << (c & 7);
+      this.unit[c] = f === DROP || f === COMPLEX ? SPECIAL : dense ? dense.classOf[f] : f;
     }
+    this.masks = this.ac.stateMasks(flags);
+    this.stateTails = Array.from(this.masks, (m, st) => {
+      const list = m & Q_GAPPED ? this.ac.outputs(st).map((id) => tails[id]).filter((t): t is string => t !== null) : [];
+      return list.length ? list : null;
+    });
   }
 
   scan(text: string): number {
-    const { fold, ac, masks, interesting } = this;
+    const { unit, ac, masks, next, width } = this;
     const n = text.length;
     let st = 0;
     let seen = 0;
     let dropped = false;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (st === 0 && (interesting[c >> 3] & (1 << (c & 7))) === 0) continue;
-      const f = fold[c];
-      if (f === DROP) { dropped = true; continue; }
-      if (f === COMPLEX) {
+      const k = unit[text.charCodeAt(i)];
+      if (k === SPECIAL) {
+        // Rare: an invisible character, an astral one (emoji), or one the full normaliser must handle.
+        const c = text.charCodeAt(i);
+        if (this.fold[c] === DROP) { dropped = true; continue; }
         if (c >= 0xd800 && c <= 0xdfff) {
           const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
           if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
@@ -432,7 +451,7 @@ class QuickMatcher {
         if (seen & (Q_PROBLEM | Q_GAPPED)) return seen | Q_GO;
         continue;
       }
-      st = ac.step(st, f);
+      st = next !== null ? next[st * width + k] : ac.step(st, k);
       const m = masks[st];
       if (m === 0) continue;
       seen |= m;
@@ -442,11 +461,10 @@ class QuickMatcher {
     return seen;
   }
 
+
   /** After a gapped head (停 of 停…水) ending at i: does its tail follow closely in the raw text? */
   private gapTailNear(text: string, st: number, i: number): boolean {
-    for (const id of this.ac.outputs(st)) {
-      const tail = this.tails[id];
-      if (!tail) continue;
+    for (const tail of this.stateTails[st] ?? []) {
       // Raw text may still hold invisible characters, hence a wider window than GAP_MAX.
       for (let at = i + 1; at <= i + 1 + GAP_MAX + 8 && at < text.length; at++) if (text.startsWith(tail, at)) return true;
     }
