@@ -7,7 +7,9 @@ import { PLATFORMS, type Platform } from "../core/chat.js";
 import { loadConfig, type Config } from "../core/config.js";
 import { migrateDatabase, openDatabase } from "../core/db.js";
 import { createLogger } from "../core/log.js";
+import { Queues } from "../core/queues.js";
 import { ensureRedis } from "../core/redis.js";
+import { Redis } from "ioredis";
 import { joinTags, splitTags } from "../core/groups.js";
 import { openLexiconContext } from "../core/lexicon/context.js";
 import { classifyCommand, lexiconCommand } from "./lexicon-cli.js";
@@ -36,7 +38,16 @@ async function run(roles: Roles, gateways: AppOptions["gateways"]): Promise<void
     await redis?.stop();
     process.exit(1);
   }
-  const app = await createApp({ config: cfg, roles, gateways, log });
+  // An embedded redis-server must not outlive us, however we exit.
+  process.on("exit", () => redis?.child?.kill());
+  let app;
+  try {
+    app = await createApp({ config: cfg, roles, gateways, log });
+  } catch (err) {
+    log.fatal({ err: (err as Error).message }, "could not start");
+    await redis.stop();
+    process.exit(1);
+  }
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -79,6 +90,11 @@ program
   .description("one platform's gateway and its sender (serves its HTTP routes, e.g. the Telegram webhook, on PORT)")
   .addArgument(new Command().createArgument("<platform>", "playground | telegram | wechat").choices(PLATFORMS))
   .action((platform: Platform) => {
+    const missing = platform === "telegram" && !config().TELEGRAM_BOT_TOKEN ? "TELEGRAM_BOT_TOKEN" : platform === "wechat" && !config().WECHATY_PUPPET ? "WECHATY_PUPPET" : platform === "playground" && !config().PLAYGROUND_ENABLED ? "PLAYGROUND_ENABLED=true" : undefined;
+    if (missing) {
+      console.error(`The ${platform} gateway is not configured: set ${missing} (see .env.example).`);
+      process.exit(2);
+    }
     return run({ http: true, workers: false, gateways: true }, [GATEWAYS[platform]]);
   });
 
@@ -192,6 +208,46 @@ group
         return;
       }
       console.log(`${g.title}: ${g.enabled ? "enabled" : "disabled"}, grid ${g.grid ?? "-"}, tags ${g.tags || "-"}`);
+    }),
+  );
+
+// === Queues: see what waits, re-run what failed
+
+const queue = program.command("queue").description("the intake and outbox queues");
+async function withQueues(fn: (queues: Queues) => Promise<void>): Promise<void> {
+  const cfg = config();
+  const connection = new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const queues = new Queues(connection, cfg.QUEUE_PREFIX);
+  try {
+    await fn(queues);
+  } finally {
+    await queues.close();
+    connection.disconnect();
+  }
+}
+const allQueues = (queues: Queues) => [queues.intake, ...PLATFORMS.map((p) => queues.outbox(p))];
+queue
+  .command("status")
+  .description("jobs per state in every queue")
+  .action(() =>
+    withQueues(async (queues) => {
+      for (const q of allQueues(queues)) {
+        const c = await q.getJobCounts("waiting", "active", "delayed", "failed", "completed");
+        console.log(`${q.name.padEnd(20)} waiting ${c.waiting}  active ${c.active}  delayed ${c.delayed}  failed ${c.failed}`);
+      }
+    }),
+  );
+queue
+  .command("retry")
+  .description("run every failed job again (after fixing what made it fail)")
+  .action(() =>
+    withQueues(async (queues) => {
+      for (const q of allQueues(queues)) {
+        const failed = await q.getFailedCount();
+        if (failed === 0) continue;
+        await q.retryJobs({ state: "failed" });
+        console.log(`${q.name}: ${failed} failed job(s) queued again`);
+      }
     }),
   );
 

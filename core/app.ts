@@ -144,7 +144,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
           stalledInterval: config.INTAKE_STALLED_CHECK_MS,
         });
         worker.on("error", (err) => quiet("intake", () => log.error({ err: err.message }, "intake worker error")));
-        worker.on("failed", (job, err) => log.error({ jobId: job?.id, err: err.message }, "intake job failed"));
+        worker.on("failed", (job, err) => {
+          const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+          log.error({ jobId: job?.id, attempt: job?.attemptsMade, final, err: err.message }, "intake job failed");
+          if (final) void host.alert("intake", `一条群消息处理失败，已停止重试（${err.message}）。修复后运行 gridlink queue retry 重新处理。`);
+        });
         workers.push(worker);
       }
       if (roles.http) {
@@ -156,8 +160,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async stop() {
       await app.http?.close();
-      await Promise.allSettled(gateways.map((g) => g.stop()));
+      // Workers first: close() lets jobs in flight finish while their gateway can still send.
       await Promise.allSettled(workers.map((w) => w.close()));
+      await Promise.allSettled(gateways.map((g) => g.stop()));
       await queues.close();
       await live?.close();
       redis.disconnect();

@@ -15,13 +15,14 @@ export function paceSeconds(config: Config): (platform: string) => number {
 }
 
 /** Fan a notice out to every active, enabled group in scope (`all`, `grid:<grid>`, `tag:<tag>`). */
-export async function createBroadcast(tx: Tx, input: { text: string; scope: string; actor: string; sourceMessageId?: number }) {
+export async function createBroadcast(tx: Tx, input: { text: string; scope: string; actor: string; sourceMessageId?: number; /** limit to this grid too */ grid?: string }) {
   const [kind, value] = input.scope.includes(":") ? [input.scope.slice(0, input.scope.indexOf(":")), input.scope.slice(input.scope.indexOf(":") + 1)] : [input.scope, ""];
   const groups = await tx.group.findMany({
     where: {
       active: true,
       enabled: true,
       ...(kind === "grid" ? { grid: value } : {}),
+      ...(input.grid ? { AND: [{ grid: input.grid }] } : {}),
     },
     orderBy: { id: "asc" },
   });

@@ -20,6 +20,7 @@ import {
   type Tx,
 } from "./tickets.js";
 import { createBroadcast } from "./broadcast.js";
+import { maskPersonal } from "./privacy.js";
 import type { Detection } from "../nlp/index.js";
 
 // === Parsing
@@ -130,9 +131,6 @@ export function helpText(role: Role, style: "slash" | "zh", lang: Lang): string 
   return [m.helpResident, ...mine, ...(RANK[role] >= RANK.grid_leader ? [m.helpStaff, ...staff] : [])].join("\n");
 }
 
-/** The style residents of a platform type: WeChat has no slash menu. */
-export const styleFor = (platform: string): "slash" | "zh" => (platform === "wechat" ? "zh" : "slash");
-
 /** Run a parsed command. Throws AppError with a userMessage for refusals; the caller replies with it. */
 export async function runCommand(ctx: CommandContext, cmd: ParsedCommand): Promise<CommandResult> {
   const m = t(ctx.lang);
@@ -159,6 +157,11 @@ export async function runCommand(ctx: CommandContext, cmd: ParsedCommand): Promi
     if (role === "admin" || !ctx.staff?.grid) return;
     if (ticket.group.grid !== ctx.staff.grid) throw new AppError("forbidden", { message: "ticket outside the leader's grid", userMessage: m.outOfScope({ number: ticket.number }) });
   };
+  /** A leader with a grid manages the groups of that grid only (listing, tagging, switching on and off). */
+  const groupInScope = () => {
+    if (role !== "grid_leader" || !ctx.staff?.grid || ctx.group.grid === ctx.staff.grid) return;
+    throw new AppError("forbidden", { message: "group outside the leader's grid", userMessage: m.groupOutOfScope });
+  };
   /** Tell the ticket's group (and its reporter) about a change. */
   const notifyGroup = async (ticket: LoadedTicket, kind: string, text: string) => {
     outbounds.push(
@@ -170,7 +173,7 @@ export async function runCommand(ctx: CommandContext, cmd: ParsedCommand): Promi
         text,
         ticketId: ticket.id,
         sourceMessageId: ctx.messageRowId,
-        replyTo: ticket.sourceMessage ? { messageId: ticket.sourceMessage.messageId, senderName: ticket.reporter.displayName, excerpt: ticket.text.slice(0, 30) } : undefined,
+        replyTo: ticket.sourceMessage ? { messageId: ticket.sourceMessage.messageId, senderName: ticket.reporter.displayName, excerpt: maskPersonal(ticket.text.slice(0, 30)) } : undefined,
         mention: { userId: ticket.reporter.userId, name: ticket.reporter.displayName },
       }),
     );
@@ -213,6 +216,7 @@ export async function runCommand(ctx: CommandContext, cmd: ParsedCommand): Promi
     }
 
     case "tickets": {
+      groupInScope();
       const all = /^(all|全部|所有)$/i.test(first ?? "");
       const where = { groupId: ctx.group.id, ...(all ? {} : { status: { in: OPEN_STATUSES } }) };
       const [count, list] = await Promise.all([tx.ticket.count({ where }), tx.ticket.findMany({ where, orderBy: { id: "desc" }, take: 10 })]);
@@ -263,7 +267,9 @@ export async function runCommand(ctx: CommandContext, cmd: ParsedCommand): Promi
       if (role !== "admin" && ctx.staff?.grid && scope.startsWith("grid:") && scope !== `grid:${ctx.staff.grid}`) {
         throw new AppError("forbidden", { message: "leader broadcasting outside their grid", userMessage: m.notAllowed });
       }
-      const b = await createBroadcast(tx, { text, scope, actor: `staff:${actor}`, sourceMessageId: ctx.messageRowId });
+      // A leader's notice never leaves their grid, whatever the scope (tag:… is narrowed to the grid too).
+      const grid = role !== "admin" ? ctx.staff?.grid ?? undefined : undefined;
+      const b = await createBroadcast(tx, { text, scope, grid, actor: `staff:${actor}`, sourceMessageId: ctx.messageRowId });
       outbounds.push(...b.outboundIds);
       if (b.outboundIds.length === 0) return { reply: m.broadcastNoGroups, outbounds };
       const seconds = b.perPlatform.reduce((max, p) => Math.max(max, p.count * ctx.paceSeconds(p.platform)), 0);
@@ -271,6 +277,7 @@ export async function runCommand(ctx: CommandContext, cmd: ParsedCommand): Promi
     }
 
     case "tag": {
+      groupInScope();
       const tags = new Set(splitTags(ctx.group.tags));
       for (const word of cmd.args.split(/[\s,，]+/).filter(Boolean)) {
         if (word.startsWith("-")) tags.delete(word.slice(1).toLowerCase());
@@ -283,6 +290,7 @@ export async function runCommand(ctx: CommandContext, cmd: ParsedCommand): Promi
 
     case "enable":
     case "disable":
+      groupInScope();
       await tx.group.update({ where: { id: ctx.group.id }, data: { enabled: cmd.name === "enable" } });
       return { reply: cmd.name === "enable" ? m.enabled : m.disabled, outbounds };
   }

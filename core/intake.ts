@@ -37,6 +37,24 @@ export type IntakeOutcome =
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
 
+/** The unique key of an inbound message. */
+const messageKey = (msg: ChatMessage) => ({ platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } });
+
+/**
+ * Run the transaction that stores a message. If a concurrent delivery of the same message stored it first
+ * (unique key), re-queue what that one created instead, so the race ends in one ticket and one reply.
+ */
+async function storeOnce<T>(deps: IntakeDeps, msg: ChatMessage, work: () => Promise<T>): Promise<{ stored: T } | { duplicate: IntakeOutcome }> {
+  try {
+    return { stored: await work() };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const winner = await deps.prisma.message.findUnique({ where: messageKey(msg), select: { id: true } });
+    if (!winner) throw err;
+    return { duplicate: await requeue(deps, winner.id) };
+  }
+}
+
 /** Cut stored text to a bound; the whole text is still classified. */
 function clip(text: string, max: number): { text: string; truncated: boolean } {
   if (text.length <= max) return { text, truncated: false };
@@ -57,7 +75,7 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
   const text = typeof msg.text === "string" ? msg.text : "";
   if (!text.trim()) return { action: "ignored", reason: "no text" };
 
-  const key = { platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } };
+  const key = messageKey(msg);
 
   // === Edits update what we stored; they never open a second ticket.
   if (msg.edited) {
@@ -92,10 +110,8 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
   const lang = langOf(text);
   const clipped = clip(text, deps.maxStoredChars);
   const keywords = [...new Set(detection.keywords.map((k) => k.term))];
-  let outboundId: number;
-  let ticketNumber: string;
-  try {
-    ({ outboundId, ticketNumber } = await prisma.$transaction(async (tx) => {
+  const result = await storeOnce(deps, msg, () =>
+    prisma.$transaction(async (tx) => {
       const resident = await ensureResident(tx, msg.platform, msg.sender.id, msg.sender.name);
       const row = await tx.message.create({
         data: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId, groupId: group.id, residentId: resident.id, kind: "complaint", text: clipped.text, truncated: clipped.truncated, sentAt: new Date(msg.sentAt) },
@@ -124,13 +140,10 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
         mention: { userId: msg.sender.id, name: resident.displayName },
       });
       return { outboundId: id, ticketNumber: ticket.number };
-    }));
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const again = await prisma.message.findUnique({ where: key, select: { id: true } });
-    if (!again) throw err;
-    return requeue(deps, again.id); // a concurrent delivery of the same message won the race
-  }
+    }),
+  );
+  if ("duplicate" in result) return result.duplicate;
+  const { outboundId, ticketNumber } = result.stored;
   await deps.queues.enqueueOutbound(msg.platform, outboundId);
   deps.log.info({ platform: msg.platform, chatId: msg.chatId, ticket: ticketNumber, category: detection.category }, "ticket opened");
   return { action: "ticket", ticketNumber };
@@ -159,17 +172,16 @@ async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: GroupRow
   const clipped = clip(msg.text, deps.maxStoredChars);
   const name = command.kind === "command" ? command.name : command.command;
   let refused: string | undefined;
-  let outbounds: number[];
-  try {
-    outbounds = await prisma.$transaction(
+  const result = await storeOnce(deps, msg, () =>
+    prisma.$transaction(
       async (tx) => {
         const resident = await ensureResident(tx, msg.platform, msg.sender.id, msg.sender.name);
         const row = await tx.message.create({
           data: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId, groupId: group.id, residentId: resident.id, kind: "command", text: clipped.text, truncated: clipped.truncated, sentAt: new Date(msg.sentAt) },
         });
-        let result: CommandResult;
+        let ran: CommandResult;
         try {
-          result = await runCommand(
+          ran = await runCommand(
             {
               tx,
               platform: msg.platform,
@@ -189,33 +201,29 @@ async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: GroupRow
           if (!(err instanceof AppError) || !err.userMessage) throw err;
           refused = err.code;
           if (err.code === "forbidden") deps.log.warn({ platform: msg.platform, chatId: msg.chatId, user: msg.sender.id, command: name }, "command refused");
-          result = { reply: err.userMessage, outbounds: [] };
+          ran = { reply: err.userMessage, outbounds: [] };
         }
-        if (result.reply) {
-          result.outbounds.push(
+        if (ran.reply) {
+          ran.outbounds.push(
             await createOutbound(tx, {
               key: `cmd-${row.id}`,
               platform: msg.platform,
               groupId: group.id,
               kind: "command",
-              text: result.reply,
+              text: ran.reply,
               sourceMessageId: row.id,
               replyTo: { messageId: msg.messageId, senderName: resident.displayName, excerpt: maskPersonal(msg.text.slice(0, 30)) },
               mention: { userId: msg.sender.id, name: resident.displayName },
             }),
           );
         }
-        return result.outbounds;
+        return ran.outbounds;
       },
       { timeout: 30_000 },
-    );
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const again = await prisma.message.findUnique({ where: { platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } }, select: { id: true } });
-    if (!again) throw err;
-    return requeue(deps, again.id);
-  }
-  const rows = await prisma.outboundMessage.findMany({ where: { id: { in: outbounds } }, select: { id: true, platform: true } });
+    ),
+  );
+  if ("duplicate" in result) return result.duplicate;
+  const rows = await prisma.outboundMessage.findMany({ where: { id: { in: result.stored } }, select: { id: true, platform: true } });
   await deps.queues.enqueueOutboundRows(rows);
   return { action: "command", command: name, refused };
 }

@@ -60,6 +60,7 @@ export const messages = {
     badTransition: (p: { number: string; status: string }) => `工单 #${p.number} 当前状态为“${p.status}”，不能执行此操作。`,
     notAllowed: "抱歉，这个命令只有网格员或管理员可以使用。如需帮助，请发送 #帮助。",
     outOfScope: (p: { number: string }) => `工单 #${p.number} 不在您负责的网格内。`,
+    groupOutOfScope: "本群不在您负责的网格内。",
     unknownCommand: (p: { command: string; list: string }) => `没有 ${p.command} 这个命令。可用命令：\n${p.list}`,
     helpResident: "可用命令：",
     helpStaff: "网格员命令：",
@@ -69,7 +70,6 @@ export const messages = {
     tagged: (p: { tags: string }) => `本群标签：${p.tags || "（无）"}`,
     enabled: "本群已启用 Gridlink：居民反映的问题会自动登记为工单。",
     disabled: "本群已停用 Gridlink，机器人将不再回复。",
-    quoteSeparator: "- - - - - - - - - - - - - - -",
   },
   en: {
     ticketOpened: (p: { keyword: string; category: string; number: string }) =>
@@ -96,6 +96,7 @@ export const messages = {
     badTransition: (p: { number: string; status: string }) => `Ticket #${p.number} is "${p.status}"; that action is not possible now.`,
     notAllowed: "Sorry, only grid leaders and admins can use this command. Send /help for what you can do.",
     outOfScope: (p: { number: string }) => `Ticket #${p.number} is outside your grid.`,
+    groupOutOfScope: "This group is outside your grid.",
     unknownCommand: (p: { command: string; list: string }) => `There is no ${p.command} command. Available commands:\n${p.list}`,
     helpResident: "Commands:",
     helpStaff: "Grid leader commands:",
@@ -105,7 +106,6 @@ export const messages = {
     tagged: (p: { tags: string }) => `Group tags: ${p.tags || "(none)"}`,
     enabled: "Gridlink is on in this group: residents' problems become tickets automatically.",
     disabled: "Gridlink is off in this group; the bot will stay quiet.",
-    quoteSeparator: "- - - - - - - - - - - - - - -",
   },
 } as const;
 

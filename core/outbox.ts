@@ -147,7 +147,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     // Bot replies are messages that matter: keep them next to the complaints they answer.
     await prisma.message
       .create({ data: { platform, chatId: out.chatId, messageId: result.platformMessageId, groupId: row.groupId, kind: "bot", text: row.text, sentAt } })
-      .catch(() => undefined); // a replayed send already stored it
+      .catch((err: { code?: string }) => {
+        if (err?.code !== "P2002") throw err; // only "a replayed send already stored it" is expected here
+      });
     return { platformMessageId: result.platformMessageId };
   };
 

@@ -34,11 +34,16 @@ export function intakeJobId(msg: ChatMessage): string {
   return msg.edited ? jobId("in", msg.platform, msg.chatId, msg.messageId, "e", msg.sentAt) : jobId("in", msg.platform, msg.chatId, msg.messageId);
 }
 
-/** Retries with exponential backoff; completed jobs are kept a day so their ids keep deduplicating re-sends. */
+/**
+ * Retries with exponential backoff for about half an hour (1 s, 2 s … 17 min). A completed job is removed at
+ * once: its data is the resident's raw message, and chatter must not linger in Redis. Re-sends after that are
+ * made harmless by the database's unique message key, not by the job id. Failed jobs are kept a week so
+ * `gridlink queue retry` can run them again.
+ */
 export const INTAKE_JOB_OPTIONS: JobsOptions = {
-  attempts: 6,
-  backoff: { type: "exponential", delay: 500 },
-  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  attempts: 11,
+  backoff: { type: "exponential", delay: 1000 },
+  removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
@@ -61,6 +66,7 @@ export class Queues {
     readonly prefix: string,
   ) {
     this.intake = new Queue<ChatMessage>(INTAKE_QUEUE, { connection, prefix });
+    this.intake.on("error", () => {}); // connection errors surface where a caller awaits a command
   }
 
   /** The outbox queue of a platform (created on first use). */
@@ -68,6 +74,7 @@ export class Queues {
     let q = this.outboxes.get(platform);
     if (!q) {
       q = new Queue<OutboxJob>(outboxQueueName(platform), { connection: this.connection, prefix: this.prefix });
+      q.on("error", () => {});
       this.outboxes.set(platform, q);
     }
     return q;

@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/chat.js";
 import type { GatewayFactory } from "../../core/app.js";
+import { maskPersonal } from "../../core/privacy.js";
 
 /** A demo group: chat id (used in URLs), title, grid and community. */
 export interface DemoGroup {
@@ -82,7 +83,8 @@ export class PlaygroundGateway implements ChatGateway {
 
     server.get<{ Params: { groupId: string } }>("/api/playground/groups/:groupId/messages", async (req, reply) => {
       if (!this.byId.has(req.params.groupId)) return reply.status(404).send({ error: "not_found", message: `no playground group "${req.params.groupId}"` });
-      return this.transcript(req.params.groupId);
+      // Not an admin view: personal numbers are masked like everywhere else.
+      return (await this.transcript(req.params.groupId)).map((l) => ({ ...l, text: maskPersonal(l.text) }));
     });
 
     server.post<{ Params: { groupId: string } }>("/api/playground/groups/:groupId/messages", async (req, reply) => {

@@ -8,11 +8,14 @@ export const healthRoutes: FastifyPluginAsync<{ app: HttpContext; alertsKey: str
   server.get("/healthz", async (_req, reply) => {
     const timed = async <T>(fn: () => Promise<T>, ms = 1000) => {
       const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
       try {
-        const value = await Promise.race([fn(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error("timeout")), ms))]);
+        const value = await Promise.race([fn(), new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error("timeout")), ms)))]);
         return { ok: true, latencyMs: Date.now() - started, value };
       } catch (err) {
         return { ok: false, error: (err as Error).message };
+      } finally {
+        clearTimeout(timer);
       }
     };
     const redis = await timed(() => app.queues.connection.ping());

@@ -64,7 +64,14 @@ export interface TestApp {
 export async function createTestApp(opts: { env?: Record<string, string>; gateways?: GatewayFactory[] } & Omit<Partial<AppOptions>, "config" | "gateways"> = {}): Promise<TestApp> {
   const { config, dbDir } = testConfig(opts.env);
   const app = await createApp({ ...opts, config, gateways: opts.gateways ?? [], log: opts.log ?? createLogger(config.LOG_LEVEL) });
-  await app.start();
+  try {
+    await app.start();
+  } catch (err) {
+    await app.stop().catch(() => undefined);
+    await dropPrefix(config.REDIS_URL, config.QUEUE_PREFIX);
+    fs.rmSync(dbDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     app,
     config,
@@ -87,4 +94,19 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, i
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`waitFor timed out after ${timeoutMs} ms (last value: ${JSON.stringify(last)})`);
+}
+
+/** Count intake jobs this app's worker finishes from now on (completed jobs are removed from Redis at once). */
+export function countIntakeDone(app: App): () => number {
+  const ids = intakeDoneIds(app);
+  return () => ids.size;
+}
+
+/** The ids of intake jobs this app's worker finishes from now on. */
+export function intakeDoneIds(app: App): Set<string> {
+  const worker = app.workers.find((w) => w.name === "intake");
+  if (!worker) throw new Error("this app runs no intake worker");
+  const ids = new Set<string>();
+  worker.on("completed", (job) => ids.add(String(job.id)));
+  return ids;
 }

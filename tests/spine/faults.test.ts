@@ -14,7 +14,7 @@ import { ROOT, sqliteFile } from "../../core/db.js";
 import { createLogger } from "../../core/log.js";
 import { Queues } from "../../core/queues.js";
 import { Redis } from "ioredis";
-import { dropPrefix, testConfig, TEST_REDIS_URL, waitFor } from "../helpers/harness.js";
+import { countIntakeDone, dropPrefix, testConfig, TEST_REDIS_URL, waitFor } from "../helpers/harness.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -58,7 +58,8 @@ describe("Redis outage", () => {
     const port = await freePort();
     let redis = await startRedis(port);
     cleanups.push(() => stopProcess(redis));
-    const { config } = testConfig({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const { config, dbDir } = testConfig({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    cleanups.push(() => fs.rmSync(dbDir, { recursive: true, force: true }));
     const app = await createApp({ config, gateways: [playgroundGateway], log: createLogger("silent") });
     await app.start();
     cleanups.push(() => app.stop());
@@ -115,9 +116,10 @@ describe("worker crash", () => {
     const app: App = await createApp({ config: loadConfig({ ...env, PORT: "0" }), roles: { http: false, gateways: false }, log: createLogger("silent") });
     await app.start();
     cleanups.push(() => app.stop());
+    const done = countIntakeDone(app);
     const ticket = await waitFor(() => app.prisma.ticket.findFirst(), 20_000, 100);
     expect(ticket.category).toBe("safety");
-    await waitFor(async () => (await queues.intake.getCompletedCount()) === 1, 10_000);
+    await waitFor(() => done() === 1, 10_000);
     expect(await app.prisma.ticket.count()).toBe(1);
     expect(await app.prisma.outboundMessage.count()).toBe(1);
   });

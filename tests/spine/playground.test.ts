@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { playgroundGateway } from "../../bots/playground/index.js";
-import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+import { countIntakeDone, createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 
 let t: TestApp;
 afterEach(async () => t?.cleanup());
@@ -44,13 +44,14 @@ describe("playground → intake → ticket → reply", () => {
 
   it("keeps chatter out of the database and the transcript quiet", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
+    const done = countIntakeDone(t.app);
     for (const text of ["电梯口见", "今天没停电吧", "停电通知：明早8点至12点检修"]) {
       expect((await post(t.url, "taoyuan-01", { sender: "李叔", text })).status).toBe(202);
     }
     // A complaint afterwards proves the chatter was processed first (one intake queue, in order per worker).
     await post(t.url, "taoyuan-01", { sender: "李叔", text: "楼道里有人飞线充电，太危险了" });
     await waitFor(async () => (await transcript(t.url, "taoyuan-01")).some((l) => l.from === "bot"));
-    await waitFor(async () => (await t.app.queues.intake.getCompletedCount()) === 4);
+    await waitFor(() => done() === 4);
     const stored = await t.app.prisma.message.findMany({ where: { kind: { not: "bot" } } });
     expect(stored.map((m) => m.text)).toEqual(["楼道里有人飞线充电，太危险了"]);
     expect((await tickets(t.url)).items.map((x) => x.category)).toEqual(["safety"]);
@@ -97,6 +98,7 @@ describe("playground API errors", () => {
 describe("groups API", () => {
   it("lists the registry and lets an admin on this machine enable a group, set its grid and tags", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
+    const done = countIntakeDone(t.app);
     const groups = (await (await fetch(`${t.url}/api/groups`)).json()) as Array<{ id: number; chatId: string; enabled: boolean }>;
     const g = groups.find((x) => x.chatId === "taoyuan-02")!;
     const patch = (body: unknown, id: number | string = g.id) => fetch(`${t.url}/api/groups/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -110,7 +112,7 @@ describe("groups API", () => {
     await post(t.url, "taoyuan-02", { sender: "a", text: "3栋又停电了" });
     await post(t.url, "taoyuan-03", { sender: "a", text: "3栋又停电了" });
     await waitFor(() => t.app.prisma.ticket.findFirst());
-    await waitFor(async () => (await t.app.queues.intake.getCompletedCount()) === 2);
+    await waitFor(() => done() === 2);
     expect((await t.app.prisma.ticket.findMany({ include: { group: true } })).map((x) => x.group.chatId)).toEqual(["taoyuan-03"]);
   });
 });

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { intakeJobId } from "../../core/queues.js";
 import { wechatGatewayWith, type WechatGateway } from "../../bots/wechat/index.js";
-import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+import { createTestApp, intakeDoneIds, waitFor, type TestApp } from "../helpers/harness.js";
 import { mockWorld, WECHAT_MESSAGE_TYPE as T, type MockWorld } from "./mock-world.js";
 
 let t: TestApp | undefined;
@@ -19,15 +19,16 @@ const FAST = { WECHAT_MIN_GAP_MS: "0", WECHAT_MAX_GAP_MS: "0", WECHAT_SAME_ROOM_
 async function start(world: MockWorld, env: Record<string, string> = FAST) {
   t = await createTestApp({ env, gateways: [wechatGatewayWith({ puppet: world.puppet })] });
   const gw = t.app.gateways.find((g) => g.platform === "wechat") as WechatGateway;
+  const done = intakeDoneIds(t.app);
   world.login();
   await waitFor(() => gw.primary.health.status === "logged_in");
-  return { app: t.app, gw };
+  return { app: t.app, gw, done };
 }
 
 /** Wait until intake has finished with one mock message. */
-async function processed(app: TestApp["app"], chatId: string, messageId: string) {
+async function processed(done: Set<string>, chatId: string, messageId: string) {
   const id = intakeJobId({ platform: "wechat", chatId, messageId, sender: { id: "", name: "" }, text: "", sentAt: 0 });
-  await waitFor(async () => (await app.queues.intake.getJob(id))?.isCompleted());
+  await waitFor(() => done.has(id));
 }
 
 const botLines = (world: MockWorld, roomId: string) => world.sent().filter((s) => s.roomId === roomId).map((s) => s.text ?? "");
@@ -45,7 +46,7 @@ describe("WeChat rooms through core", () => {
       mentions.push(mentionIds ?? []);
       return send(id, text);
     };
-    const { app } = await start(world);
+    const { app, done } = await start(world);
 
     // Rooms are registered at login, disabled: the bot listens silently.
     const groups = await waitFor(async () => {
@@ -59,7 +60,7 @@ describe("WeChat rooms through core", () => {
 
     // A resident cannot enable a room; a grid leader can.
     await app.prisma.staff.create({ data: { platform: "wechat", userId: li.id, role: "grid_leader", name: "李网格员" } });
-    await processed(app, enabled.id, world.emit(wang, enabled, T.Text, "#启用"));
+    await processed(done, enabled.id, world.emit(wang, enabled, T.Text, "#启用"));
     expect((await app.prisma.group.findFirst({ where: { chatId: enabled.id } }))?.enabled).toBe(false);
     world.emit(li, enabled, T.Text, "#启用");
     await waitFor(() => botLines(world, enabled.id).some((l) => l.includes("已启用")));
@@ -75,7 +76,7 @@ describe("WeChat rooms through core", () => {
     expect(reply).toContain(`@王阿姨 收到`);
     expect(mentions.at(-1)).toEqual(["wxid_wang"]);
 
-    await processed(app, quiet.id, quietId);
+    await processed(done, quiet.id, quietId);
     expect(await app.prisma.ticket.count()).toBe(1);
     expect(botLines(world, quiet.id)).toEqual([]);
     expect(await app.prisma.outboundMessage.count({ where: { group: { chatId: quiet.id } } })).toBe(0);
