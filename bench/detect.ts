@@ -2,7 +2,7 @@
 // Prints numbers only (no assertions): messages/s for `nodejieba.cut(text, true)` and for `detect(text)`,
 // their ratio, p50/p99 per message, and RSS after load. Target: detect ≥ 10× bare cut, p99 ≤ 1 ms.
 //
-//   node bin/run-ts.js bench/detect.ts [--messages 20000] [--complaints 0.03] [--keyword-chatter 0.07] [--rounds 7]
+//   node bin/run-ts.js bench/detect.ts [--messages 20000] [--complaints 0.03] [--keyword-chatter 0.07] [--rounds 11]
 //
 // The mix is generated from templates written for this project (no third-party text): mostly chatter,
 // some of it mentioning keywords (notices, negations, questions, 电梯口见), and a share of complaints,
@@ -72,21 +72,23 @@ for (const m of mix) counts[m.kind]++;
 const avgLen = mix.reduce((a, m) => a + m.text.length, 0) / mix.length;
 
 // === Measure
-// Throughput: ROUNDS passes over the whole mix without per-message timers; the median pass is reported
-// (the machine is shared, and one preemption inside a 10 ms pass would otherwise decide the result).
-// Latency: one more pass timing each message, for p50/p99.
+// Throughput: ROUNDS passes over the whole mix without per-message timers, the baseline's and the
+// detector's passes alternating (cut, detect, cut, detect …) so that a burst of load on this shared machine
+// lands on both sides rather than on whichever ran at that moment; each side reports its median pass, and
+// the ratio is also given as the median of the per-round ratios. Both sides get the same warm-up.
+// Latency: one more pass per side timing each message, for p50/p99.
 
-const ROUNDS = arg("rounds", 7);
+const ROUNDS = arg("rounds", 11);
 
-function run(label: string, fn: (s: string) => unknown): { perSec: number; p50: number; p99: number } {
-  for (let i = 0; i < Math.min(2000, mix.length); i++) fn(mix[i].text); // warm up
-  const passes: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < mix.length; i++) fn(mix[i].text);
-    passes.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  passes.sort((a, b) => a - b);
+interface Side { label: string; fn: (s: string) => unknown; passes: number[] }
+
+function pass(fn: (s: string) => unknown): number {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < mix.length; i++) fn(mix[i].text);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function latencies(fn: (s: string) => unknown): { p50: number; p99: number } {
   const lat = new Float64Array(mix.length);
   for (let i = 0; i < mix.length; i++) {
     const a = process.hrtime.bigint();
@@ -94,10 +96,21 @@ function run(label: string, fn: (s: string) => unknown): { perSec: number; p50: 
     lat[i] = Number(process.hrtime.bigint() - a) / 1e3;
   }
   lat.sort();
-  const r = { perSec: mix.length / passes[Math.floor(passes.length / 2)], p50: lat[Math.floor(lat.length * 0.5)], p99: lat[Math.floor(lat.length * 0.99)] };
-  const spread = `${Math.round(mix.length / passes[passes.length - 1]).toLocaleString("en")}–${Math.round(mix.length / passes[0]).toLocaleString("en")}`;
-  console.log(`${label.padEnd(26)} ${Math.round(r.perSec).toLocaleString("en").padStart(11)} msg/s (passes ${spread})   p50 ${r.p50.toFixed(1).padStart(5)} µs   p99 ${r.p99.toFixed(1).padStart(6)} µs`);
-  return r;
+  return { p50: lat[Math.floor(lat.length * 0.5)], p99: lat[Math.floor(lat.length * 0.99)] };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function measure(sides: Side[]): void {
+  for (const side of sides) for (let i = 0; i < Math.min(2000, mix.length); i++) side.fn(mix[i].text); // warm up
+  for (let r = 0; r < ROUNDS; r++) for (const side of sides) side.passes.push(pass(side.fn));
+  for (const side of sides) {
+    const { p50, p99 } = latencies(side.fn);
+    const sorted = [...side.passes].sort((a, b) => a - b);
+    const perSec = mix.length / median(side.passes);
+    const spread = `${Math.round(mix.length / sorted[sorted.length - 1]).toLocaleString("en")}–${Math.round(mix.length / sorted[0]).toLocaleString("en")}`;
+    console.log(`${side.label.padEnd(26)} ${Math.round(perSec).toLocaleString("en").padStart(11)} msg/s (passes ${spread})   p50 ${p50.toFixed(1).padStart(5)} µs   p99 ${p99.toFixed(1).padStart(6)} µs`);
+  }
 }
 
 const t0 = Date.now();
@@ -108,8 +121,9 @@ const rss = process.memoryUsage().rss;
 
 console.log(`mix: ${mix.length} messages, avg ${avgLen.toFixed(1)} chars — ${counts.chatter} chatter, ${counts["keyword-chatter"]} chatter with keywords, ${counts.complaint} complaints`);
 console.log(`load (jieba dictionaries + lexicon): ${loadMs} ms; RSS after load ${(rss / 2 ** 20).toFixed(0)} MB`);
-const base = run("nodejieba.cut(text, true)", (s) => nodejieba.cut(s, true));
-const det = run("detect(text)", (s) => detector.detect(s));
+const base: Side = { label: "nodejieba.cut(text, true)", fn: (s) => nodejieba.cut(s, true), passes: [] };
+const det: Side = { label: "detect(text)", fn: (s) => detector.detect(s), passes: [] };
+measure([base, det]);
 const flagged = mix.filter((m) => detector.detect(m.text).complaint).length;
 // Where detect's time goes: the best of several passes over each kind of message.
 const perKind: string[] = [];
@@ -124,4 +138,6 @@ for (const kind of ["chatter", "keyword-chatter", "complaint"] as const) {
   perKind.push(`${kind} ${best.toFixed(2)} µs`);
 }
 console.log(`detect per message by kind (best pass): ${perKind.join(", ")}`);
-console.log(`ratio detect / cut: ${(det.perSec / base.perSec).toFixed(1)}×   (complaints flagged ${flagged}; RSS now ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB)`);
+const ratio = median(base.passes) / median(det.passes);
+const paired = median(base.passes.map((t, r) => t / det.passes[r]));
+console.log(`ratio detect / cut: ${ratio.toFixed(1)}× (median of per-round ratios ${paired.toFixed(1)}×)   (complaints flagged ${flagged}; RSS now ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB)`);

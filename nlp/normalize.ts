@@ -101,18 +101,6 @@ export function originalEnd(norm: Normalized, i: number): number {
   return i > 0 ? norm.origEnd[i - 1] : 0;
 }
 
-const UTF16 = new TextDecoder("utf-16le");
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** The string of the first k code units of buf (no surrogates on this path, so decoding is lossless). */
-function fromCodes(buf: Uint16Array, k: number): string {
-  if (k < 256) return String.fromCharCode.apply(null, buf.subarray(0, k) as unknown as number[]);
-  if (LITTLE_ENDIAN) return UTF16.decode(buf.subarray(0, k));
-  let text = "";
-  for (let j = 0; j < k; j += 8192) text += String.fromCharCode.apply(null, buf.subarray(j, Math.min(k, j + 8192)) as unknown as number[]);
-  return text;
-}
-
 const MARK = /\p{M}/u;
 
 /**
@@ -122,21 +110,24 @@ const MARK = /\p{M}/u;
 export function normalizeWithMap(input: string): Normalized {
   const { fold, trad } = tables();
   const n = input.length;
-  // Fast path: every character folds to at most one simple character (the usual chat line). When none
-  // vanished, positions are unchanged and no offset map is stored.
+  // Fast path: every character folds to exactly one simple character (the usual chat line), so positions
+  // are unchanged and no offset map is stored. The few characters that change (full-width punctuation,
+  // capitals) are spliced between slices of the input: cheaper than building the string from a code-unit
+  // buffer (measured on the bench mix: 0.5–0.75 → 0.25 µs per line).
   {
-    const buf = new Uint16Array(n);
-    let k = 0;
+    let text = "";
+    let from = 0;
     let simple = true;
-    let changed = false;
     for (let i = 0; i < n; i++) {
       const c = input.charCodeAt(i);
       const f = fold[c];
-      if (f === COMPLEX || (f >= 0x300 && f < 0x370)) { simple = false; break; }
-      if (f !== c) changed = true;
-      if (f !== DROP) buf[k++] = f;
+      // A character that vanishes or needs the full normaliser, or a combining mark (e + ◌́ → é).
+      if (f === DROP || f === COMPLEX || (f >= 0x300 && f < 0x370)) { simple = false; break; }
+      if (f === c) continue;
+      text += input.slice(from, i) + String.fromCharCode(f);
+      from = i + 1;
     }
-    if (simple && k === n) return { text: changed ? fromCodes(buf, k) : input, origStart: null, origEnd: null };
+    if (simple) return { text: from === 0 ? input : text + input.slice(from), origStart: null, origEnd: null };
   }
   const codes: number[] = [];
   const starts: number[] = [];
