@@ -8,6 +8,7 @@ import type { Contact, Room } from "wechaty";
 import type { Logger } from "pino";
 import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/chat.js";
 import type { Config } from "../../core/config.js";
+import { loopbackOnly } from "../../core/http/loopback.js";
 import { WechatAccount, type WechatPuppetInstance, type WechatPuppetSpec } from "./account.js";
 import { installRejectionGuard } from "./guard.js";
 import type { AccountEventKind } from "./health.js";
@@ -426,7 +427,8 @@ export class WechatGateway implements ChatGateway {
 
   /** Fastify plugin: GET /api/wechat/login. */
   readonly routes: FastifyPluginAsync = async (app) => {
-    app.get("/api/wechat/login", async () => this.loginState());
+    // Whoever scans this QR code logs a WeChat account into the bot: local admins only until auth exists.
+    app.get("/api/wechat/login", { preHandler: loopbackOnly }, async () => this.loginState());
   };
 }
 

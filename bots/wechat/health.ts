@@ -21,8 +21,8 @@ export interface AccountHealthSnapshot {
   /** When the status last changed (ISO). */
   since?: string;
   user?: { id: string; name: string };
-  /** The login QR value while waiting for a scan (GET /api/wechat/login also gives it drawn in text). */
-  qrcode?: string;
+  /** Waiting for its login QR code to be scanned (the code itself: GET /api/wechat/login, local admins only). */
+  waitingForScan?: boolean;
   /** Time the account could not serve (not logged in, or heartbeat lost): the current gap and the total. */
   gap: { down: boolean; downSince?: string; currentMs: number; totalMs: number; count: number };
   lastHeartbeatAt?: string;
@@ -157,7 +157,8 @@ export class AccountHealth {
       status: this.status,
       ...(this.since !== undefined ? { since: iso(this.since) } : {}),
       ...(this.user ? { user: this.user } : {}),
-      ...(this.qrcode ? { qrcode: this.qrcode } : {}),
+      // The QR code itself stays out of /healthz: scanning it logs an account in (see GET /api/wechat/login).
+      ...(this.qrcode ? { waitingForScan: true } : {}),
       gap: {
         down: this.downSince !== undefined,
         ...(this.downSince !== undefined ? { downSince: iso(this.downSince) } : {}),

@@ -106,6 +106,20 @@ describe("commands in a group", () => {
     expect((await answer(t, "lianhua-06", "al-2")).text).toMatch(/本群没有未办结工单/);
   });
 
+  it("a leader's tag: broadcast stays inside their grid; a leader cannot tag a group of another grid", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    await t.app.prisma.staff.create({ data: { platform: "playground", userId: "pg-李网格", role: "grid_leader", grid: "桃源社区第二网格", name: "李网格" } });
+    await t.app.prisma.group.updateMany({ where: { chatId: { in: ["lianhua-01", "taoyuan-01", "taoyuan-02"] } }, data: { tags: "elderly" } });
+    const id = await say(t, "taoyuan-05", "李网格", "/broadcast tag:elderly 今晚社区医生上门测血压");
+    expect((await answer(t, "taoyuan-05", id)).text).toMatch(/将发送到 2 个群/);
+    const deliveries = await t.app.prisma.outboundMessage.findMany({ where: { kind: "broadcast" }, include: { group: true } });
+    expect(deliveries.map((d) => d.group.chatId).sort()).toEqual(["taoyuan-01", "taoyuan-02"]);
+
+    const tag = await say(t, "lianhua-02", "李网格", "/tag 老旧小区");
+    expect((await answer(t, "lianhua-02", tag)).text).toBe("本群不在您负责的网格内。");
+    expect((await t.app.prisma.group.findFirst({ where: { chatId: "lianhua-02" } }))?.tags).toBe("");
+  });
+
   it("an unknown command lists what exists; /status shows the resident's open tickets", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
     const unknown = await say(t, "lianhua-04", "王阿姨", "/foo");
