@@ -46,8 +46,14 @@ export async function createBroadcast(tx: Tx, input: { text: string; scope: stri
   return { id: broadcast.id, outboundIds: rows.map((r) => r.id), perPlatform: [...counts].map(([platform, count]) => ({ platform, count })) };
 }
 
-/** Per-group delivery status of a broadcast, with counts and a time estimate for what is still queued. */
-export async function broadcastStatus(prisma: Db, id: number, paceSeconds: (platform: string) => number) {
+/** A platform's sending is held (WeChat account paused after "too frequent", or past its daily cap). */
+export interface SendingHold {
+  until: number;
+  reason: string;
+}
+
+/** Per-group delivery status of a broadcast, with counts, any hold on a platform, and a time estimate. */
+export async function broadcastStatus(prisma: Db, id: number, paceSeconds: (platform: string) => number, holds: Partial<Record<string, SendingHold>> = {}) {
   const b = await prisma.broadcast.findUnique({
     where: { id },
     include: { deliveries: { include: { group: { select: { id: true, title: true, platform: true, chatId: true } } }, orderBy: { id: "asc" } } },
@@ -59,8 +65,11 @@ export async function broadcastStatus(prisma: Db, id: number, paceSeconds: (plat
     counts[d.status as keyof typeof counts] = (counts[d.status as keyof typeof counts] ?? 0) + 1;
     if (d.status === "queued") queuedByPlatform.set(d.group.platform, (queuedByPlatform.get(d.group.platform) ?? 0) + 1);
   }
-  // Platforms send in parallel; each at its own pace.
-  const etaSeconds = Math.ceil([...queuedByPlatform].reduce((max, [p, n]) => Math.max(max, n * paceSeconds(p)), 0));
+  // Platforms send in parallel; each at its own pace, after any hold on it ends.
+  const now = Date.now();
+  const held = [...queuedByPlatform.keys()].flatMap((p) => (holds[p] && holds[p]!.until > now ? [{ platform: p, until: new Date(holds[p]!.until), reason: holds[p]!.reason }] : []));
+  const waitS = (p: string) => Math.max(0, ((holds[p]?.until ?? 0) - now) / 1000);
+  const etaSeconds = Math.ceil([...queuedByPlatform].reduce((max, [p, n]) => Math.max(max, waitS(p) + n * paceSeconds(p)), 0));
   const lastSent = b.deliveries.reduce<Date | null>((acc, d) => (d.sentAt && (!acc || d.sentAt > acc) ? d.sentAt : acc), null);
   return {
     id: b.id,
@@ -72,6 +81,7 @@ export async function broadcastStatus(prisma: Db, id: number, paceSeconds: (plat
     ...counts,
     done: counts.queued === 0,
     etaSeconds,
+    held,
     lastSentAt: lastSent,
     deliveries: b.deliveries.map((d) => ({
       groupId: d.group.id,

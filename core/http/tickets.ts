@@ -3,7 +3,7 @@
 
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { broadcastStatus, paceSeconds } from "../broadcast.js";
+import { broadcastStatus, paceSeconds, type SendingHold } from "../broadcast.js";
 import type { HttpContext } from "./context.js";
 import { AppError } from "../errors.js";
 import { joinTags, splitTags } from "../groups.js";
@@ -98,10 +98,23 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     return { id: g.id, platform: g.platform, chatId: g.chatId, title: g.title, grid: g.grid, tags: splitTags(g.tags), active: g.active, enabled: g.enabled };
   });
 
+  /** What holds a platform's sending now: the WeChat pacer's pause (after "too frequent") or its daily cap. */
+  const holds = async (): Promise<Record<string, SendingHold>> => {
+    const pace = await app.queues.connection.hgetall(`${app.config.QUEUE_PREFIX}:wechat:pace`).catch(() => ({}) as Record<string, string>);
+    const paused = Number(pace.pausedUntil ?? 0);
+    if (paused > Date.now()) return { wechat: { until: paused, reason: "paused after WeChat said 发送消息过于频繁" } };
+    if (Number(pace.dailyCap) > 0 && Number(pace.sentToday) >= Number(pace.dailyCap)) {
+      const midnight = new Date(Date.now() + 8 * 3600_000);
+      midnight.setUTCHours(24, 0, 0, 0);
+      return { wechat: { until: midnight.getTime() - 8 * 3600_000, reason: "daily cap reached; sending resumes after midnight (China time)" } };
+    }
+    return {};
+  };
+
   server.get("/api/broadcasts", async () => {
     const list = await prisma.broadcast.findMany({ orderBy: { id: "desc" }, take: 50 });
     return Promise.all(list.map(async (b) => {
-      const s = await broadcastStatus(prisma, b.id, paceSeconds(app.config));
+      const s = await broadcastStatus(prisma, b.id, paceSeconds(app.config), await holds());
       const { deliveries: _omit, ...summary } = s!;
       return summary;
     }));
@@ -110,7 +123,7 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
   server.get<{ Params: { id: string } }>("/api/broadcasts/:id", async (req) => {
     const id = Number(req.params.id.replace(/^B/i, ""));
     if (!Number.isInteger(id) || id <= 0) throw new AppError("bad_request", { message: "broadcast id must be a positive integer (e.g. 12 or B12)" });
-    const s = await broadcastStatus(prisma, id, paceSeconds(app.config));
+    const s = await broadcastStatus(prisma, id, paceSeconds(app.config), await holds());
     if (!s) throw new AppError("not_found", { message: `broadcast ${id} not found` });
     return s;
   });

@@ -120,6 +120,24 @@ describe("commands in a group", () => {
     expect((await t.app.prisma.group.findFirst({ where: { chatId: "lianhua-02" } }))?.tags).toBe("");
   });
 
+  it("a broadcast's status shows a paused WeChat account instead of looking stuck", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    await t.app.prisma.staff.create({ data: { platform: "playground", userId: "pg-主任", role: "admin", name: "王主任" } });
+    await t.app.prisma.group.createMany({ data: [1, 2, 3].map((i) => ({ platform: "wechat", chatId: `room${i}@chatroom`, title: `微信${i}群`, enabled: true })) });
+    const pausedUntil = Date.now() + 10 * 60_000;
+    await t.app.redis.hset(`${t.config.QUEUE_PREFIX}:wechat:pace`, { pausedUntil: String(pausedUntil), sentToday: "10", dailyCap: "3000" });
+    const id = await say(t, "lianhua-01", "主任", "/broadcast 明天上午停水");
+    await answer(t, "lianhua-01", id);
+    const s = await waitFor(async () => {
+      const b = (await (await fetch(`${t.url}/api/broadcasts/1`)).json()) as { total: number; sent: number; queued: number; etaSeconds: number; held: Array<{ platform: string; reason: string }> };
+      return b.sent === 20 ? b : undefined; // the playground groups are delivered; WeChat's wait
+    });
+    expect(s.total).toBe(23);
+    expect(s.queued).toBe(3);
+    expect(s.held).toEqual([expect.objectContaining({ platform: "wechat", reason: expect.stringContaining("过于频繁") })]);
+    expect(s.etaSeconds).toBeGreaterThanOrEqual(9 * 60); // the pause, then ~4 s a room
+  });
+
   it("an unknown command lists what exists; /status shows the resident's open tickets", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
     const unknown = await say(t, "lianhua-04", "王阿姨", "/foo");
