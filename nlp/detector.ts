@@ -11,7 +11,7 @@
 //      a Chinese keyword counts only when it starts and ends on token boundaries.
 //   5. guards per sentence: negation right before the keyword, resolved, notice, question — and the
 //      grievance / help cues that keep a question or notice a complaint.
-import { Automaton } from "./automaton.js";
+import { Automaton, type AcMatch } from "./automaton.js";
 import { englishWords, stem, stemPhrase } from "./english.js";
 import { GAP } from "./lexicon.js";
 import { COMPLEX, DROP, astralNeedsWork, normalizeWithMap, originalEnd, originalStart, tables, type Normalized } from "./normalize.js";
@@ -105,13 +105,18 @@ class CompiledDetector implements Detector {
   readonly lexicon: Lexicon;
   private readonly fold: Uint16Array;
   private readonly expand: Map<number, string>;
-  /** zh keyword surfaces (gapped: the head) + English prefixes, for the quick scan and candidates. */
-  private readonly termAc: Automaton;
+  /**
+   * One automaton for every surface: pattern ids [0, cueBase) are zh keyword surfaces (gapped: the head,
+   * described by termMeta), [cueBase, cueBase + cueMeta.length) zh guard words and predicates, the rest
+   * English prefixes that only wake the quick scan. The quick scan runs it over the raw text, candidate
+   * search over the normalised text: one pass each, through one dense table.
+   */
+  private readonly ac: Automaton;
   private readonly termMeta: ZhPattern[];
-  /** Quick scan: keyword surfaces, English prefixes and problem predicates. */
-  private readonly quick: QuickMatcher;
-  private readonly cueAc: Automaton;
+  private readonly cueBase: number;
   private readonly cueMeta: Array<{ text: string; mask: number; punct: boolean }>;
+  /** Quick scan over `ac`: flags for keyword surfaces, English prefixes and problem predicates. */
+  private readonly quick: QuickMatcher;
   private readonly enTerms = new Map<string, EnPattern[]>();
   private readonly enCues = new Map<string, EnPattern[]>();
   private readonly negationWords: Set<string>;
@@ -144,8 +149,6 @@ class CompiledDetector implements Detector {
         }
       }
     }
-    // English prefixes only wake the quick scan; candidates come from the token stage.
-    this.termAc = new Automaton(termPatterns);
 
     const cuePatterns: string[] = [];
     this.cueMeta = [];
@@ -165,26 +168,29 @@ class CompiledDetector implements Detector {
         }
       }
     }
-    this.cueAc = new Automaton(cuePatterns);
 
     // Quick scan: a message can only matter with a problem term, an English word, or an object AND a predicate.
-    const quick: string[] = [];
     const quickFlags: number[] = [];
-    const tails: Array<string | null> = [];
     // A problem surface containing a shorter problem surface adds nothing to a yes/no scan (我要投诉 ⊃ 投诉).
     const problems = this.termMeta.filter((m) => m.entry.kind === "problem" && !m.tail).map((m) => m.surface);
-    this.termMeta.forEach((m, i) => {
-      if (m.entry.kind === "problem" && !m.tail && problems.some((p) => p.length < m.surface.length && m.surface.includes(p))) return;
-      quick.push(termPatterns[i]);
-      quickFlags.push(m.tail ? Q_GAPPED : m.entry.kind === "problem" ? Q_PROBLEM : Q_OBJECT);
-      tails.push(m.tail);
-    });
-    for (const pre of enPrefixes) if (pre) { quick.push(pre); quickFlags.push(Q_ENGLISH); tails.push(null); }
-    // Predicates in the same automaton: chatter that names an object (孩子, 门口) needs no second pass.
-    const preds = cuePatterns.filter((_, i) => this.cueMeta[i].mask & PRED);
-    for (const [, list] of this.enCues) for (const p of list) if (p.mask & PRED) preds.push(englishPrefix(p.surface));
-    for (const pred of preds) if (pred) { quick.push(pred); quickFlags.push(Q_PREDICATE); tails.push(null); }
-    this.quick = new QuickMatcher(quick, quickFlags, tails, this.fold, this.expand);
+    for (const m of this.termMeta) {
+      const redundant = m.entry.kind === "problem" && !m.tail && problems.some((p) => p.length < m.surface.length && m.surface.includes(p));
+      quickFlags.push(redundant ? 0 : m.tail ? Q_GAPPED : m.entry.kind === "problem" ? Q_PROBLEM : Q_OBJECT);
+    }
+    // English prefixes only wake the quick scan; English candidates come from the token stage.
+    const quickOnly: string[] = [];
+    for (const meta of this.cueMeta) quickFlags.push(meta.mask & PRED ? Q_PREDICATE : 0);
+    for (const pre of enPrefixes) if (pre) { quickOnly.push(pre); quickFlags.push(Q_ENGLISH); }
+    for (const [, list] of this.enCues) {
+      for (const p of list) {
+        const pre = p.mask & PRED ? englishPrefix(p.surface) : "";
+        if (pre) { quickOnly.push(pre); quickFlags.push(Q_PREDICATE); }
+      }
+    }
+    this.cueBase = termPatterns.length;
+    this.ac = new Automaton([...termPatterns, ...cuePatterns, ...quickOnly]);
+    const tails = quickFlags.map((_, id) => (id < this.cueBase ? this.termMeta[id].tail : null));
+    this.quick = new QuickMatcher(this.ac, quickFlags, tails, this.fold, this.expand);
 
     this.negationWords = new Set(lexicon.guards.negation ?? []);
     this.skipWords = new Set(lexicon.guards.negationSkip ?? []);
@@ -223,14 +229,15 @@ class CompiledDetector implements Detector {
     const s = norm.text;
 
     // --- Step 3: candidates on the normalised text, and whether segmentation can change anything.
-    const termMatches = this.termAc.search(s);
+    const termMatches: AcMatch[] = [];
+    const cues: Cue[] = [];
+    for (const m of this.ac.search(s)) {
+      if (m.pattern < this.cueBase) { termMatches.push(m); continue; }
+      const meta = this.cueMeta[m.pattern - this.cueBase];
+      if (meta) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1 });
+    }
     const latin = latinTokens(s);
     const enTermHits = latin.length ? matchEnglish(latin, this.enTerms, s) : [];
-    const cues: Cue[] = [];
-    for (const m of this.cueAc.search(s)) {
-      const meta = this.cueMeta[m.pattern];
-      cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1 });
-    }
     if (latin.length) for (const h of matchEnglish(latin, this.enCues, s)) cues.push({ text: h.p.surface, mask: h.p.mask, start: h.start, end: h.end, punct: false, valid: 1 });
     cues.sort(byStart);
     let viable = false;
@@ -373,8 +380,6 @@ class CompiledDetector implements Detector {
 
 // === Quick scan
 
-/** Largest dense transition table a quick-scan automaton may use: 2^23 entries, 16 MB. */
-const DENSE_MAX_ENTRIES = 1 << 23;
 /** QuickMatcher.unit marker: the code unit needs the slow path (it vanishes, is astral, or is traditional). */
 const SPECIAL = 0xffff;
 
@@ -385,7 +390,6 @@ const SPECIAL = 0xffff;
  * character needs the full normaliser (traditional Chinese, math letters).
  */
 class QuickMatcher {
-  private readonly ac: Automaton;
   /** The automaton as a dense table (null for a lexicon too large for one; then `ac.step`). */
   private readonly next: Uint16Array | null;
   private readonly width: number;
@@ -400,14 +404,13 @@ class QuickMatcher {
   private readonly stateTails: Array<string[] | null>;
 
   constructor(
-    patterns: string[],
+    private readonly ac: Automaton,
     flags: number[],
     tails: Array<string | null>,
     private readonly fold: Uint16Array,
     private readonly expand: Map<number, string>,
   ) {
-    this.ac = new Automaton(patterns);
-    const dense = this.ac.dense(DENSE_MAX_ENTRIES);
+    const dense = ac.dense;
     this.next = dense?.next ?? null;
     this.width = dense?.width ?? 0;
     for (let c = 0; c < 65536; c++) {
