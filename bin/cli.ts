@@ -82,7 +82,7 @@ program
 
 program
   .command("worker")
-  .description("intake workers only; start any number, on any machine, against one Redis and database")
+  .description("intake workers only; start any number against one Redis and database")
   .action(() => run({ http: false, workers: true, gateways: false }, []));
 
 program
