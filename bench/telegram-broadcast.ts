@@ -7,7 +7,6 @@
 
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -19,19 +18,13 @@ import { loadConfig } from "../core/config.js";
 import { migrateDatabase } from "../core/db.js";
 import { createLogger } from "../core/log.js";
 import { deleteKeysUnder } from "../core/redis.js";
+import { freePort } from "../tests/helpers/net.js";
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const TOKEN = "424242:bench-token";
 const TelegramServer = createRequire(import.meta.url)("telegram-test-api") as typeof Emulator;
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 async function dropPrefix(prefix: string): Promise<void> {
   const r = new Redis(REDIS_URL);

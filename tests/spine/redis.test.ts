@@ -1,7 +1,6 @@
 // The embedded Redis default: start a child redis-server when nothing answers, refuse an evicting Redis.
 
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
@@ -10,20 +9,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/log.js";
 import { ensureRedis } from "../../core/redis.js";
 import { waitFor } from "../helpers/harness.js";
+import { freePort } from "../helpers/net.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const log = createLogger("silent");
 

@@ -2,11 +2,11 @@
 // with the Telegram gateway long-polling the emulator through grammY's client.apiRoot.
 
 import { createRequire } from "node:module";
-import net from "node:net";
 import type { TelegramServer as Emulator } from "telegram-test-api/lib/telegramServer.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { telegramGateway } from "../../bots/telegram/index.js";
 import { type TestApp, countIntakeDone, createTestApp, waitFor } from "../helpers/harness.js";
+import { freePort } from "../helpers/net.js";
 
 // The package is CommonJS with `module.exports = TelegramServer`; its typings describe an ES default export.
 const TelegramServer = createRequire(import.meta.url)("telegram-test-api") as typeof Emulator;
@@ -21,13 +21,6 @@ const OTHER = { userId: 5002, firstName: "张大爷", userName: "zhang_dy" };
 let server: Emulator;
 let t: TestApp | undefined;
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 const client = (who: { userId: number; firstName: string; userName: string }) =>
   server.getClient(TOKEN, { type: "supergroup", chatId: CHAT, chatTitle: TITLE, ...who });

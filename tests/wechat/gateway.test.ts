@@ -8,12 +8,12 @@ import path from "node:path";
 import Fastify from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ScanStatus } from "wechaty";
-import { SendError, type OutgoingMessage } from "../../core/chat.js";
+import type { OutgoingMessage } from "../../core/chat.js";
 import type { PuppetMock } from "wechaty-puppet-mock";
 import { createWechatGateway, type WechatGateway, type WechatGatewayOptions } from "../../bots/wechat/gateway.js";
 import { wechatGateway, wechatGatewayWith } from "../../bots/wechat/index.js";
 import { isWechatyFault } from "../../bots/wechat/guard.js";
-import { fakeHost, mockWorld, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
+import { fakeHost, mockWorld, rejection, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
 
 let world: MockWorld;
 let gw: WechatGateway | undefined;
@@ -35,15 +35,6 @@ async function login(g: WechatGateway = gw!) {
   world.login();
   await until(() => g.primary.health.status === "logged_in", 5000, "login");
 }
-const rejection = async (p: Promise<unknown>): Promise<SendError> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SendError) return err;
-    throw err;
-  }
-  throw new Error("expected a SendError");
-};
 const out = (chatId: string, text: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
   outboundId: Math.floor(Math.random() * 1e6),
   platform: "wechat",

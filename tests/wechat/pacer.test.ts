@@ -4,9 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { SendError } from "../../core/chat.js";
 import { dayOf, msPerMessage, paceKeys, paceStatusKey, validatePaceOptions, WechatPacer, type WechatPaceOptions } from "../../bots/wechat/pacer.js";
-import { REDIS_URL } from "./mock-world.js";
+import { REDIS_URL, rejection } from "./mock-world.js";
 
 const base: WechatPaceOptions = {
   minGapMs: 0,
@@ -27,15 +26,6 @@ const conn = () => {
   const r = new Redis(REDIS_URL);
   conns.push(r);
   return r;
-};
-const rejection = async (p: Promise<unknown>): Promise<SendError> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SendError) return err;
-    throw err;
-  }
-  throw new Error("expected a SendError");
 };
 
 beforeEach(() => {
