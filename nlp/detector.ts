@@ -676,9 +676,10 @@ function latinTokens(s: string): Token[] {
   let i = 0;
   while (i < s.length) {
     if (!isLatin(s.charCodeAt(i))) { i++; continue; }
-    let j = i + 1;
-    while (j < s.length && isLatin(s.charCodeAt(j))) j++;
-    if (/[a-z]/.test(s.slice(i, j))) {
+    let j = i;
+    let letters = false; // punctuation-only runs (the commas of a Chinese line) have no words
+    for (; j < s.length && isLatin(s.charCodeAt(j)); j++) if (s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) letters = true;
+    if (letters) {
       for (const w of englishWords(s.slice(i, j))) tokens.push({ start: i + w.start, end: i + w.end, text: w.word, stem: stem(w.word) });
     }
     i = j;
