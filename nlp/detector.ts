@@ -335,7 +335,10 @@ class CompiledDetector implements Detector {
     // Report which guards the message carries (not only those that decided), for people reading the result.
     if (kept.length) for (const bit of [NOTICE, QUESTION, HYPOTHETICAL]) if (!(ctx.seen & bit)) ctx.has(bit, null, null);
     const grievanceWords = cues.filter((c) => c.valid === 1 && c.mask & (GRIEVANCE | HELP)).map((c) => c.text);
-    const flags = (ctx.seen & (NOTICE | QUESTION | HYPOTHETICAL)) | (ctx.grievance(null) ? GRIEVANCE : 0);
+    // The grievance flag only feeds an accepted complaint's score and explanation: without one, its cues'
+    // clauses are not segmented just to find it.
+    const anyAccepted = kept.some((c) => !c.reason);
+    const flags = (ctx.seen & (NOTICE | QUESTION | HYPOTHETICAL)) | (anyAccepted && ctx.grievance(null) ? GRIEVANCE : 0);
     return this.verdict(original, norm, kept, flags, grievanceWords);
   }
 
