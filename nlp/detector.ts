@@ -44,10 +44,11 @@ const SCAN_NOTHING = 0, SCAN_OBJECT_ONLY = 1, SCAN_MAYBE = 2;
 /** Quick-scan pattern flags; Q_GO: stop scanning, take the full path. */
 const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLISH = 16, Q_GO = 32;
 
-const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256;
+const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256, FRAME = 512;
 const GUARD_BITS: Array<[keyof Guards, number]> = [
   ["negation", NEG], ["negationSkip", SKIP], ["resolved", RESOLVED], ["notice", NOTICE],
   ["question", QUESTION], ["hypothetical", HYPOTHETICAL], ["grievance", GRIEVANCE], ["help", HELP | PRED], ["predicates", PRED],
+  ["frame", FRAME],
 ];
 
 // === Compiled forms
@@ -83,6 +84,8 @@ interface Candidate {
   start: number;
   end: number;
   pred: { text: string; start: number; end: number } | null;
+  /** The predicate is a request / complaint frame of the sentence ([frame] cue), not a problem word. */
+  framed?: boolean;
   reason: SuppressReason | null;
   negatedBy?: string;
 }
@@ -114,7 +117,7 @@ class CompiledDetector implements Detector {
   private readonly ac: Automaton;
   private readonly termMeta: ZhPattern[];
   private readonly cueBase: number;
-  private readonly cueMeta: Array<{ text: string; mask: number; punct: boolean }>;
+  private readonly cueMeta: Array<{ text: string; mask: number; punct: boolean; tails: string[] | null }>;
   /** Quick scan over `ac`: flags for keyword surfaces, English prefixes and problem predicates. */
   private readonly quick: QuickMatcher;
   private readonly enTerms = new Map<string, EnPattern[]>();
@@ -154,14 +157,24 @@ class CompiledDetector implements Detector {
     this.cueMeta = [];
     const zhCueIndex = new Map<string, number>();
     for (const [key, bit] of GUARD_BITS) {
-      for (const word of lexicon.guards[key] ?? []) {
+      for (const entry of lexicon.guards[key] ?? []) {
+        // A gapped frame (关于…问题): the head is the cue, the tail must follow in the same sentence.
+        const [word, tail] = bit === FRAME && entry.includes(GAP) ? entry.split(GAP).map((w) => w.trim()) : [entry, undefined];
+        if (!word) continue;
         if (/\p{Script=Han}/u.test(word) || !/[a-z0-9]/.test(word)) {
           const at = zhCueIndex.get(word);
-          if (at !== undefined) { this.cueMeta[at].mask |= bit; continue; }
+          if (at !== undefined) {
+            const meta = this.cueMeta[at];
+            if (tail) { if (!(meta.mask & FRAME)) meta.tails = [tail]; else if (meta.tails) meta.tails.push(tail); }
+            else if (bit === FRAME) meta.tails = null;
+            meta.mask |= bit;
+            continue;
+          }
           zhCueIndex.set(word, cuePatterns.length);
           cuePatterns.push(word);
-          this.cueMeta.push({ text: word, mask: bit, punct: !/[\p{L}\p{N}]/u.test(word) });
+          this.cueMeta.push({ text: word, mask: bit, punct: !/[\p{L}\p{N}]/u.test(word), tails: tail ? [tail] : null });
           userWords.push(word);
+          if (tail) userWords.push(tail);
         } else {
           const p = compileEnglish(word, null, bit);
           if (p) pushMap(this.enCues, p.stems[0], p);
@@ -179,7 +192,8 @@ class CompiledDetector implements Detector {
     }
     // English prefixes only wake the quick scan; English candidates come from the token stage.
     const quickOnly: string[] = [];
-    for (const meta of this.cueMeta) quickFlags.push(meta.mask & PRED ? Q_PREDICATE : 0);
+    // Frames wake the full path like predicates do, and only matter next to an object term (Q_OBJECT too).
+    for (const meta of this.cueMeta) quickFlags.push(meta.mask & (PRED | FRAME) ? Q_PREDICATE : 0);
     for (const pre of enPrefixes) if (pre) { quickOnly.push(pre); quickFlags.push(Q_ENGLISH); }
     for (const [, list] of this.enCues) {
       for (const p of list) {
@@ -234,22 +248,22 @@ class CompiledDetector implements Detector {
     for (const m of this.ac.search(s)) {
       if (m.pattern < this.cueBase) { termMatches.push(m); continue; }
       const meta = this.cueMeta[m.pattern - this.cueBase];
-      if (meta) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1 });
+      if (meta) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1, tails: meta.tails });
     }
     const latin = latinTokens(s);
     const enTermHits = latin.length ? matchEnglish(latin, this.enTerms, s) : [];
-    if (latin.length) for (const h of matchEnglish(latin, this.enCues, s)) cues.push({ text: h.p.surface, mask: h.p.mask, start: h.start, end: h.end, punct: false, valid: 1 });
+    if (latin.length) for (const h of matchEnglish(latin, this.enCues, s)) cues.push({ text: h.p.surface, mask: h.p.mask, start: h.start, end: h.end, punct: false, valid: 1, tails: null });
     sortStable(cues, byStart);
     let viable = false;
     const objectsSeen: string[] = [];
     for (const m of termMatches) {
       const meta = this.termMeta[m.pattern];
       if (meta.entry.kind === "problem") { if (!meta.tail || tailAt(s, meta.tail, m.end) >= 0) viable = true; }
-      else if (predicateNear(s, cues, m.start, m.end, PRED_DISTANCE_ZH)) viable = true;
+      else if (predicateNear(s, cues, m.start, m.end, PRED_DISTANCE_ZH) || frameInSentence(s, cues, m.start, m.end) !== null) viable = true;
       else objectsSeen.push(meta.entry.term);
     }
     for (const h of enTermHits) {
-      if (h.p.entry!.kind === "problem" || predicateNear(s, cues, h.start, h.end, PRED_DISTANCE_EN)) viable = true;
+      if (h.p.entry!.kind === "problem" || predicateNear(s, cues, h.start, h.end, PRED_DISTANCE_EN) || frameInSentence(s, cues, h.start, h.end) !== null) viable = true;
       else objectsSeen.push(h.p.entry!.term);
     }
     if (!viable) {
@@ -314,14 +328,31 @@ class CompiledDetector implements Detector {
       obj.pred = { text: pred.text, start: pred.start, end: pred.end };
       claimed.fill(1, pred.start, pred.end);
     }
-    for (const c of kept) if (c.entry.kind === "object" && !c.pred) c.reason = "no_predicate";
+    // An object with no predicate in a sentence framed as a request or complaint (反映…, 申请…, 关于…问题,
+    // 社保转移怎么办理) counts, the frame standing in for the predicate; it may frame several objects.
+    for (const c of kept) {
+      if (c.entry.kind !== "object" || c.pred) continue;
+      for (let from = 0; ; ) {
+        const k = frameInSentence(s, cues, c.start, c.end, from);
+        if (k === null) break;
+        from = k + 1;
+        const f = cues[k];
+        let free = true;
+        for (let i = f.start; i < f.end && free; i++) free = covered[i] === 0;
+        if (free && cueValid(text, f)) { c.pred = { text: f.text, start: f.start, end: f.end }; c.framed = true; break; }
+      }
+      if (!c.pred) c.reason = "no_predicate";
+    }
 
     // --- Step 5: guards, each looked up (and its clause segmented) only when it can change the verdict.
     const ctx = new GuardContext(text, cues, this.negationWords, this.skipWords, this.questionWords);
     for (const c of kept) {
       if (c.reason) continue;
-      const at = c.pred && c.pred.start > c.start ? c.pred.start : c.start;
-      const neg = text.negationBefore(at, this.negationWords, this.skipWords, this.questionWords);
+      // A frame is not the object's predicate: the negation that counts is the one before the object.
+      const at = c.pred && !c.framed && c.pred.start > c.start ? c.pred.start : c.start;
+      // ... and a negated frame frames nothing (没有申请过驾驶证).
+      const neg = text.negationBefore(at, this.negationWords, this.skipWords, this.questionWords) ??
+        (c.framed ? text.negationBefore(c.pred!.start, this.negationWords, this.skipWords, this.questionWords) : null);
       const sentences = c.pred ? [text.sentenceOf(c.start), text.sentenceOf(c.pred.start)] : [text.sentenceOf(c.start)];
       const clauses = c.pred ? [text.clauseOf(c.start), text.clauseOf(c.pred.start)] : [text.clauseOf(c.start)];
       if (neg) { c.reason = "negated"; c.negatedBy = neg; continue; }
@@ -581,6 +612,28 @@ function predicateNear(s: string, cues: Cue[], start: number, end: number, max: 
   return false;
 }
 
+/**
+ * Index (in `cues`, from `from` on) of a request / complaint frame (a [frame] cue) in the sentence
+ * of [start, end), or null. Only asked for an object term with no predicate nearby, so chatter never pays.
+ */
+function frameInSentence(s: string, cues: Cue[], start: number, end: number, from = 0): number | null {
+  let a = start, b = end;
+  while (a > 0 && BREAKS[s.charCodeAt(a - 1)] !== 3) a--;
+  while (b < s.length && BREAKS[s.charCodeAt(b)] !== 3) b++;
+  for (let k = Math.max(from, firstCueFrom(cues, a)); k < cues.length && cues[k].start < b; k++) {
+    const c = cues[k];
+    if (!(c.mask & FRAME) || c.end > b) continue;
+    if (c.end > start && c.start < end) continue; // inside the object term itself
+    if (c.tails) {
+      let ok = false;
+      for (const t of c.tails) { const at = s.indexOf(t, c.end); if (at >= 0 && at + t.length <= b) { ok = true; break; } }
+      if (!ok) continue;
+    }
+    return k;
+  }
+  return null;
+}
+
 function hasBreak(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (BREAKS[s.charCodeAt(i)] !== 0) return true;
   return false;
@@ -698,6 +751,8 @@ interface Cue {
   end: number;
   punct: boolean;
   valid: number;
+  /** A gapped frame's tails (关于…问题: 问题): one must follow the cue in its sentence. */
+  tails: string[] | null;
 }
 
 function cueValid(text: SegmentedText, c: Cue): boolean {

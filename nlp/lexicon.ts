@@ -19,6 +19,7 @@ const GUARD_SECTIONS: Record<string, keyof Guards> = {
   grievance: "grievance",
   help: "help",
   predicates: "predicates",
+  frame: "frame",
 };
 
 /** The repository's lexicon/ folder, resolved from this module (not the working directory). */
@@ -26,7 +27,7 @@ export const DEFAULT_LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(impor
 
 /** Guards with every list empty — the starting point for merging files. */
 export function emptyGuards(): Guards {
-  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [] };
+  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [], frame: [] };
 }
 
 /** Chinese (Han) characters decide a surface's language. */

@@ -53,6 +53,11 @@ export interface Guards {
   help: string[];
   /** Problem predicates for object terms: 坏 不亮 堵 … */
   predicates: string[];
+  /**
+   * Request / complaint frames: an object term with no predicate nearby still counts when its sentence
+   * is framed as a request or complaint (反映 申请 希望 关于…问题 …). `A…B`: A with B later in the sentence.
+   */
+  frame: string[];
 }
 
 /** A whole lexicon: keyword entries plus guard lists. */
