@@ -17,7 +17,8 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-async function ping(url: string, timeoutMs = 1500): Promise<boolean> {
+/** True when a Redis answers PING at url within timeoutMs (one short-lived connection, no retries). */
+export async function ping(url: string, timeoutMs = 1500): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   client.on("error", () => {});
   try {

@@ -13,6 +13,7 @@ import { ROOT, sqliteFile } from "../../core/db.js";
 import { createLogger } from "../../core/log.js";
 import { Queues } from "../../core/queues.js";
 import { Redis } from "ioredis";
+import { ping } from "../../core/redis.js";
 import { countIntakeDone, dropPrefix, testConfig, TEST_REDIS_URL, waitFor } from "../helpers/harness.js";
 import { freePort } from "../helpers/net.js";
 
@@ -21,21 +22,9 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-
 function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  return waitFor(async () => {
-    const c = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    c.on("error", () => {});
-    try {
-      await c.connect();
-      return (await c.ping()) === "PONG";
-    } catch {
-      return false;
-    } finally {
-      c.disconnect();
-    }
-  }, 10_000).then(() => child);
+  return waitFor(() => ping(`redis://127.0.0.1:${port}`, 500), 10_000).then(() => child);
 }
 
 const stopProcess = (child: ChildProcess, signal: NodeJS.Signals = "SIGTERM") =>

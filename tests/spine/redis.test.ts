@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/log.js";
-import { ensureRedis } from "../../core/redis.js";
+import { ensureRedis, ping } from "../../core/redis.js";
 import { waitFor } from "../helpers/harness.js";
 import { freePort } from "../helpers/net.js";
 
@@ -50,13 +50,7 @@ describe("ensureRedis", () => {
     cleanups.push(() => {
       child.kill();
     });
-    await waitFor(async () => {
-      const c = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => null });
-      c.on("error", () => {});
-      const ok = await c.connect().then(() => true, () => false);
-      c.disconnect();
-      return ok;
-    });
+    await waitFor(() => ping(`redis://127.0.0.1:${port}`, 500));
     await expect(ensureRedis(`redis://127.0.0.1:${port}`, { autostart: true, dataDir: os.tmpdir(), log })).rejects.toThrow(/maxmemory-policy=allkeys-lru/);
   });
 });
