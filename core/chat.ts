@@ -74,6 +74,12 @@ export class SendError extends Error {
   }
 }
 
+/**
+ * The Redis hash where a gateway publishes its sending pace for every process to read (broadcast status):
+ * `pausedUntil` (epoch ms, 0 if not paused), `sentToday`, `dailyCap`, `msPerMessage`, `nextSlotAt`.
+ */
+export const paceStatusKey = (prefix: string, platform: Platform): string => `${prefix}:${platform}:pace`;
+
 /** Group registry updates a gateway reports as it learns about chats (joins, kicks, renames, migrations). */
 export interface GroupRegistry {
   /** The bot is in this chat (created if new). `enabled` defaults per platform (WeChat rooms start disabled). */

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/chat.js";
 import type { GatewayFactory } from "../../core/app.js";
 import type { Config } from "../../core/config.js";
+import { definedOnly } from "../../core/options.js";
 import { TelegramLimiter } from "./limiter.js";
 import { Poller } from "./polling.js";
 import { TelegramSender } from "./sender.js";
@@ -88,7 +89,7 @@ export class TelegramGateway implements ChatGateway {
     private readonly config: Config & { TELEGRAM_BOT_TOKEN: string },
     options: TelegramGatewayOptions = {},
   ) {
-    this.opts = { ...DEFAULTS, ...stripUndefined(options) };
+    this.opts = { ...DEFAULTS, ...definedOnly(options) };
     if (this.opts.requestTimeoutSeconds <= this.opts.pollTimeoutSeconds) {
       throw new Error("requestTimeoutSeconds must be greater than pollTimeoutSeconds");
     }
@@ -277,6 +278,3 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return delay(ms, undefined, { signal }).catch(() => undefined);
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

@@ -2,6 +2,7 @@
 // Redis (rate-limiter-flexible, fixed windows) and a "paused until" key carries a 429's retry_after to all
 // of them. A caller waits for a slot; nothing is dropped or failed for being over the limit.
 
+import { definedOnly } from "../../core/options.js";
 import { setMaxListeners } from "node:events";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
@@ -63,7 +64,7 @@ export class TelegramLimiter {
   constructor(opts: TelegramLimiterOptions) {
     const { redis, keyPrefix, ...limits } = opts;
     setMaxListeners(0, this.closing.signal); // one listener per waiting send; many wait during a broadcast
-    this.limits = { ...DEFAULT_TELEGRAM_LIMITS, ...stripUndefined(limits) };
+    this.limits = { ...DEFAULT_TELEGRAM_LIMITS, ...definedOnly(limits) };
     for (const [name, v] of Object.entries(this.limits)) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a whole number ≥ 1 (got ${v})`);
     }
@@ -170,6 +171,3 @@ export class TelegramLimiter {
   }
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

@@ -8,6 +8,7 @@ import type { Contact, Room } from "wechaty";
 import type { Logger } from "pino";
 import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/chat.js";
 import type { Config } from "../../core/config.js";
+import { definedOnly } from "../../core/options.js";
 import { loopbackOnly } from "../../core/http/loopback.js";
 import { WechatAccount, type WechatPuppetInstance, type WechatPuppetSpec } from "./account.js";
 import { installRejectionGuard } from "./guard.js";
@@ -68,7 +69,7 @@ type Resolved = typeof DEFAULTS & WechatGatewayOptions & { printQr: boolean; mem
 
 function resolveOptions(opts: WechatGatewayOptions): Resolved {
   const injected = opts.puppet !== undefined;
-  const o: Resolved = { printQr: !injected, memoryDir: injected ? null : "data", ...DEFAULTS, ...stripUndefined(opts) };
+  const o: Resolved = { printQr: !injected, memoryDir: injected ? null : "data", ...DEFAULTS, ...definedOnly(opts) };
   for (const k of ["heartbeatTimeoutMs", "errorAlertIntervalMs", "loggedOutRetryMs", "sendTimeoutMs", "startRetryMs", "startWaitMs", "loginAlertMs"] as const) {
     if (!Number.isFinite(o[k]) || o[k] <= 0) throw new Error(`wechat gateway: ${k} must be a number > 0`);
   }
@@ -76,9 +77,6 @@ function resolveOptions(opts: WechatGatewayOptions): Resolved {
   return o;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 const tsa = (parts: string[]) => Object.assign([...parts], { raw: [...parts] }) as unknown as TemplateStringsArray;
 

@@ -62,11 +62,6 @@ export class AccountHealth {
     return this.status === "logged_in" && !this.hbLost;
   }
 
-  /** Whether the puppet ever sent a heartbeat: only then can its silence mean something. */
-  get hasHeartbeat(): boolean {
-    return this.lastHeartbeat !== undefined;
-  }
-
   /** Milliseconds since the last heartbeat (undefined when none was ever seen). */
   heartbeatAgeMs(): number | undefined {
     return this.lastHeartbeat === undefined ? undefined : this.now() - this.lastHeartbeat;

@@ -16,4 +16,4 @@ export function wechatGatewayWith(options: WechatGatewayOptions): GatewayFactory
 
 export { WechatGateway, createWechatGateway, type WechatGatewayOptions } from "./gateway.js";
 export { toChatMessage, extractWechatMessage, type WechatMessageFacts } from "./message.js";
-export { WechatPacer, paceStatusKey, msPerMessage, type WechatPaceOptions } from "./pacer.js";
+export { WechatPacer, msPerMessage, type WechatPaceOptions } from "./pacer.js";

@@ -12,7 +12,7 @@
 //   pace:<account>:paused      epoch ms until which the account is paused (absent when not paused)
 
 import type { Redis } from "ioredis";
-import { SendError } from "../../core/chat.js";
+import { paceStatusKey, SendError } from "../../core/chat.js";
 import type { Config } from "../../core/config.js";
 
 // === Options
@@ -85,14 +85,11 @@ export function msPerMessage(o: Pick<WechatPaceOptions, "minGapMs" | "maxGapMs" 
 
 // === Keys
 
-/** The shared status hash a broadcast status reads to show an ETA (fields listed at the top of this file). */
-export const paceStatusKey = (prefix: string): string => `${prefix}:wechat:pace`;
-
 /** The Redis keys of the pacer (documented at the top of this file). */
 export function paceKeys(prefix: string, account: string, roomId = "", day = "") {
   const base = `${prefix}:wechat:pace:${account}`;
   return {
-    status: paceStatusKey(prefix),
+    status: paceStatusKey(prefix, "wechat"),
     next: `${base}:next`,
     window: `${base}:window`,
     paused: `${base}:paused`,
@@ -341,11 +338,6 @@ export class WechatPacer {
     const s = { ...this.snap };
     if (s.pausedUntil !== undefined && s.pausedUntil <= Date.now()) delete s.pausedUntil;
     return s;
-  }
-
-  /** Read the shared status hash (what any process, e.g. a broadcast status endpoint, can see). */
-  async readStatus(): Promise<Record<string, string>> {
-    return this.redis.hgetall(paceStatusKey(this.prefix));
   }
 
   private async publish(account: string): Promise<void> {

@@ -4,6 +4,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { broadcastStatus, paceSeconds, type SendingHold } from "../broadcast.js";
+import { PLATFORMS, paceStatusKey } from "../chat.js";
 import type { HttpContext } from "./context.js";
 import { AppError } from "../errors.js";
 import { joinTags, splitTags } from "../groups.js";
@@ -98,23 +99,29 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     return { id: g.id, platform: g.platform, chatId: g.chatId, title: g.title, grid: g.grid, tags: splitTags(g.tags), active: g.active, enabled: g.enabled };
   });
 
-  /** What holds a platform's sending now: the WeChat pacer's pause (after "too frequent") or its daily cap. */
+  /** What holds each platform's sending now, from the pace its gateway publishes: a pause, or its daily cap. */
   const holds = async (): Promise<Record<string, SendingHold>> => {
-    const pace = await app.queues.connection.hgetall(`${app.config.QUEUE_PREFIX}:wechat:pace`).catch(() => ({}) as Record<string, string>);
-    const paused = Number(pace.pausedUntil ?? 0);
-    if (paused > Date.now()) return { wechat: { until: paused, reason: "paused after WeChat said 发送消息过于频繁" } };
-    if (Number(pace.dailyCap) > 0 && Number(pace.sentToday) >= Number(pace.dailyCap)) {
-      const midnight = new Date(Date.now() + 8 * 3600_000);
-      midnight.setUTCHours(24, 0, 0, 0);
-      return { wechat: { until: midnight.getTime() - 8 * 3600_000, reason: "daily cap reached; sending resumes after midnight (China time)" } };
+    const out: Record<string, SendingHold> = {};
+    for (const platform of PLATFORMS) {
+      const pace = await app.queues.connection.hgetall(paceStatusKey(app.config.QUEUE_PREFIX, platform)).catch(() => ({}) as Record<string, string>);
+      const paused = Number(pace.pausedUntil ?? 0);
+      if (paused > Date.now()) {
+        out[platform] = { until: paused, reason: "paused after the platform said we send too often (发送消息过于频繁)" };
+      } else if (Number(pace.dailyCap) > 0 && Number(pace.sentToday) >= Number(pace.dailyCap)) {
+        // Daily caps reset at midnight China time (UTC+8), as the pacer counts them.
+        const midnight = new Date(Date.now() + 8 * 3600_000);
+        midnight.setUTCHours(24, 0, 0, 0);
+        out[platform] = { until: midnight.getTime() - 8 * 3600_000, reason: "daily cap reached; sending resumes after midnight (China time)" };
+      }
     }
-    return {};
+    return out;
   };
 
   server.get("/api/broadcasts", async () => {
     const list = await prisma.broadcast.findMany({ orderBy: { id: "desc" }, take: 50 });
+    const held = await holds();
     return Promise.all(list.map(async (b) => {
-      const s = await broadcastStatus(prisma, b.id, paceSeconds(app.config), await holds());
+      const s = await broadcastStatus(prisma, b.id, paceSeconds(app.config), held);
       const { deliveries: _omit, ...summary } = s!;
       return summary;
     }));

@@ -2,7 +2,8 @@
 // (429 pause, per-chat and global budgets). Times are read from the fake server's request log.
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SendError, type OutgoingMessage } from "../../core/chat.js";
+import type { OutgoingMessage } from "../../core/chat.js";
+import { sendError } from "../helpers/send-error.js";
 import { createTelegramGateway, type TelegramGateway } from "../../bots/telegram/index.js";
 import { FakeBotApi } from "./fake-bot-api.js";
 import { createTestHost, telegramConfig, type TestHost } from "./helpers.js";
@@ -21,15 +22,6 @@ function gateway(env: Record<string, string> = {}, host = t.host): TelegramGatew
 let nextId = 1;
 const out = (chatId: string, text: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({ outboundId: nextId++, platform: "telegram", chatId, text, ...extra });
 
-async function sendError(p: Promise<unknown>): Promise<SendError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SendError);
-    return err as SendError;
-  }
-  throw new Error("send did not fail");
-}
 
 beforeEach(async () => {
   api = new FakeBotApi();

@@ -1,6 +1,7 @@
 // The gateway on the real Wechaty SDK with wechaty-puppet-mock, a recording host and the real Redis:
 // intake, the room registry, sending (mention, quote, pacing, failures), account health and the login route.
 
+import { sendError } from "../helpers/send-error.js";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,7 +14,7 @@ import type { PuppetMock } from "wechaty-puppet-mock";
 import { createWechatGateway, type WechatGateway, type WechatGatewayOptions } from "../../bots/wechat/gateway.js";
 import { wechatGateway, wechatGatewayWith } from "../../bots/wechat/index.js";
 import { isWechatyFault } from "../../bots/wechat/guard.js";
-import { fakeHost, mockWorld, rejection, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
+import { fakeHost, mockWorld, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
 
 let world: MockWorld;
 let gw: WechatGateway | undefined;
@@ -160,7 +161,7 @@ describe("room registry", () => {
     await until(() => record.registry.some((r) => r.op === "setActive" && r.chatId === mine.id), 5000, "removal");
     expect(record.registry.find((r) => r.op === "setActive")).toMatchObject({ chatId: mine.id, info: { active: false } });
     // Sending there is now chat_gone without asking WeChat.
-    const err = await rejection(gw!.send(out(mine.id, "你好")));
+    const err = await sendError(gw!.send(out(mine.id, "你好")));
     expect(err.kind).toBe("chat_gone");
   });
 });
@@ -193,14 +194,14 @@ describe("send", () => {
     await login();
     const wang = world.resident("王阿姨");
     const notMine = world.room("别人的群", [wang], { withBot: false });
-    expect((await rejection(gw!.send(out("nope@chatroom", "x")))).kind).toBe("chat_gone");
-    expect((await rejection(gw!.send(out(notMine.id, "x")))).kind).toBe("chat_gone");
+    expect((await sendError(gw!.send(out("nope@chatroom", "x")))).kind).toBe("chat_gone");
+    expect((await sendError(gw!.send(out(notMine.id, "x")))).kind).toBe("chat_gone");
     expect(world.sent()).toEqual([]);
   });
 
   it("answers rate_limited (nothing dropped) while no account is logged in", async () => {
     await startGateway({ loggedOutRetryMs: 12_345 });
-    const err = await rejection(gw!.send(out("r@chatroom", "x")));
+    const err = await sendError(gw!.send(out("r@chatroom", "x")));
     expect([err.kind, err.retryAfterMs]).toEqual(["rate_limited", 12_345]);
   });
 
@@ -211,11 +212,11 @@ describe("send", () => {
     world.puppet.messageSendText = async () => {
       throw new Error("发送消息过于频繁，请稍后再试");
     };
-    const err = await rejection(gw!.send(out(room.id, "通知")));
+    const err = await sendError(gw!.send(out(room.id, "通知")));
     expect([err.kind, err.retryAfterMs]).toEqual(["rate_limited", 40_000]);
     expect(record.alerts.some((a) => a.message.includes("过于频繁") && a.message.includes("不会丢失"))).toBe(true);
     // While paused, the next send is handed back to the queue without touching WeChat.
-    const next = await rejection(gw!.send(out(room.id, "第二条")));
+    const next = await sendError(gw!.send(out(room.id, "第二条")));
     expect(next.kind).toBe("rate_limited");
     expect(next.retryAfterMs).toBeGreaterThan(30_000);
     const health = gw!.health() as { pace: { pausedUntil?: number; backoffLevel?: number }; primary: { events: Array<{ kind: string }> } };

@@ -5,7 +5,7 @@ import { deleteKeysUnder } from "../../core/redis.js";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
-import { SendError, type ChatMessage, type GatewayHost, type GroupRegistry, type Platform } from "../../core/chat.js";
+import type { ChatMessage, GatewayHost, GroupRegistry, Platform } from "../../core/chat.js";
 import { loadConfig, type Config } from "../../core/config.js";
 import { WECHAT_MESSAGE_TYPE } from "../../bots/wechat/message.js";
 
@@ -135,13 +135,3 @@ export async function until<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what 
 
 export { WECHAT_MESSAGE_TYPE };
 
-/** The SendError a promise rejects with (fails the test if it resolves or throws anything else). */
-export async function rejection(p: Promise<unknown>): Promise<SendError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SendError) return err;
-    throw err;
-  }
-  throw new Error("expected a SendError");
-}

@@ -1,11 +1,13 @@
 // The Redis pacer on the real Redis: gaps hold across processes (two connections), the sliding minute, the
 // same-room gap, the daily cap with its one warning, and the exponential pause after "too frequent".
 
+import { sendError } from "../helpers/send-error.js";
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { dayOf, msPerMessage, paceKeys, paceStatusKey, validatePaceOptions, WechatPacer, type WechatPaceOptions } from "../../bots/wechat/pacer.js";
-import { REDIS_URL, rejection } from "./mock-world.js";
+import { dayOf, msPerMessage, paceKeys, validatePaceOptions, WechatPacer, type WechatPaceOptions } from "../../bots/wechat/pacer.js";
+import { paceStatusKey } from "../../core/chat.js";
+import { REDIS_URL } from "./mock-world.js";
 
 const base: WechatPaceOptions = {
   minGapMs: 0,
@@ -58,7 +60,7 @@ describe("WechatPacer", () => {
       expect(times[i - 1].gap).toBeLessThanOrEqual(200);
     }
     // The shared status hash shows the next slot and the pace for ETAs.
-    const status = await conn().hgetall(paceStatusKey(prefix));
+    const status = await conn().hgetall(paceStatusKey(prefix, "wechat"));
     expect(Number(status.nextSlotAt)).toBeGreaterThanOrEqual(times[times.length - 1].at);
     expect(Number(status.msPerMessage)).toBe(msPerMessage(opts));
     expect(status.sentToday).toBe("6");
@@ -76,7 +78,7 @@ describe("WechatPacer", () => {
   it("caps sends per sliding minute and hands a long wait back as rate_limited", async () => {
     const p = new WechatPacer(conn(), prefix, { ...base, perMinute: 3, maxWaitMs: 1000 });
     for (let i = 0; i < 3; i++) await p.commit(await p.acquire("acct", `r${i}`), true);
-    const err = await rejection(p.acquire("acct", "r3"));
+    const err = await sendError(p.acquire("acct", "r3"));
     expect(err.kind).toBe("rate_limited");
     expect(err.retryAfterMs).toBeGreaterThan(55_000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
@@ -92,7 +94,7 @@ describe("WechatPacer", () => {
     }
     expect(warns).toEqual([false, false, false, true, false]); // ceil(5 × 0.8) = 4
     const { msLeft } = dayOf(Date.now(), 480);
-    const err = await rejection(p.acquire("acct", "r5"));
+    const err = await sendError(p.acquire("acct", "r5"));
     expect(err.kind).toBe("rate_limited");
     expect(err.retryAfterMs).toBeGreaterThan(msLeft - 5000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(msLeft + 1000);
@@ -106,7 +108,7 @@ describe("WechatPacer", () => {
     expect([first.pauseMs, first.level, first.fresh]).toEqual([100, 1, true]);
     const again = await p.pause("acct"); // a send already in flight failed too
     expect([again.level, again.fresh]).toEqual([1, false]);
-    const err = await rejection(p.acquire("acct", "r"));
+    const err = await sendError(p.acquire("acct", "r"));
     expect(err.kind).toBe("rate_limited");
     expect(err.retryAfterMs).toBeGreaterThan(0);
     expect(err.retryAfterMs).toBeLessThanOrEqual(100);
