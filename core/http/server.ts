@@ -25,7 +25,7 @@ export async function buildServer(opts: { ctx: HttpContext; alertsKey: string; l
   if (app.live) await server.register(lexiconRoutes, { prisma: app.prisma, live: app.live });
   for (const g of app.gateways) if (g.routes) await server.register(g.routes);
 
-  const page = path.join(ROOT, "web", "index.html");
-  server.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(fs.readFileSync(page)));
+  const page = fs.readFileSync(path.join(ROOT, "web", "index.html")); // read once, not per request
+  server.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
   return server as unknown as FastifyInstance;
 }

@@ -18,6 +18,9 @@ describe("playground → intake → ticket → reply", () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
     const groups = (await (await fetch(`${t.url}/api/playground/groups`)).json()) as Array<{ id: string; title: string; grid: string }>;
     expect(groups).toHaveLength(20);
+    const page = await fetch(`${t.url}/`);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await page.text()).toContain("/api/playground/groups");
     expect(new Set(groups.map((g) => g.grid)).size).toBe(2);
 
     const res = await post(t.url, "lianhua-03", { sender: "王阿姨", text: "3栋又停电了，什么时候来电？" });
