@@ -12,7 +12,7 @@ import { handleMessage, type IntakeDeps } from "./intake.js";
 import { createLogger, throttle, type Logger } from "./log.js";
 import { startOutboxWorker } from "./outbox.js";
 import { INTAKE_QUEUE, Queues } from "./queues.js";
-import { WORKER_REDIS_OPTIONS } from "./redis.js";
+import { closeRedis, WORKER_REDIS_OPTIONS } from "./redis.js";
 import { buildServer } from "./http/server.js";
 import { paceSeconds } from "./broadcast.js";
 import { lexiconChannel } from "./lexicon/context.js";
@@ -69,6 +69,21 @@ export interface App {
   workers: Worker[];
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * Resolve once a worker's blocking connection is ready (it emits "ready"), or after timeoutMs. start() waits
+ * for this so "started" means "consuming", and a stop() right after start never closes a connection that is
+ * still in its handshake (ioredis then rejects the handshake's INFO with nobody listening).
+ */
+function workerReady(worker: Worker, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    worker.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Wire everything; nothing listens or consumes until start(). The database must be migrated already. */
@@ -131,7 +146,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async start() {
       for (const g of gateways) {
         await g.start();
-        workers.push(startOutboxWorker({ prisma, gateway: g, groups, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: `gridlink:outbox-${g.platform}` }) }));
+        const outbox = startOutboxWorker({ prisma, gateway: g, groups, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: `gridlink:outbox-${g.platform}` }) });
+        workers.push(outbox);
+        await workerReady(outbox);
         log.info({ platform: g.platform }, "gateway started");
       }
       if (roles.workers) {
@@ -150,6 +167,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
           if (final) void host.alert("intake", `一条群消息处理失败，已停止重试（${err.message}）。修复后运行 gridlink queue retry 重新处理。`);
         });
         workers.push(worker);
+        await workerReady(worker);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
@@ -165,8 +183,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await Promise.allSettled(gateways.map((g) => g.stop()));
       await queues.close();
       await live?.close();
-      redis.disconnect();
-      producer.disconnect();
+      await Promise.all([closeRedis(redis), closeRedis(producer)]);
       await prisma.$disconnect();
     },
   };

@@ -31,6 +31,20 @@ export async function ping(url: string, timeoutMs = 1500): Promise<boolean> {
   }
 }
 
+/**
+ * Close a connection gracefully: QUIT lets commands still in flight (BullMQ's own bookkeeping) get their
+ * replies instead of failing with "Connection is closed"; if Redis does not answer within timeoutMs (it is
+ * away), drop the connection.
+ */
+export async function closeRedis(conn: Redis, timeoutMs = 1000): Promise<void> {
+  if (conn.status === "end") return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  await Promise.race([conn.quit().then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
+  conn.disconnect();
+}
+
 /** Delete every key under `<prefix>:` (SCAN, never KEYS): tests, benches and resets of one installation. */
 export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<number> {
   let cursor = "0";
