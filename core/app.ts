@@ -95,9 +95,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const redis = new Redis(config.REDIS_URL, WORKER_REDIS_OPTIONS);
   const quiet = throttle();
   redis.on("error", (err) => quiet("redis", () => log.warn({ err: err.message }, "redis connection error")));
-  // Producers fail fast while Redis is away (Queues.submit checks the connection and times out), so the API
-  // answers 503 instead of accepting and losing.
-  const producer = new Redis(config.REDIS_URL);
+  // The producer must never accept late what it refused: a message answered 503 must not be queued after
+  // Redis returns. So commands unanswered when the connection drops are not re-sent, and once connected (in
+  // start()) the offline queue is switched off — every add either reaches Redis now or fails now.
+  const producer = new Redis(config.REDIS_URL, { autoResendUnfulfilledCommands: false });
   producer.on("error", () => {});
   const queues = new Queues(producer, config.QUEUE_PREFIX);
   const groups = createGroupRegistry(prisma, log);
@@ -144,6 +145,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     live,
     workers,
     async start() {
+      if (producer.status !== "ready") await new Promise((resolve) => producer.once("ready", resolve));
+      producer.options.enableOfflineQueue = false;
       for (const g of gateways) {
         await g.start();
         const outbox = startOutboxWorker({ prisma, gateway: g, groups, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: `gridlink:outbox-${g.platform}` }) });

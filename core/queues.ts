@@ -85,8 +85,7 @@ export class Queues {
    * away this rejects at once (QueueUnavailableError) instead of waiting, so callers can answer 503.
    */
   async submit(msg: ChatMessage): Promise<void> {
-    // Lost (not merely still connecting at start-up): refuse now rather than hold the caller.
-    if (["reconnecting", "close", "end"].includes(this.connection.status)) throw new QueueUnavailableError(`Redis connection is ${this.connection.status}`);
+    if (this.connection.status !== "ready") throw new QueueUnavailableError(`Redis connection is ${this.connection.status}`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new QueueUnavailableError("Redis did not answer within 5 s")), 5000);
