@@ -34,6 +34,8 @@ export class Automaton {
   /** Nearest state on the failure chain that has outputs (-1: none). */
   private readonly dictLink: Int32Array;
   private readonly lengths: number[];
+  /** Per state, every pattern id ending there (dictionary links followed once, at build time); null: none. */
+  private readonly ends: Array<number[] | null>;
   /** The transition function as a dense table (see `buildDense`); null when too large. */
   readonly dense: DenseTransitions | null;
 
@@ -99,6 +101,7 @@ export class Automaton {
     this.dictLink = dictLink;
     this.rootNext = rootNext;
     this.dense = this.buildDense(maxDenseEntries);
+    this.ends = Array.from({ length: this.stateCount }, (_, st) => (this.accepts(st) ? this.outputs(st) : null));
   }
 
   /** Transition on one code unit (code units above the BMP never start a pattern here). */
@@ -184,15 +187,15 @@ export class Automaton {
     const found: AcMatch[] = [];
     const rootNext = this.rootNext;
     const dense = this.dense;
+    const ends = this.ends;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (dense !== null) s = dense.next[s * dense.width + dense.classOf[c]];
       else s = s === 0 ? rootNext[c] : this.step(s, c);
-      if (s === 0) continue;
-      for (let o = this.out[s] ? s : this.dictLink[s]; o !== -1; o = this.dictLink[o]) {
-        for (const id of this.out[o]!) found.push({ pattern: id, start: i + 1 - this.lengths[id], end: i + 1 });
-      }
+      const ids = ends[s];
+      if (ids === null) continue;
+      for (let k = 0; k < ids.length; k++) found.push({ pattern: ids[k], start: i + 1 - this.lengths[ids[k]], end: i + 1 });
     }
     return found;
   }

@@ -43,6 +43,8 @@ const DURATION_EN = /\b(?:\d+|two|three|four|five|six|several|a few|many)\s+(?:d
 const SCAN_NOTHING = 0, SCAN_OBJECT_ONLY = 1, SCAN_MAYBE = 2;
 /** Quick-scan pattern flags; Q_GO: stop scanning, take the full path. */
 const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLISH = 16, Q_GO = 32;
+/** Quick-scan flags, cont.: a frame (any distance, same sentence); a predicate whose place is not checked. */
+const Q_FRAME = 64, Q_LOOSE = 128;
 
 const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256, FRAME = 512;
 const GUARD_BITS: Array<[keyof Guards, number]> = [
@@ -100,8 +102,16 @@ function isLatin(c: number): boolean {
  * Compile a lexicon into a detector. Cheap enough to call on every lexicon change: the jieba dictionary
  * loads once per process and only words it has not seen are inserted.
  */
-export function createDetector(lexicon: Lexicon): Detector {
-  return new CompiledDetector(lexicon);
+export function createDetector(lexicon: Lexicon, options: DetectorOptions = {}): Detector {
+  return new CompiledDetector(lexicon, options.prefilter ?? true);
+}
+
+export interface DetectorOptions {
+  /**
+   * false: every message takes the full path (normalise, match, segment). Verdicts are the same, only
+   * slower — the quick scan may only skip messages the full path would find quiet; tests check that.
+   */
+  prefilter?: boolean;
 }
 
 class CompiledDetector implements Detector {
@@ -126,7 +136,7 @@ class CompiledDetector implements Detector {
   private readonly skipWords: Set<string>;
   private readonly questionWords: Set<string>;
 
-  constructor(lexicon: Lexicon) {
+  constructor(lexicon: Lexicon, private readonly prefilter: boolean) {
     this.lexicon = lexicon;
     ({ fold: this.fold, expand: this.expand } = tables());
     loadSegmenter();
@@ -192,19 +202,19 @@ class CompiledDetector implements Detector {
     }
     // English prefixes only wake the quick scan; English candidates come from the token stage.
     const quickOnly: string[] = [];
-    // Frames wake the full path like predicates do, and only matter next to an object term (Q_OBJECT too).
-    for (const meta of this.cueMeta) quickFlags.push(meta.mask & (PRED | FRAME) ? Q_PREDICATE : 0);
+    // Predicates and frames wake the full path only where they can serve an object term (see QuickMatcher).
+    for (const meta of this.cueMeta) quickFlags.push((meta.mask & PRED ? Q_PREDICATE : 0) | (meta.mask & FRAME ? Q_FRAME : 0));
     for (const pre of enPrefixes) if (pre) { quickOnly.push(pre); quickFlags.push(Q_ENGLISH); }
     for (const [, list] of this.enCues) {
       for (const p of list) {
         const pre = p.mask & PRED ? englishPrefix(p.surface) : "";
-        if (pre) { quickOnly.push(pre); quickFlags.push(Q_PREDICATE); }
+        if (pre) { quickOnly.push(pre); quickFlags.push(Q_LOOSE); }
       }
     }
     this.cueBase = termPatterns.length;
     this.ac = new Automaton([...termPatterns, ...cuePatterns, ...quickOnly]);
     const tails = quickFlags.map((_, id) => (id < this.cueBase ? this.termMeta[id].tail : null));
-    this.quick = new QuickMatcher(this.ac, quickFlags, tails, this.fold, this.expand);
+    this.quick = new QuickMatcher(this.ac, [...termPatterns, ...cuePatterns, ...quickOnly], quickFlags, tails, this.fold, this.expand);
 
     this.negationWords = new Set(lexicon.guards.negation ?? []);
     this.skipWords = new Set(lexicon.guards.negationSkip ?? []);
@@ -217,7 +227,7 @@ class CompiledDetector implements Detector {
   detect(text: string): Detection {
     if (typeof text !== "string" || text.length === 0) return quiet("empty message");
     try {
-      const scan = this.quickScan(text);
+      const scan = this.prefilter ? this.quickScan(text) : SCAN_MAYBE;
       if (scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
       if (scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
       return this.analyse(text);
@@ -235,7 +245,7 @@ class CompiledDetector implements Detector {
     const seen = this.quick.scan(text);
     if (seen & (Q_GO | Q_ENGLISH)) return SCAN_MAYBE;
     if (!(seen & Q_OBJECT)) return SCAN_NOTHING;
-    return seen & Q_PREDICATE ? SCAN_MAYBE : SCAN_OBJECT_ONLY;
+    return seen & (Q_NEAR | Q_LOOSE) ? SCAN_MAYBE : SCAN_OBJECT_ONLY;
   }
 
   private analyse(original: string): Detection {
@@ -416,6 +426,8 @@ class CompiledDetector implements Detector {
 
 /** QuickMatcher.unit marker: the code unit needs the slow path (it vanishes, is astral, or is traditional). */
 const SPECIAL = 0xffff;
+/** Scan result bit (not a pattern flag): an object term with a predicate close enough, or a frame, to count. */
+const Q_NEAR = 256;
 
 /**
  * An automaton run over the raw text, folding each character on the fly (width, case, invisible
@@ -436,9 +448,19 @@ class QuickMatcher {
   private readonly masks: Uint8Array;
   /** Per state: the tails of the gapped patterns whose head ends there (null: none). */
   private readonly stateTails: Array<string[] | null>;
+  /** BREAKS of each raw code unit's folded form. */
+  private readonly rawBreak = new Uint8Array(65536);
+  /**
+   * Longest object term and predicate: an object and a predicate can only pair (predicateNear) when their
+   * ends are at most PRED_DISTANCE_ZH plus the later one's length apart. -1: some object or predicate holds a
+   * break character, so places are not checked.
+   */
+  private readonly maxObject: number;
+  private readonly maxPredicate: number;
 
   constructor(
     private readonly ac: Automaton,
+    patterns: readonly string[],
     flags: number[],
     tails: Array<string | null>,
     private readonly fold: Uint16Array,
@@ -456,6 +478,23 @@ class QuickMatcher {
       const list = m & Q_GAPPED ? this.ac.outputs(st).map((id) => tails[id]).filter((t): t is string => t !== null) : [];
       return list.length ? list : null;
     });
+    for (let c = 0; c < 65536; c++) if (fold[c] !== DROP && fold[c] !== COMPLEX) this.rawBreak[c] = BREAKS[fold[c]];
+    let maxObject = 0, maxPredicate = 0;
+    patterns.forEach((p, id) => {
+      const f = flags[id];
+      if (!(f & (Q_OBJECT | Q_PREDICATE | Q_FRAME))) return;
+      if ([...p].some((ch) => BREAKS[ch.charCodeAt(0)] !== 0)) maxObject = maxPredicate = -Infinity;
+      if (f & Q_OBJECT) maxObject = Math.max(maxObject, p.length);
+      if (f & Q_PREDICATE) maxPredicate = Math.max(maxPredicate, p.length);
+    });
+    this.maxObject = Number.isFinite(maxObject) ? maxObject : -1;
+    this.maxPredicate = Number.isFinite(maxPredicate) ? maxPredicate : -1;
+  }
+
+  /** Is there a break of at least this level (1: clause, 3: sentence) in raw text [from, to)? */
+  private breakIn(text: string, from: number, to: number, level: number): boolean {
+    for (let i = from; i < to; i++) if (this.rawBreak[text.charCodeAt(i)] >= level) return true;
+    return false;
   }
 
   scan(text: string): number {
@@ -464,6 +503,9 @@ class QuickMatcher {
     let st = 0;
     let seen = 0;
     let dropped = false;
+    let expanded = false;
+    // Ends of the last object term, predicate and frame seen (-1: none yet).
+    let lastObject = -1, lastPredicate = -1, lastFrame = -1;
     for (let i = 0; i < n; i++) {
       const k = unit[text.charCodeAt(i)];
       if (k === SPECIAL) {
@@ -481,6 +523,7 @@ class QuickMatcher {
         }
         const ex = this.expand.get(c); // … → ...
         if (ex === undefined) return seen | Q_GO; // a traditional character: normalise properly first
+        expanded = true;
         for (let k = 0; k < ex.length; k++) {
           st = ac.step(st, ex.charCodeAt(k));
           seen |= masks[st];
@@ -494,7 +537,27 @@ class QuickMatcher {
       seen |= m;
       if (m & Q_PROBLEM) return seen | Q_GO;
       if ((m & Q_GAPPED) && (dropped || this.gapTailNear(text, st, i))) return seen | Q_GO;
+      if (!(m & (Q_OBJECT | Q_PREDICATE | Q_FRAME)) || seen & Q_NEAR) continue;
+      // Could an object term pair with a predicate (same clause, close) or a frame (same sentence)? Each is
+      // checked against the nearest one of the other kind before it, which is the best placed.
+      const end = i + 1;
+      if (m & Q_OBJECT) {
+        if (lastPredicate >= 0 && end - lastPredicate <= PRED_DISTANCE_ZH + this.maxObject && !this.breakIn(text, lastPredicate, end, 1)) seen |= Q_NEAR;
+        if (lastFrame >= 0 && !this.breakIn(text, lastFrame, end, 3)) seen |= Q_NEAR;
+        lastObject = end;
+      }
+      if (m & Q_PREDICATE) {
+        if (lastObject >= 0 && end - lastObject <= PRED_DISTANCE_ZH + this.maxPredicate && !this.breakIn(text, lastObject, end, 1)) seen |= Q_NEAR;
+        lastPredicate = end;
+      }
+      if (m & Q_FRAME) {
+        if (lastObject >= 0 && !this.breakIn(text, lastObject, end, 3)) seen |= Q_NEAR;
+        lastFrame = end;
+      }
     }
+    // Raw places are not the normalised text's when characters vanished (distances shrink) or expanded
+    // (matches inside an expansion are not placed): any object with any predicate or frame counts then.
+    if ((dropped || expanded || this.maxObject < 0) && seen & Q_OBJECT && seen & (Q_PREDICATE | Q_FRAME)) seen |= Q_NEAR;
     return seen;
   }
 

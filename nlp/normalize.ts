@@ -67,16 +67,34 @@ export function tables(): { fold: Uint16Array; trad: Uint8Array; expand: Map<num
     }
   }
   fold[0] = DROP;
+  astralNeedsWork(0x10000); // builds the plane-1 table now rather than at the first emoji
   FOLD = fold;
   TRAD = trad;
   EXPAND = expand;
   return { fold, trad, expand };
 }
 
-/** Astral code points NFKC changes (math alphanumerics 𝐩𝐨𝐰𝐞𝐫, enclosed letters, CJK compatibility) or that are invisible tags. */
+/**
+ * PLANE1[cp - 0x10000]: 1 when normalising the plane-1 code point changes it — math alphanumerics (𝐩𝐨𝐰𝐞𝐫),
+ * enclosed letters and ideographs (🄿, 🈶 → 有), case (𐐀 → 𐐨) — computed from the normaliser itself, so
+ * it is exact; emoji (0) stay as they are. Built on first use (~30 ms).
+ */
+let PLANE1: Uint8Array | null = null;
+
+/** Does normalising this astral code point change it (plane 1 above; CJK compatibility ideographs; tags)? */
 export function astralNeedsWork(cp: number): boolean {
-  return (cp >= 0x1d400 && cp <= 0x1d7ff) || (cp >= 0x1f100 && cp <= 0x1f1ff) || (cp >= 0x2f800 && cp <= 0x2fa1f) ||
-    (cp >= 0xe0000 && cp <= 0xe01ef);
+  if (cp < 0x20000) {
+    if (!PLANE1) {
+      const t = new Uint8Array(0x10000);
+      for (let c = 0; c < 0x10000; c++) {
+        const ch = String.fromCodePoint(0x10000 + c);
+        if (cleanUnit(ch) !== ch) t[c] = 1;
+      }
+      PLANE1 = t;
+    }
+    return PLANE1[cp - 0x10000] === 1;
+  }
+  return (cp >= 0x2f800 && cp <= 0x2fa1f) || (cp >= 0xe0000 && cp <= 0xe01ef);
 }
 
 // === Normalisation with an offset map
@@ -121,6 +139,11 @@ export function normalizeWithMap(input: string): Normalized {
     for (let i = 0; i < n; i++) {
       const c = input.charCodeAt(i);
       const f = fold[c];
+      if (f === COMPLEX && c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        // An astral character normalising to itself (an emoji) keeps its place: skip the pair.
+        const d = input.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff && !astralNeedsWork(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) { i++; continue; }
+      }
       // A character that vanishes or needs the full normaliser, or a combining mark (e + ◌́ → é).
       if (f === DROP || f === COMPLEX || (f >= 0x300 && f < 0x370)) { simple = false; break; }
       if (f === c) continue;

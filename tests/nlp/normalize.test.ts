@@ -26,6 +26,20 @@ describe("normalize", () => {
     expect(normalize("…")).toBe("...");
   });
 
+  it("keeps emoji as they are and in place, but normalises enclosed ideographs (🈶 → 有) and astral letters", () => {
+    expect(normalize("停电了😀👍🏻")).toBe("停电了😀👍🏻");
+    expect(normalize("🈶人在楼道里飞线充电")).toBe("有人在楼道里飞线充电");
+    expect(normalize("\u{10400}")).toBe("\u{10428}"); // Deseret capital → small
+    const text = "😀😀电梯又坏了👍";
+    const d = detect(text);
+    expect(d.complaint).toBe(true);
+    expect(d.keywords[0].start).toBe(4); // after two emoji of two code units each
+    expect(text.slice(d.keywords[0].start, d.keywords[0].end)).toMatch(/^电梯/);
+    // An enclosed ideograph can carry a keyword's character: the quick scan must not skip the line.
+    expect(detect("電梯壞了🈚人管").complaint).toBe(true);
+    expect(detect("楼道里🈶人飞线充电").category).toBe("safety");
+  });
+
   it("removes control characters and replaces lone surrogates", () => {
     expect(normalize("a\u0000b\u0007c")).toBe("abc");
     expect(normalize("x\ud800y")).toBe("x\ufffdy");
