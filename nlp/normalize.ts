@@ -27,6 +27,10 @@ let FOLD: Uint16Array | null = null;
 /** BMP characters that normalise to several characters (… → ...), for the quick scan. */
 let EXPAND: Map<number, string> | null = null;
 let TRAD: Uint8Array | null = null;
+/** MARKS[c]: 1 for a BMP combining mark (\p{M}). */
+let MARKS: Uint8Array | null = null;
+/** What the normaliser makes of a lone BMP character whose FOLD is COMPLEX (… → ..., traditional ones as they are). */
+let SLOW: Map<number, string> | null = null;
 let toSimplified: ((s: string) => string) | null = null;
 
 function converter(): (s: string) => string {
@@ -40,8 +44,10 @@ function converter(): (s: string) => string {
 }
 
 /** Build the BMP fold table and the set of characters opencc would change. Idempotent. */
-export function tables(): { fold: Uint16Array; trad: Uint8Array; expand: Map<number, string> } {
-  if (FOLD && TRAD && EXPAND) return { fold: FOLD, trad: TRAD, expand: EXPAND };
+export function tables(): { fold: Uint16Array; trad: Uint8Array; expand: Map<number, string>; marks: Uint8Array; slow: Map<number, string> } {
+  if (FOLD && TRAD && EXPAND && MARKS && SLOW) return { fold: FOLD, trad: TRAD, expand: EXPAND, marks: MARKS, slow: SLOW };
+  const marks = new Uint8Array(65536);
+  const slow = new Map<number, string>();
   const expand = new Map<number, string>();
   const fold = new Uint16Array(65536);
   const trad = new Uint8Array(65536);
@@ -57,6 +63,7 @@ export function tables(): { fold: Uint16Array; trad: Uint8Array; expand: Map<num
     if (c >= 0xd800 && c <= 0xdfff) { fold[c] = COMPLEX; continue; }
     const s = String.fromCharCode(c);
     const n = cleanUnit(s);
+    if (MARK.test(s)) marks[c] = 1;
     if (trad[c]) fold[c] = COMPLEX;
     else if (n === s) fold[c] = c === COMPLEX ? COMPLEX : c;
     else if (n.length === 0) fold[c] = DROP;
@@ -67,11 +74,14 @@ export function tables(): { fold: Uint16Array; trad: Uint8Array; expand: Map<num
     }
   }
   fold[0] = DROP;
+  for (let c = 0; c < 65536; c++) if (fold[c] === COMPLEX && (c < 0xd800 || c > 0xdfff)) slow.set(c, cleanUnit(String.fromCharCode(c)));
   astralNeedsWork(0x10000); // builds the plane-1 table now rather than at the first emoji
   FOLD = fold;
   TRAD = trad;
   EXPAND = expand;
-  return { fold, trad, expand };
+  MARKS = marks;
+  SLOW = slow;
+  return { fold, trad, expand, marks, slow };
 }
 
 /**
@@ -121,12 +131,18 @@ export function originalEnd(norm: Normalized, i: number): number {
 
 const MARK = /\p{M}/u;
 
+/** Is s[j] (a BMP unit, or the start of a surrogate pair) a combining mark? */
+function markAt(s: string, j: number, marks: Uint8Array): boolean {
+  const c = s.charCodeAt(j);
+  return c >= 0xd800 && c <= 0xdfff ? MARK.test(s.slice(j, j + 2)) : marks[c] === 1;
+}
+
 /**
  * Normalise and remember where each output character came from. Linear in the input; never throws
  * (lone surrogates become U+FFFD).
  */
 export function normalizeWithMap(input: string): Normalized {
-  const { fold, trad } = tables();
+  const { fold, trad, marks, slow } = tables();
   const n = input.length;
   // Fast path: every character folds to exactly one simple character (the usual chat line), so positions
   // are unchanged and no offset map is stored. The few characters that change (full-width punctuation,
@@ -163,7 +179,7 @@ export function normalizeWithMap(input: string): Normalized {
     if (f !== COMPLEX) {
       // Combining marks after a simple character still need NFKC composition (e + ◌́ → é).
       const next = i + 1 < n ? input.charCodeAt(i + 1) : 0;
-      if (next < 0x300 || !MARK.test(input[i + 1])) {
+      if (next < 0x300 || !markAt(input, i + 1, marks)) {
         if (f !== DROP) { codes.push(f); starts.push(i); ends.push(i + 1); }
         i++;
         continue;
@@ -180,9 +196,10 @@ export function normalizeWithMap(input: string): Normalized {
     } else {
       unit = input[i];
     }
-    while (j < n && j - i < 32 && MARK.test(input[j])) j++;
+    while (j < n && j - i < 32 && markAt(input, j, marks)) j++;
     if (unit !== "\ufffd" && j > i + unit.length) unit = input.slice(i, j);
-    const out = cleanUnit(unit);
+    // A lone BMP character (… , a traditional one): its normal form was worked out with the tables.
+    const out = unit.length === 1 && fold[c] === COMPLEX ? (slow.get(c) ?? cleanUnit(unit)) : cleanUnit(unit);
     for (let k = 0; k < out.length; k++) {
       const oc = out.charCodeAt(k);
       if (oc < 65536 && trad[oc]) needsOpencc = true;
