@@ -2,7 +2,7 @@
 // Prints numbers only (no assertions): messages/s for `nodejieba.cut(text, true)` and for `detect(text)`,
 // their ratio, p50/p99 per message, and RSS after load. Target: detect ≥ 10× bare cut, p99 ≤ 1 ms.
 //
-//   node bin/run-ts.js bench/detect.ts [--messages 20000] [--complaints 0.03] [--keyword-chatter 0.07] [--rounds 21] [--warmup-ms 3000] [--dev]
+//   node bin/run-ts.js bench/detect.ts [--messages 20000] [--complaints 0.03] [--keyword-chatter 0.07] [--rounds 41] [--warmup-ms 3000] [--dev]
 //
 // The mix is generated from templates written for this project (no third-party text): mostly chatter,
 // some of it mentioning keywords (notices, negations, questions, 电梯口见), and a share of complaints,
@@ -108,7 +108,7 @@ const avgLen = mix.reduce((a, m) => a + m.text.length, 0) / mix.length;
 // WARMUP_MS first (each side's first pass is printed too, as the cold figure).
 // Latency: one more pass per side timing each message, for p50/p99.
 
-const ROUNDS = arg("rounds", 21);
+const ROUNDS = arg("rounds", 41);
 const WARMUP_MS = arg("warmup-ms", 3000);
 
 interface Side { label: string; fn: (s: string) => unknown; passes: number[] }
