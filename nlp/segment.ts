@@ -14,16 +14,21 @@ export function loadSegmenter(): void {
 }
 
 /**
- * Add user words so lexicon terms come out as tokens. Words already added are skipped; jieba cannot
- * forget a word, so a removed term stays a user word — harmless, it only keeps that string in one piece.
+ * Add user words so lexicon terms come out as tokens. Only words jieba would split on their own are
+ * inserted: inserting a word it already knows replaces that word's dictionary frequency with the (much
+ * lower) user-word default, and then 「个小学学位」 came out as 个|小|学学|位 — 小学 and 学位 lost.
+ * Words already added are skipped; jieba cannot forget a word, so a removed term stays a user word —
+ * harmless, it only keeps that string in one piece.
  */
 export function addUserWords(words: Iterable<string>): number {
   loadSegmenter();
   let added = 0;
   for (const w of words) {
     if (w.length < 2 || inserted.has(w)) continue;
-    nodejieba.insertWord(w);
     inserted.add(w);
+    const alone = nodejieba.cut(w, false);
+    if (alone.length === 1 && alone[0] === w) continue; // a dictionary word already
+    nodejieba.insertWord(w);
     added++;
   }
   return added;

@@ -2,11 +2,20 @@
 import { describe, expect, it } from "vitest";
 import { createDetector, detect, type Lexicon } from "../../nlp/index.js";
 import { loadGuards } from "../../nlp/lexicon.js";
+import { cut } from "../../nlp/segment.js";
 
 describe("token boundaries", () => {
   it("a keyword inside a longer unrelated word is not a hit", () => {
     expect(detect("本月暂停电费代扣").complaint).toBe(false); // 暂停|电费 straddles 停电
     expect(detect("我手机没电了").complaint).toBe(false);
+  });
+
+  it("loading the lexicon does not weaken words jieba already knows (小学 and 学位 stay words)", () => {
+    const d = detect("200个小学学位去哪了？");
+    expect(cut("个小学学位去哪了")).toEqual(expect.arrayContaining(["小学", "学位"]));
+    expect(d.complaint).toBe(true);
+    expect(d.keywords.map((k) => k.term)).toContain("学位");
+    expect(cut("县育红小学太乱了")).toContain("小学");
   });
 
   it("a keyword that is one dictionary part of a compound still counts", () => {
