@@ -207,7 +207,7 @@ class CompiledDetector implements Detector {
     for (const pre of enPrefixes) if (pre) { quickOnly.push(pre); quickFlags.push(Q_ENGLISH); }
     for (const [, list] of this.enCues) {
       for (const p of list) {
-        const pre = p.mask & PRED ? englishPrefix(p.surface) : "";
+        const pre = p.mask & (PRED | FRAME) ? englishPrefix(p.surface) : "";
         if (pre) { quickOnly.push(pre); quickFlags.push(Q_LOOSE); }
       }
     }
@@ -424,7 +424,10 @@ class CompiledDetector implements Detector {
 
 // === Quick scan
 
-/** QuickMatcher.unit marker: the code unit needs the slow path (it vanishes, is astral, or is traditional). */
+/**
+ * QuickMatcher.unit marker: the code unit needs a closer look — it vanishes, is a surrogate or a combining
+ * mark, or needs the full normaliser.
+ */
 const SPECIAL = 0xffff;
 /** Scan result bit (not a pattern flag): an object term with a predicate close enough, or a frame, to count. */
 const Q_NEAR = 256;
@@ -441,8 +444,9 @@ class QuickMatcher {
   private readonly width: number;
   /**
    * Per raw code unit, folding included: its column in `next` (without a table: its folded code unit), or
-   * SPECIAL when it folds to nothing or needs the slow path. One lookup per character, where fold + class
-   * would be two (measured: 0.28 → 0.17 µs per 30-character chatter line).
+   * SPECIAL when it folds to nothing, is a surrogate or a combining mark, or needs the slow path. One
+   * lookup per character, where fold + class would be two (measured: 0.28 → 0.17 µs per 30-character
+   * chatter line).
    */
   private readonly unit = new Uint16Array(65536);
   private readonly masks: Uint8Array;
@@ -450,13 +454,18 @@ class QuickMatcher {
   private readonly stateTails: Array<string[] | null>;
   /** BREAKS of each raw code unit's folded form. */
   private readonly rawBreak = new Uint8Array(65536);
+  /** Combining marks (normalize.ts's table). */
+  private readonly marks: Uint8Array;
+  /** Column in `next` (without a table: the code unit itself) of each surrogate code unit, for emoji in patterns. */
+  private readonly surrogate = new Uint16Array(0x800);
   /**
    * Longest object term and predicate: an object and a predicate can only pair (predicateNear) when their
-   * ends are at most PRED_DISTANCE_ZH plus the later one's length apart. -1: some object or predicate holds a
-   * break character, so places are not checked.
+   * ends are at most PRED_DISTANCE_ZH plus the longer of the two apart.
    */
   private readonly maxObject: number;
   private readonly maxPredicate: number;
+  /** false when some object term, predicate or frame holds a break character: places are not checked then. */
+  private readonly placeable: boolean;
 
   constructor(
     private readonly ac: Automaton,
@@ -469,26 +478,30 @@ class QuickMatcher {
     const dense = ac.dense;
     this.next = dense?.next ?? null;
     this.width = dense?.width ?? 0;
+    const marks = (this.marks = tables().marks);
     for (let c = 0; c < 65536; c++) {
       const f = fold[c];
-      this.unit[c] = f === DROP || f === COMPLEX ? SPECIAL : dense ? dense.classOf[f] : f;
+      // Combining marks too: the normaliser may merge one with the character before it (e + ◌́ → é).
+      this.unit[c] = f === DROP || f === COMPLEX || marks[c] ? SPECIAL : dense ? dense.classOf[f] : f;
     }
+    for (let c = 0xd800; c <= 0xdfff; c++) this.surrogate[c - 0xd800] = dense ? dense.classOf[c] : c;
     this.masks = this.ac.stateMasks(flags);
     this.stateTails = Array.from(this.masks, (m, st) => {
       const list = m & Q_GAPPED ? this.ac.outputs(st).map((id) => tails[id]).filter((t): t is string => t !== null) : [];
       return list.length ? list : null;
     });
     for (let c = 0; c < 65536; c++) if (fold[c] !== DROP && fold[c] !== COMPLEX) this.rawBreak[c] = BREAKS[fold[c]];
-    let maxObject = 0, maxPredicate = 0;
+    let maxObject = 0, maxPredicate = 0, placeable = true;
     patterns.forEach((p, id) => {
       const f = flags[id];
       if (!(f & (Q_OBJECT | Q_PREDICATE | Q_FRAME))) return;
-      if ([...p].some((ch) => BREAKS[ch.charCodeAt(0)] !== 0)) maxObject = maxPredicate = -Infinity;
+      for (let k = 0; k < p.length; k++) if (BREAKS[p.charCodeAt(k)] !== 0) placeable = false;
       if (f & Q_OBJECT) maxObject = Math.max(maxObject, p.length);
       if (f & Q_PREDICATE) maxPredicate = Math.max(maxPredicate, p.length);
     });
-    this.maxObject = Number.isFinite(maxObject) ? maxObject : -1;
-    this.maxPredicate = Number.isFinite(maxPredicate) ? maxPredicate : -1;
+    this.maxObject = maxObject;
+    this.maxPredicate = maxPredicate;
+    this.placeable = placeable;
   }
 
   /** Is there a break of at least this level (1: clause, 3: sentence) in raw text [from, to)? */
@@ -506,30 +519,34 @@ class QuickMatcher {
     let expanded = false;
     // Ends of the last object term, predicate and frame seen (-1: none yet).
     let lastObject = -1, lastPredicate = -1, lastFrame = -1;
+    // Index of the low half of the surrogate pair being read (-1: none).
+    let low = -1;
     for (let i = 0; i < n; i++) {
-      const k = unit[text.charCodeAt(i)];
+      let k = unit[text.charCodeAt(i)];
       if (k === SPECIAL) {
-        // Rare: an invisible character, an astral one (emoji), or one the full normaliser must handle.
+        // Rare: an invisible character, an astral one (emoji), a combining mark, or one the full normaliser must handle.
         const c = text.charCodeAt(i);
         if (this.fold[c] === DROP) { dropped = true; continue; }
         if (c >= 0xd800 && c <= 0xdfff) {
           const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
           if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
             if (astralNeedsWork(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) return seen | Q_GO;
-            i++;
+            low = i + 1; // an emoji stays as it is: both halves go through the automaton
+          } else if (i !== low) { st = 0; continue; } // a lone surrogate becomes U+FFFD, in no pattern
+          k = this.surrogate[c - 0xd800];
+        } else if (this.marks[c]) {
+          return seen | Q_GO; // a combining mark: the normaliser may merge it, so places and surfaces change
+        } else {
+          const ex = this.expand.get(c); // … → ...
+          if (ex === undefined) return seen | Q_GO; // a traditional character: normalise properly first
+          expanded = true;
+          for (let k = 0; k < ex.length; k++) {
+            st = ac.step(st, ex.charCodeAt(k));
+            seen |= masks[st];
           }
-          st = 0; // emoji and other astral characters start no keyword
+          if (seen & (Q_PROBLEM | Q_GAPPED)) return seen | Q_GO;
           continue;
         }
-        const ex = this.expand.get(c); // … → ...
-        if (ex === undefined) return seen | Q_GO; // a traditional character: normalise properly first
-        expanded = true;
-        for (let k = 0; k < ex.length; k++) {
-          st = ac.step(st, ex.charCodeAt(k));
-          seen |= masks[st];
-        }
-        if (seen & (Q_PROBLEM | Q_GAPPED)) return seen | Q_GO;
-        continue;
       }
       st = next !== null ? next[st * width + k] : ac.step(st, k);
       const m = masks[st];
@@ -557,7 +574,7 @@ class QuickMatcher {
     }
     // Raw places are not the normalised text's when characters vanished (distances shrink) or expanded
     // (matches inside an expansion are not placed): any object with any predicate or frame counts then.
-    if ((dropped || expanded || this.maxObject < 0) && seen & Q_OBJECT && seen & (Q_PREDICATE | Q_FRAME)) seen |= Q_NEAR;
+    if ((dropped || expanded || !this.placeable) && seen & Q_OBJECT && seen & (Q_PREDICATE | Q_FRAME)) seen |= Q_NEAR;
     return seen;
   }
 

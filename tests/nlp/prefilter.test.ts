@@ -3,7 +3,7 @@
 // fixtures and on generated lines that put object terms and predicates or frames at every distance, across
 // clause and sentence breaks, with invisible characters, emoji, full-width punctuation and expansions.
 import { describe, expect, it } from "vitest";
-import { createDetector, defaultDetector, loadLexiconDir, type Detection } from "../../nlp/index.js";
+import { createDetector, defaultDetector, loadLexiconDir, validateEntry, type Detection, type Detector, type Lexicon } from "../../nlp/index.js";
 import { loadFixture } from "./fixture-set.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,9 +19,9 @@ function verdict(d: Detection): string {
   return JSON.stringify(objectOnly ? { ...d, explanation: "object term without a predicate" } : d);
 }
 
-function mismatches(texts: string[]): string[] {
+function mismatches(texts: string[], a: Detector = fast, b: Detector = full): string[] {
   const out: string[] = [];
-  for (const t of texts) if (verdict(fast.detect(t)) !== verdict(full.detect(t))) out.push(t);
+  for (const t of texts) if (verdict(a.detect(t)) !== verdict(b.detect(t))) out.push(t);
   return out;
 }
 
@@ -60,13 +60,43 @@ describe("quick scan (prefilter)", () => {
       const gap = filler.slice(0, Math.floor(rand() * 16));
       const cut = Math.floor(rand() * (gap.length + 1));
       const mid = gap.slice(0, cut) + pick(seps) + gap.slice(cut);
-      texts.push(rand() < 0.5 ? `${pick(seps)}${obj}${mid}${other}了` : `${other}${mid}${obj}${pick(seps)}`);
+      const line = rand() < 0.5 ? `${pick(seps)}${obj}${mid}${other}了` : `${other}${mid}${obj}${pick(seps)}`;
+      // Sometimes a second object or predicate elsewhere in the line, far or near.
+      const extra = rand() < 0.3 ? pick(objects) + pick(seps) : rand() < 0.3 ? pick(predicates) + filler.slice(0, Math.floor(rand() * 12)) : "";
+      texts.push(rand() < 0.5 ? extra + line : line + extra);
     }
     // The predicate must reach the full path when it is close: make sure the generator covers both outcomes.
     const complaints = texts.filter((t) => full.detect(t).complaint).length;
     expect(complaints).toBeGreaterThan(200);
     expect(complaints).toBeLessThan(texts.length - 200);
     expect(mismatches(texts)).toEqual([]);
+  });
+
+  it("agrees where raw and normalised places differ: combining marks, invisible characters, expansions", () => {
+    const texts = [
+      "电梯" + "e\u0301".repeat(8) + "坏了", // é merges two characters into one: distances shrink
+      "电梯" + "ａ\u0301".repeat(6) + "坏了",
+      "停" + "ᾇ".normalize("NFD").repeat(4) + "水", // 停…水 with its gap shrunk by composition
+      "电梯" + "\u200b".repeat(14) + "还是坏了", // invisible characters vanish
+      "电梯" + "…".repeat(5) + "坏了", // … becomes ...
+      "x\ud800\u0301电梯坏了",
+    ];
+    expect(texts.filter((t) => full.detect(t).complaint).length).toBeGreaterThanOrEqual(4);
+    expect(mismatches(texts)).toEqual([]);
+  });
+
+  it("agrees with admins' own terms: a break inside an object, an English frame, emoji in a predicate", () => {
+    const base = loadLexiconDir();
+    const lexicon: Lexicon = {
+      ...base,
+      entries: [...base.entries, validateEntry({ term: "水、电", category: "utilities", kind: "object", severity: 2 })],
+      guards: { ...base.guards, predicates: [...(base.guards.predicates ?? []), "💢💢"], frame: [...(base.guards.frame ?? []), "petition"] },
+    };
+    const custom = createDetector(lexicon);
+    const customFull = createDetector(lexicon, { prefilter: false });
+    const texts = ["又坏了水、电", "petition 路灯", "我要 petition 电梯维修", "路灯💢💢", "电梯又坏💢"];
+    expect(texts.filter((t) => customFull.detect(t).complaint).length).toBeGreaterThanOrEqual(4);
+    expect(mismatches(texts, custom, customFull)).toEqual([]);
   });
 
   it("skips chatter whose object term and predicate cannot pair, and keeps the close ones", () => {
