@@ -7,12 +7,9 @@
 // The mix is generated from templates written for this project (no third-party text): mostly chatter,
 // some of it mentioning keywords (notices, negations, questions, 电梯口见), and a share of complaints,
 // each padded to about 30 characters.
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse } from "csv-parse/sync";
 import nodejieba from "nodejieba"; // the baseline only; nlp/segment.ts is the detector's single import
 import { defaultDetector } from "../nlp/index.js";
+import { readDevCsv } from "./dev-data.js";
 
 // === Options
 
@@ -78,11 +75,8 @@ type Kind = "chatter" | "keyword-chatter" | "complaint";
  * 1 / COMPLAINT_SHARE of them a `short` from citizen_messages_zh.csv (complaint titles, ~22 characters).
  */
 function devMix(): Array<{ text: string; kind: Kind }> {
-  const dir = process.env.GRIDLINK_EVAL_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "shared", "data", "dev");
-  const read = (f: string): Array<Record<string, string>> =>
-    parse(fs.readFileSync(path.join(dir, f)), { columns: true, skip_empty_lines: true, relax_quotes: true, bom: true });
-  const chat = read("chat_lines_zh.csv").map((r) => r.text).filter(Boolean);
-  const complaints = read("citizen_messages_zh.csv").map((r) => r.short).filter(Boolean);
+  const chat = readDevCsv("chat_lines_zh.csv").map((r) => r.text).filter(Boolean);
+  const complaints = readDevCsv("citizen_messages_zh.csv").map((r) => r.short).filter(Boolean);
   const out: Array<{ text: string; kind: Kind }> = [];
   const every = Math.round(1 / COMPLAINT_SHARE);
   for (let i = 0; out.length < MESSAGES; i++) {

@@ -5,16 +5,11 @@
 //
 //   npm run eval                      # GRIDLINK_EVAL_DIR overrides the data folder
 //   npm run eval -- --misses          # also print the complaints the detector missed
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse } from "csv-parse/sync";
 import { detect, type Category } from "../nlp/index.js";
+import { DEV_DIR, readDevCsv } from "./dev-data.js";
 
 // === Inputs
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const DIR = process.env.GRIDLINK_EVAL_DIR ?? path.resolve(ROOT, "..", "shared", "data", "dev");
 const showMisses = process.argv.includes("--misses");
 
 /** The board's first-level labels → Gridlink categories counted as right (from the data README). */
@@ -28,21 +23,12 @@ const LABEL_MAP: Record<string, Category[]> = {
   卫生计生: ["health"],
 };
 
-function readCsv(file: string): Array<Record<string, string>> {
-  const p = path.join(DIR, file);
-  if (!fs.existsSync(p)) {
-    console.error(`missing ${p} — set GRIDLINK_EVAL_DIR to the folder holding the dev CSV files`);
-    process.exit(2);
-  }
-  return parse(fs.readFileSync(p), { columns: true, skip_empty_lines: true, relax_quotes: true, bom: true });
-}
-
 const pct = (a: number, b: number): string => (b === 0 ? "n/a" : `${((100 * a) / b).toFixed(1)}%`);
 
 // === Citizen messages: recall and category accuracy
 
 detect("预热"); // load jieba before timing anything
-const citizens = readCsv("citizen_messages_zh.csv");
+const citizens = readDevCsv("citizen_messages_zh.csv");
 let hits = 0;
 let rightCategory = 0;
 const perLabel = new Map<string, { n: number; hit: number; right: number }>();
@@ -63,7 +49,7 @@ for (const row of citizens) {
 
 // === Chat lines: false alarms
 
-const chats = readCsv("chat_lines_zh.csv");
+const chats = readDevCsv("chat_lines_zh.csv");
 const flagged: string[] = [];
 const t0 = process.hrtime.bigint();
 for (const row of chats) {
@@ -74,7 +60,7 @@ const chatMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
 // === Report
 
-console.log(`data: ${DIR}`);
+console.log(`data: ${DEV_DIR}`);
 console.log(`citizen_messages_zh.csv short: ${citizens.length} complaints`);
 console.log(`  recall                      ${hits}/${citizens.length} = ${pct(hits, citizens.length)}`);
 console.log(`  mapped-category accuracy    ${rightCategory}/${hits} = ${pct(rightCategory, hits)} of detected`);

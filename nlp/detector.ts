@@ -116,8 +116,6 @@ export interface DetectorOptions {
 
 class CompiledDetector implements Detector {
   readonly lexicon: Lexicon;
-  private readonly fold: Uint16Array;
-  private readonly expand: Map<number, string>;
   /**
    * One automaton for every surface: pattern ids [0, cueBase) are zh keyword surfaces (gapped: the head,
    * described by termMeta), [cueBase, cueBase + cueMeta.length) zh guard words and predicates, the rest
@@ -138,7 +136,6 @@ class CompiledDetector implements Detector {
 
   constructor(lexicon: Lexicon, private readonly prefilter: boolean) {
     this.lexicon = lexicon;
-    ({ fold: this.fold, expand: this.expand } = tables());
     loadSegmenter();
     const userWords: string[] = [];
     const termPatterns: string[] = [];
@@ -212,9 +209,10 @@ class CompiledDetector implements Detector {
       }
     }
     this.cueBase = termPatterns.length;
-    this.ac = new Automaton([...termPatterns, ...cuePatterns, ...quickOnly]);
+    const patterns = [...termPatterns, ...cuePatterns, ...quickOnly];
+    this.ac = new Automaton(patterns);
     const tails = quickFlags.map((_, id) => (id < this.cueBase ? this.termMeta[id].tail : null));
-    this.quick = new QuickMatcher(this.ac, [...termPatterns, ...cuePatterns, ...quickOnly], quickFlags, tails, this.fold, this.expand);
+    this.quick = new QuickMatcher(this.ac, patterns, quickFlags, tails);
 
     this.negationWords = new Set(lexicon.guards.negation ?? []);
     this.skipWords = new Set(lexicon.guards.negationSkip ?? []);
@@ -452,15 +450,17 @@ class QuickMatcher {
   private readonly masks: Uint8Array;
   /** Per state: the tails of the gapped patterns whose head ends there (null: none). */
   private readonly stateTails: Array<string[] | null>;
-  /** BREAKS of each raw code unit's folded form. */
-  private readonly rawBreak = new Uint8Array(65536);
-  /** Combining marks (normalize.ts's table). */
+  /** BREAKS of each raw code unit's folded form (one table per process). */
+  private readonly rawBreak: Uint8Array;
+  /** The normaliser's tables (normalize.ts): fold, expansions (… → ...), combining marks. */
+  private readonly fold: Uint16Array;
+  private readonly expand: Map<number, string>;
   private readonly marks: Uint8Array;
   /** Column in `next` (without a table: the code unit itself) of each surrogate code unit, for emoji in patterns. */
   private readonly surrogate = new Uint16Array(0x800);
   /**
    * Longest object term and predicate: an object and a predicate can only pair (predicateNear) when their
-   * ends are at most PRED_DISTANCE_ZH plus the longer of the two apart.
+   * ends are at most PRED_DISTANCE_ZH plus the length of whichever comes later apart.
    */
   private readonly maxObject: number;
   private readonly maxPredicate: number;
@@ -472,13 +472,14 @@ class QuickMatcher {
     patterns: readonly string[],
     flags: number[],
     tails: Array<string | null>,
-    private readonly fold: Uint16Array,
-    private readonly expand: Map<number, string>,
   ) {
+    const { fold, expand, marks } = tables();
+    this.fold = fold;
+    this.expand = expand;
+    this.marks = marks;
     const dense = ac.dense;
     this.next = dense?.next ?? null;
     this.width = dense?.width ?? 0;
-    const marks = (this.marks = tables().marks);
     for (let c = 0; c < 65536; c++) {
       const f = fold[c];
       // Combining marks too: the normaliser may merge one with the character before it (e + ◌́ → é).
@@ -490,7 +491,7 @@ class QuickMatcher {
       const list = m & Q_GAPPED ? this.ac.outputs(st).map((id) => tails[id]).filter((t): t is string => t !== null) : [];
       return list.length ? list : null;
     });
-    for (let c = 0; c < 65536; c++) if (fold[c] !== DROP && fold[c] !== COMPLEX) this.rawBreak[c] = BREAKS[fold[c]];
+    this.rawBreak = rawBreaks(fold);
     let maxObject = 0, maxPredicate = 0, placeable = true;
     patterns.forEach((p, id) => {
       const f = flags[id];
@@ -590,6 +591,16 @@ class QuickMatcher {
 }
 
 // === Helpers
+
+let RAW_BREAK: Uint8Array | null = null;
+/** BREAKS of each raw code unit's folded form; the fold table is the process's, so this is built once. */
+function rawBreaks(fold: Uint16Array): Uint8Array {
+  if (!RAW_BREAK) {
+    RAW_BREAK = new Uint8Array(65536);
+    for (let c = 0; c < 65536; c++) if (fold[c] !== DROP && fold[c] !== COMPLEX) RAW_BREAK[c] = BREAKS[fold[c]];
+  }
+  return RAW_BREAK;
+}
 
 /** Shared immutable verdicts for the quick path (no allocation per chatter line). Callers must not mutate. */
 const QUIET_NO_KEYWORD: Detection = deepFreeze(quiet("no keyword"));

@@ -4,7 +4,8 @@
 import nodejieba from "nodejieba";
 
 let loaded = false;
-const inserted = new Set<string>();
+/** Words already considered: inserted, or found to be dictionary words. */
+const known = new Set<string>();
 
 /** Load the jieba dictionaries if this process has not yet. */
 export function loadSegmenter(): void {
@@ -24,8 +25,8 @@ export function addUserWords(words: Iterable<string>): number {
   loadSegmenter();
   let added = 0;
   for (const w of words) {
-    if (w.length < 2 || inserted.has(w)) continue;
-    inserted.add(w);
+    if (w.length < 2 || known.has(w)) continue;
+    known.add(w);
     const alone = nodejieba.cut(w, false);
     if (alone.length === 1 && alone[0] === w) continue; // a dictionary word already
     nodejieba.insertWord(w);

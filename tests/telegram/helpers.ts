@@ -6,6 +6,9 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import type { ChatMessage, GatewayHost, Platform } from "../../core/chat.js";
 import { loadConfig, type Config } from "../../core/config.js";
+import { afterEach, beforeEach } from "vitest";
+import type { TelegramGateway } from "../../bots/telegram/index.js";
+import { FakeBotApi } from "./fake-bot-api.js";
 
 /** A registry call the gateway made. */
 export type GroupCall =
@@ -109,4 +112,34 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, t
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** One test's fake Bot API and recording host. */
+export interface FakeBotApiContext {
+  api: FakeBotApi;
+  apiRoot: string;
+  t: TestHost;
+}
+
+/**
+ * Per test: a started fake Bot API and a fresh host (handed to `bind`); afterwards every gateway passed to
+ * the returned `track` is stopped, then the API and the host's Redis keys. Returns `track`.
+ */
+export function useFakeBotApi(bind: (ctx: FakeBotApiContext) => void): (g: TelegramGateway) => TelegramGateway {
+  const gateways: TelegramGateway[] = [];
+  let ctx: FakeBotApiContext | null = null;
+  beforeEach(async () => {
+    const api = new FakeBotApi();
+    ctx = { api, apiRoot: await api.start(), t: createTestHost() };
+    bind(ctx);
+  });
+  afterEach(async () => {
+    await Promise.all(gateways.splice(0).map((g) => g.stop()));
+    await ctx?.api.stop();
+    await ctx?.t.cleanup();
+  });
+  return (g) => {
+    gateways.push(g);
+    return g;
+  };
 }

@@ -2,15 +2,14 @@
 // updates are ignored, and stop() leaves an unhandled update unconfirmed.
 
 import type { Update } from "grammy/types";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTelegramGateway, type TelegramGateway } from "../../bots/telegram/index.js";
-import { FakeBotApi } from "./fake-bot-api.js";
-import { createTestHost, eventually, telegramConfig, type TestHost } from "./helpers.js";
+import type { FakeBotApi } from "./fake-bot-api.js";
+import { eventually, telegramConfig, useFakeBotApi, type TestHost } from "./helpers.js";
 
 let api: FakeBotApi;
 let apiRoot: string;
 let t: TestHost;
-const gateways: TelegramGateway[] = [];
 
 const say = (update_id: number, text: string, chatId = -4128806631): Update =>
   ({
@@ -18,23 +17,11 @@ const say = (update_id: number, text: string, chatId = -4128806631): Update =>
     message: { message_id: update_id, date: 1732170000, chat: { id: chatId, type: "group", title: "莲花社区1号楼业主群" }, from: { id: 5234401187, is_bot: false, first_name: "王阿姨" }, text },
   }) as Update;
 
+const track = useFakeBotApi((c) => ({ api, apiRoot, t } = c));
+
 function gateway(host = t.host): TelegramGateway {
-  const g = createTelegramGateway(host, telegramConfig(apiRoot), { pollIdleMs: 10, retryBaseMs: 20, retryMaxMs: 100 })!;
-  gateways.push(g);
-  return g;
+  return track(createTelegramGateway(host, telegramConfig(apiRoot), { pollIdleMs: 10, retryBaseMs: 20, retryMaxMs: 100 })!);
 }
-
-beforeEach(async () => {
-  api = new FakeBotApi();
-  apiRoot = await api.start();
-  t = createTestHost();
-});
-
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((g) => g.stop()));
-  await api.stop();
-  await t.cleanup();
-});
 
 describe("long polling", () => {
   it("is the default: learns its username, drops any webhook, and submits group messages in order", async () => {

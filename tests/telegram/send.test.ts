@@ -1,39 +1,26 @@
 // gateway.send() against a fake Bot API: quoting, splitting, error kinds, and the cross-process limits
 // (429 pause, per-chat and global budgets). Times are read from the fake server's request log.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OutgoingMessage } from "../../core/chat.js";
 import { sendError } from "../helpers/send-error.js";
 import { createTelegramGateway, type TelegramGateway } from "../../bots/telegram/index.js";
-import { FakeBotApi } from "./fake-bot-api.js";
-import { createTestHost, telegramConfig, type TestHost } from "./helpers.js";
+import type { FakeBotApi } from "./fake-bot-api.js";
+import { createTestHost, telegramConfig, useFakeBotApi, type TestHost } from "./helpers.js";
 
 let api: FakeBotApi;
 let apiRoot: string;
 let t: TestHost;
-const gateways: TelegramGateway[] = [];
+
+const track = useFakeBotApi((c) => ({ api, apiRoot, t } = c));
 
 function gateway(env: Record<string, string> = {}, host = t.host): TelegramGateway {
-  const g = createTelegramGateway(host, telegramConfig(apiRoot, env))!;
-  gateways.push(g);
-  return g;
+  return track(createTelegramGateway(host, telegramConfig(apiRoot, env))!);
 }
 
 let nextId = 1;
 const out = (chatId: string, text: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({ outboundId: nextId++, platform: "telegram", chatId, text, ...extra });
 
-
-beforeEach(async () => {
-  api = new FakeBotApi();
-  apiRoot = await api.start();
-  t = createTestHost();
-});
-
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((g) => g.stop()));
-  await api.stop();
-  await t.cleanup();
-});
 
 describe("send", () => {
   it("quotes the resident with reply_parameters and returns Telegram's message id", async () => {
