@@ -10,10 +10,10 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { playgroundGateway } from "../bots/playground/index.js";
 import { createApp } from "../core/app.js";
-import { loadConfig } from "../core/config.js";
-import { migrateDatabase } from "../core/db.js";
-import { createLogger } from "../core/log.js";
-import { deleteKeysUnder } from "../core/redis.js";
+import { loadConfig } from "../core/infra/config.js";
+import { migrateDatabase } from "../core/infra/db.js";
+import { createLogger } from "../core/infra/log.js";
+import { deleteKeysUnder } from "../core/infra/redis.js";
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -14,10 +14,10 @@ import type { TelegramServer as Emulator } from "telegram-test-api/lib/telegramS
 import { telegramGateway } from "../bots/telegram/index.js";
 import { createApp } from "../core/app.js";
 import { createBroadcast } from "../core/broadcast.js";
-import { loadConfig } from "../core/config.js";
-import { migrateDatabase } from "../core/db.js";
-import { createLogger } from "../core/log.js";
-import { deleteKeysUnder } from "../core/redis.js";
+import { loadConfig } from "../core/infra/config.js";
+import { migrateDatabase } from "../core/infra/db.js";
+import { createLogger } from "../core/infra/log.js";
+import { deleteKeysUnder } from "../core/infra/redis.js";
 import { freePort } from "../tests/helpers/net.js";
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);

@@ -3,12 +3,12 @@
 import { Command, Option } from "commander";
 import { ALL_GATEWAYS, GATEWAYS } from "../bots/index.js";
 import { createApp, type AppOptions, type Roles } from "../core/app.js";
-import { PLATFORMS, type Platform } from "../core/chat.js";
-import { loadConfig, type Config } from "../core/config.js";
-import { migrateDatabase, openDatabase } from "../core/db.js";
-import { createLogger } from "../core/log.js";
-import { Queues } from "../core/queues.js";
-import { ensureRedis } from "../core/redis.js";
+import { PLATFORMS, type Platform } from "../core/ports/chat.js";
+import { loadConfig, type Config } from "../core/infra/config.js";
+import { migrateDatabase, openDatabase } from "../core/infra/db.js";
+import { createLogger } from "../core/infra/log.js";
+import { Queues } from "../core/infra/queues.js";
+import { ensureRedis } from "../core/infra/redis.js";
 import { Redis } from "ioredis";
 import { joinTags, splitTags } from "../core/groups.js";
 import { openLexiconContext } from "../core/lexicon/context.js";

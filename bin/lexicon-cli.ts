@@ -5,7 +5,7 @@ import os from "node:os";
 import readline from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { Command, Option } from "commander";
-import type { Db } from "../core/db.js";
+import type { Db } from "../core/infra/db.js";
 import type { LiveDetector } from "../core/lexicon/live.js";
 import {
   addTerm, disableTerm, enableTerm, exportLexicon, importLexicon, listTerms, removeTerm, type TermRow,

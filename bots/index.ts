@@ -1,7 +1,7 @@
 // Every platform gateway Gridlink can start; each factory returns undefined when its platform is not configured.
 
 import type { GatewayFactory } from "../core/app.js";
-import type { Platform } from "../core/chat.js";
+import type { Platform } from "../core/ports/chat.js";
 import { playgroundGateway } from "./playground/index.js";
 import { telegramGateway } from "./telegram/index.js";
 import { wechatGateway } from "./wechat/index.js";

@@ -1,8 +1,8 @@
 // Broadcasts: one notice to many groups (all, a grid, or a tag), one OutboundMessage per group, so each
 // group's delivery has its own status. Pacing is the gateways' job; this file only fans out and reports.
 
-import type { Config } from "./config.js";
-import type { Db } from "./db.js";
+import type { Config } from "./infra/config.js";
+import type { Db } from "./infra/db.js";
 import type { Tx } from "./tickets.js";
 
 /** Seconds per message at each platform's configured pace (broadcast ETAs; the gateways enforce the pace). */

@@ -1,8 +1,8 @@
 // Bot commands, shared by every platform: slash forms (/resolve A0012 已修好) and WeChat's Chinese text forms
 // (#办结 A0012 已修好). Parsing is pure; execution runs inside intake's transaction so replays are harmless.
 
-import type { Platform } from "./chat.js";
-import { AppError } from "./errors.js";
+import type { Platform } from "./ports/chat.js";
+import { AppError } from "./infra/errors.js";
 import { joinTags, splitTags } from "./groups.js";
 import { categoryLabel, statusLabel, t, type Lang } from "./locale.js";
 import { createOutbound } from "./outbox.js";

@@ -1,8 +1,8 @@
 // The group registry: which chats the bot is in, their titles, grid, tags and whether Gridlink acts there.
 
-import type { GroupRegistry, Platform } from "./chat.js";
-import type { Db } from "./db.js";
-import type { Logger } from "./log.js";
+import type { GroupRegistry, Platform } from "./ports/chat.js";
+import type { Db } from "./infra/db.js";
+import type { Logger } from "./infra/log.js";
 
 /** WeChat rooms start disabled: the bot listens silently until a leader sends #启用. */
 export const enabledByDefault = (platform: Platform): boolean => platform !== "wechat";

@@ -2,15 +2,15 @@
 // worker. Idempotent: the Message unique key (platform + chat + message id) makes a replayed job harmless,
 // and a replay re-queues whatever the first run created but did not get to queue.
 
-import type { ChatMessage, Platform } from "./chat.js";
-import type { Db } from "./db.js";
-import { AppError } from "./errors.js";
+import type { ChatMessage, Platform } from "./ports/chat.js";
+import type { Db } from "./infra/db.js";
+import { AppError } from "./infra/errors.js";
 import { ensureGroup } from "./groups.js";
 import { categoryLabel, langOf, t } from "./locale.js";
-import type { Logger } from "./log.js";
+import type { Logger } from "./infra/log.js";
 import { createOutbound } from "./outbox.js";
 import { maskPersonal } from "./privacy.js";
-import type { Queues } from "./queues.js";
+import type { Queues } from "./infra/queues.js";
 import { openTicket, type Tx } from "./tickets.js";
 import { parseCommand, runCommand, type CommandResult } from "./commands.js";
 import type { Detection } from "../nlp/index.js";

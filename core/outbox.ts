@@ -3,10 +3,10 @@
 
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { SendError, type ChatGateway, type GroupRegistry, type OutgoingMessage, type Platform } from "./chat.js";
-import type { Db } from "./db.js";
-import { throttle, type Logger } from "./log.js";
-import { outboxQueueName, type OutboxJob } from "./queues.js";
+import { SendError, type ChatGateway, type GroupRegistry, type OutgoingMessage, type Platform } from "./ports/chat.js";
+import type { Db } from "./infra/db.js";
+import { throttle, type Logger } from "./infra/log.js";
+import { outboxQueueName, type OutboxJob } from "./infra/queues.js";
 import type { Tx } from "./tickets.js";
 
 // === Creating outbound messages

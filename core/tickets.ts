@@ -1,8 +1,8 @@
 // Tickets through the 六单 cycle: order (open) → dispatch → accept → handle (in_progress → resolved) → rate → publish.
 // Every change writes a TicketEvent and, where residents should know, queues a notice to the ticket's group.
 
-import type { Prisma } from "./db.js";
-import { AppError } from "./errors.js";
+import type { Prisma } from "./infra/db.js";
+import { AppError } from "./infra/errors.js";
 import { categoryLabel, langOf, statusLabel, t, type Lang } from "./locale.js";
 import { maskPersonal } from "./privacy.js";
 

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/chat.js";
+import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/ports/chat.js";
 import type { GatewayFactory } from "../../core/app.js";
 import { maskPersonal } from "../../core/privacy.js";
 

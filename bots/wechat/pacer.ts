@@ -12,8 +12,8 @@
 //   pace:<account>:paused      epoch ms until which the account is paused (absent when not paused)
 
 import type { Redis } from "ioredis";
-import { paceStatusKey, SendError } from "../../core/chat.js";
-import type { Config } from "../../core/config.js";
+import { paceStatusKey, SendError } from "../../core/ports/chat.js";
+import type { Config } from "../../core/infra/config.js";
 
 // === Options
 

@@ -1,7 +1,7 @@
 // One call that opens what lexicon curation needs outside a running app (the `gridlink lexicon` command):
 // the database, a Redis connection and the live detector, and closes them again.
 import { Redis } from "ioredis";
-import { openDatabase, type Db } from "../db.js";
+import { openDatabase, type Db } from "../infra/db.js";
 import { createLiveDetector, type LiveDetector } from "./live.js";
 
 /** The pub/sub channel every process of one installation (one QUEUE_PREFIX) uses for lexicon changes. */

@@ -4,7 +4,7 @@
 // disconnected.
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { Db } from "../db.js";
+import type { Db } from "../infra/db.js";
 import { createDetector, loadGuards, type Detection, type Detector, type Guards } from "../../nlp/index.js";
 import { enabledEntries, seedLexicon } from "./store.js";
 

@@ -3,10 +3,10 @@
 // by the store and announced to every process through the live detector.
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { replyError } from "../http/errors.js";
-import { loopbackOnly } from "../http/loopback.js";
-import type { Db } from "../db.js";
-import { AppError } from "../errors.js";
+import { replyError } from "../transports/http/errors.js";
+import { loopbackOnly } from "../transports/http/loopback.js";
+import type { Db } from "../infra/db.js";
+import { AppError } from "../infra/errors.js";
 import { CATEGORIES, highlight, type Category } from "../../nlp/index.js";
 import type { LiveDetector } from "./live.js";
 import {

@@ -1,8 +1,8 @@
 // The curated lexicon in the database: seed it from lexicon/, list it with per-keyword precision, and
 // change it (add, update, remove, enable, disable, import) with every change audited — who, when, before
 // and after — in the same transaction as the change itself.
-import type { Db } from "../db.js";
-import { AppError } from "../errors.js";
+import type { Db } from "../infra/db.js";
+import { AppError } from "../infra/errors.js";
 import {
   LexiconError, formatLexicon, loadLexiconDir, parseLexiconFile, validateEntry,
   type Category, type EntryInput, type LexiconEntry,

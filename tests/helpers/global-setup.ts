@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrateDatabase, openDatabase } from "../../core/db.js";
+import { migrateDatabase, openDatabase } from "../../core/infra/db.js";
 import { seedLexicon } from "../../core/lexicon/store.js";
 
 export default async function setup(project: TestProject) {

@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { createApp, type App, type AppOptions, type GatewayFactory } from "../../core/app.js";
-import { loadConfig, type Config } from "../../core/config.js";
-import { createLogger } from "../../core/log.js";
-import { deleteKeysUnder } from "../../core/redis.js";
+import { loadConfig, type Config } from "../../core/infra/config.js";
+import { createLogger } from "../../core/infra/log.js";
+import { deleteKeysUnder } from "../../core/infra/redis.js";
 
 /** Where tests find Redis. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -6,7 +6,7 @@ import { PassThrough, Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { classifyCommand, lexiconCommand, type LexiconContext } from "../../bin/lexicon-cli.js";
-import type { Db } from "../../core/db.js";
+import type { Db } from "../../core/infra/db.js";
 import { createLiveDetector } from "../../core/lexicon/live.js";
 import { testDb, testRedis, tinyLexiconDir } from "./helpers.js";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { openDatabase, type Db } from "../../core/db.js";
+import { openDatabase, type Db } from "../../core/infra/db.js";
 import { freshDatabase, TEST_REDIS_URL } from "../helpers/harness.js";
 
 /** An open database on a fresh file, and its cleanup. */

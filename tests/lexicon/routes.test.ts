@@ -3,9 +3,9 @@ import fs from "node:fs";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
-import type { Db } from "../../core/db.js";
+import type { Db } from "../../core/infra/db.js";
 import { createLiveDetector, type LiveDetector } from "../../core/lexicon/live.js";
-import { isLoopback } from "../../core/http/loopback.js";
+import { isLoopback } from "../../core/transports/http/loopback.js";
 import { lexiconRoutes } from "../../core/lexicon/routes.js";
 import { testDb, testRedis, tinyLexiconDir } from "./helpers.js";
 

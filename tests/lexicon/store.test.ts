@@ -1,8 +1,8 @@
 // The curated lexicon in a real SQLite file: seeding, audited changes, precision, export/import.
 import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "../../core/db.js";
-import { AppError } from "../../core/errors.js";
+import type { Db } from "../../core/infra/db.js";
+import { AppError } from "../../core/infra/errors.js";
 import {
   addTerm, disableTerm, enableTerm, enabledEntries, exportLexicon, getTerm, importLexicon, listTerms, removeTerm, seedLexicon, updateTerm,
 } from "../../core/lexicon/store.js";

@@ -8,12 +8,12 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { playgroundGateway } from "../../bots/playground/index.js";
 import { createApp, type App } from "../../core/app.js";
-import { loadConfig } from "../../core/config.js";
-import { ROOT, sqliteFile } from "../../core/db.js";
-import { createLogger } from "../../core/log.js";
-import { Queues } from "../../core/queues.js";
+import { loadConfig } from "../../core/infra/config.js";
+import { ROOT, sqliteFile } from "../../core/infra/db.js";
+import { createLogger } from "../../core/infra/log.js";
+import { Queues } from "../../core/infra/queues.js";
 import { Redis } from "ioredis";
-import { ping } from "../../core/redis.js";
+import { ping } from "../../core/infra/redis.js";
 import { countIntakeDone, dropPrefix, testConfig, TEST_REDIS_URL, waitFor } from "../helpers/harness.js";
 import { freePort } from "../helpers/net.js";
 

@@ -2,7 +2,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { playgroundGateway } from "../../bots/playground/index.js";
-import type { ChatMessage } from "../../core/chat.js";
+import type { ChatMessage } from "../../core/ports/chat.js";
 import { handleMessage } from "../../core/intake.js";
 import { countIntakeDone, createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 

@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { playgroundGateway } from "../../bots/playground/index.js";
 import { createApp, type App } from "../../core/app.js";
-import { loadConfig } from "../../core/config.js";
-import { createLogger } from "../../core/log.js";
+import { loadConfig } from "../../core/infra/config.js";
+import { createLogger } from "../../core/infra/log.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 
 let web: TestApp | undefined;

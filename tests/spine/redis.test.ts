@@ -6,8 +6,8 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../core/log.js";
-import { ensureRedis, ping } from "../../core/redis.js";
+import { createLogger } from "../../core/infra/log.js";
+import { ensureRedis, ping } from "../../core/infra/redis.js";
 import { waitFor } from "../helpers/harness.js";
 import { freePort } from "../helpers/net.js";
 

@@ -4,8 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import type { ChatMessage, GatewayHost, Platform } from "../../core/chat.js";
-import { loadConfig, type Config } from "../../core/config.js";
+import type { ChatMessage, GatewayHost, Platform } from "../../core/ports/chat.js";
+import { loadConfig, type Config } from "../../core/infra/config.js";
 import { afterEach, beforeEach } from "vitest";
 import type { TelegramGateway } from "../../bots/telegram/index.js";
 import { FakeBotApi } from "./fake-bot-api.js";

@@ -5,7 +5,7 @@
 import type { Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { telegramGateway } from "../../bots/telegram/index.js";
-import { jobId } from "../../core/queues.js";
+import { jobId } from "../../core/infra/queues.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 import { FakeBotApi, FAKE_BOT } from "./fake-bot-api.js";
 

@@ -2,7 +2,7 @@
 
 import { GrammyError, HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
-import { SendError } from "../../core/chat.js";
+import { SendError } from "../../core/ports/chat.js";
 import { toSendError } from "../../bots/telegram/send-errors.js";
 
 const apiError = (error_code: number, description: string, parameters: Record<string, number> = {}) =>

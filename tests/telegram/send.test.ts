@@ -2,7 +2,7 @@
 // (429 pause, per-chat and global budgets). Times are read from the fake server's request log.
 
 import { describe, expect, it } from "vitest";
-import type { OutgoingMessage } from "../../core/chat.js";
+import type { OutgoingMessage } from "../../core/ports/chat.js";
 import { sendError } from "../helpers/send-error.js";
 import { createTelegramGateway, type TelegramGateway } from "../../bots/telegram/index.js";
 import type { FakeBotApi } from "./fake-bot-api.js";

@@ -2,7 +2,7 @@
 // outbox-wechat → the paced gateway → the mock room. Fresh SQLite file and queue prefix per test.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { intakeJobId } from "../../core/queues.js";
+import { intakeJobId } from "../../core/infra/queues.js";
 import { wechatGatewayWith, type WechatGateway } from "../../bots/wechat/index.js";
 import { createTestApp, intakeDoneIds, waitFor, type TestApp } from "../helpers/harness.js";
 import { mockWorld, WECHAT_MESSAGE_TYPE as T, type MockWorld } from "./mock-world.js";

@@ -9,7 +9,7 @@ import path from "node:path";
 import Fastify from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ScanStatus } from "wechaty";
-import type { OutgoingMessage } from "../../core/chat.js";
+import type { OutgoingMessage } from "../../core/ports/chat.js";
 import type { PuppetMock } from "wechaty-puppet-mock";
 import { createWechatGateway, type WechatGateway, type WechatGatewayOptions } from "../../bots/wechat/gateway.js";
 import { wechatGateway, wechatGatewayWith } from "../../bots/wechat/index.js";

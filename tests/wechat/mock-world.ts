@@ -1,12 +1,12 @@
 // Test helpers for the WeChat gateway: a wechaty-puppet-mock world (bot account, residents, rooms) and a
 // stand-in GatewayHost that records what the gateway reports, on the real Redis.
 
-import { deleteKeysUnder } from "../../core/redis.js";
+import { deleteKeysUnder } from "../../core/infra/redis.js";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
-import type { ChatMessage, GatewayHost, GroupRegistry, Platform } from "../../core/chat.js";
-import { loadConfig, type Config } from "../../core/config.js";
+import type { ChatMessage, GatewayHost, GroupRegistry, Platform } from "../../core/ports/chat.js";
+import { loadConfig, type Config } from "../../core/infra/config.js";
 import { WECHAT_MESSAGE_TYPE } from "../../bots/wechat/message.js";
 
 /** Where tests find Redis. */

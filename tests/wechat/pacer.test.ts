@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { dayOf, msPerMessage, paceKeys, validatePaceOptions, WechatPacer, type WechatPaceOptions } from "../../bots/wechat/pacer.js";
-import { paceStatusKey } from "../../core/chat.js";
+import { paceStatusKey } from "../../core/ports/chat.js";
 import { REDIS_URL } from "./mock-world.js";
 
 const base: WechatPaceOptions = {

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { SendError } from "../../core/chat.js";
+import { SendError } from "../../core/ports/chat.js";
 import { stripQuote, stripSelfMention, timestampToMs, toChatMessage, type WechatMessageFacts } from "../../bots/wechat/message.js";
 import { classifySendFailure, cutExcerpt, QUOTE_RULE, renderOutgoing, renderPlain, toSendError } from "../../bots/wechat/render.js";
 

@@ -1,10 +1,10 @@
 // What the HTTP routes use of a running app (kept apart so routes never import the app that builds them).
 
-import type { ChatGateway } from "../chat.js";
-import type { Config } from "../config.js";
-import type { Db } from "../db.js";
-import type { LiveDetector } from "../lexicon/live.js";
-import type { Queues } from "../queues.js";
+import type { ChatGateway } from "../../ports/chat.js";
+import type { Config } from "../../infra/config.js";
+import type { Db } from "../../infra/db.js";
+import type { LiveDetector } from "../../lexicon/live.js";
+import type { Queues } from "../../infra/queues.js";
 
 /** What the HTTP routes use of a running app. */
 export interface HttpContext {

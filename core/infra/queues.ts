@@ -3,7 +3,7 @@
 
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import type { ChatMessage, Platform } from "./chat.js";
+import type { ChatMessage, Platform } from "../ports/chat.js";
 
 /** The queue (Redis) cannot take a message right now; nothing was accepted. Transports answer 503. */
 export class QueueUnavailableError extends Error {

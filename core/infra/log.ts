@@ -1,7 +1,7 @@
 // Structured, namespaced logs (pino). Every string logged passes through the personal-data mask.
 
 import { pino, type Logger } from "pino";
-import { maskDeep, maskPersonal } from "./privacy.js";
+import { maskDeep, maskPersonal } from "../privacy.js";
 
 /** Create the root logger; children are namespaced with `log.child({ name: "gridlink:telegram" })`. */
 export function createLogger(level: string = process.env.LOG_LEVEL ?? "info"): Logger {

@@ -3,9 +3,9 @@
 
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
-import { AppError } from "../errors.js";
-import { QueueUnavailableError } from "../queues.js";
-import { LexiconError } from "../../nlp/index.js";
+import { AppError } from "../../infra/errors.js";
+import { QueueUnavailableError } from "../../infra/queues.js";
+import { LexiconError } from "../../../nlp/index.js";
 
 /** Turn a zod error into one sentence naming the fields. */
 export function zodMessage(err: ZodError): string {

@@ -6,15 +6,15 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "../prisma/generated/client.ts";
+import { PrismaClient } from "../../prisma/generated/client.ts";
 
 export { PrismaClient };
-export type { Prisma } from "../prisma/generated/client.ts";
+export type { Prisma } from "../../prisma/generated/client.ts";
 /** The Prisma client type used throughout core. */
 export type Db = InstanceType<typeof PrismaClient>;
 
 /** The repository root (where prisma/ and lexicon/ live), independent of the working directory. */
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The file behind a `file:` url, resolved against the working directory like the Prisma CLI does. */
 export function sqliteFile(url: string): string {

@@ -3,15 +3,15 @@
 
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { broadcastStatus, paceSeconds, type SendingHold } from "../broadcast.js";
-import { PLATFORMS, paceStatusKey } from "../chat.js";
+import { broadcastStatus, paceSeconds, type SendingHold } from "../../broadcast.js";
+import { PLATFORMS, paceStatusKey } from "../../ports/chat.js";
 import type { HttpContext } from "./context.js";
-import { AppError } from "../errors.js";
-import { joinTags, splitTags } from "../groups.js";
+import { AppError } from "../../infra/errors.js";
+import { joinTags, splitTags } from "../../groups.js";
 import { loopbackOnly } from "./loopback.js";
-import { categoryLabel, statusLabel } from "../locale.js";
-import { maskPersonal } from "../privacy.js";
-import { parseTicketNumber, TICKET_STATUSES } from "../tickets.js";
+import { categoryLabel, statusLabel } from "../../locale.js";
+import { maskPersonal } from "../../privacy.js";
+import { parseTicketNumber, TICKET_STATUSES } from "../../tickets.js";
 
 const listQuery = z.object({
   status: z.enum(TICKET_STATUSES).optional(),
