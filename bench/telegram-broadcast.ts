@@ -13,7 +13,7 @@ import { Redis } from "ioredis";
 import type { TelegramServer as Emulator } from "telegram-test-api/lib/telegramServer.js";
 import { telegramGateway } from "../bots/telegram/index.js";
 import { createApp } from "../core/app.js";
-import { createBroadcast } from "../core/broadcast.js";
+import { createBroadcast } from "../core/broadcasts/create-broadcast.js";
 import { loadConfig } from "../core/infra/config.js";
 import { migrateDatabase } from "../core/infra/db.js";
 import { createLogger } from "../core/infra/log.js";
@@ -59,7 +59,7 @@ try {
 
   // What core does for /broadcast: fan out in one transaction, then queue every delivery.
   const started = Date.now();
-  const b = await app.prisma.$transaction((tx) => createBroadcast(tx, { text: "【通知】明天上午9点至12点停水检修，请提前储水。", scope: "all", actor: "bench" }));
+  const b = await app.prisma.$transaction((tx) => createBroadcast({ tx, text: "【通知】明天上午9点至12点停水检修，请提前储水。", scope: "all", actor: { role: "admin", name: "bench", channel: "system" } }));
   const fannedOut = Date.now();
   await app.queues.enqueueOutboundRows(b.outboundIds.map((id) => ({ id, platform: "telegram" })));
   const queued = Date.now();

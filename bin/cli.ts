@@ -1,17 +1,16 @@
 // The `gridlink` command line: run Gridlink in one process or split by role, migrate, manage staff and groups.
+// Every command loads only what it needs (Wechaty alone takes ~2 s to import, jieba ~1 s to load), and only
+// `start` and `migrate` ever apply migrations — the others check, cheaply, and say what to run.
 
+import os from "node:os";
 import { Command, Option } from "commander";
-import { ALL_GATEWAYS, GATEWAYS } from "../bots/index.js";
-import { createApp, type AppOptions, type Roles } from "../core/app.js";
 import { PLATFORMS, type Platform } from "../core/ports/chat.js";
 import { loadConfig, type Config } from "../core/infra/config.js";
-import { migrateDatabase, openDatabase } from "../core/infra/db.js";
-import { createLogger } from "../core/infra/log.js";
-import { Queues } from "../core/infra/queues.js";
-import { ensureRedis } from "../core/infra/redis.js";
-import { Redis } from "ioredis";
-import { joinTags, splitTags } from "../core/groups.js";
-import { openLexiconContext } from "../core/lexicon/context.js";
+import type { Db } from "../core/infra/db.js";
+import type { Queues } from "../core/infra/queues.js";
+import { cliActor } from "../core/policy/authorize.js";
+import type { Roles } from "../core/app.js";
+import type { GatewayFactory } from "../core/ports/index.js";
 import { classifyCommand, lexiconCommand } from "./lexicon-cli.js";
 
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
@@ -25,14 +24,40 @@ function config(): Config {
   }
 }
 
-/** Start the roles this process runs, and stop them gracefully on SIGINT/SIGTERM. */
-async function run(roles: Roles, gateways: AppOptions["gateways"]): Promise<void> {
+/** A failure a person can act on: its message, exit code 1, no stack trace. */
+function fail(err: unknown): never {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+
+const actor = () => cliActor(os.userInfo().username);
+
+/** Start the roles this process runs, and stop them gracefully on SIGINT/SIGTERM. Migrates only when `migrate` is set. */
+async function run(roles: Roles, gateways: () => Promise<GatewayFactory[]>, opts: { migrate: boolean }): Promise<void> {
   const cfg = config();
+  const { createLogger } = await import("../core/infra/log.js");
   const log = createLogger(cfg.LOG_LEVEL);
+  const launched = performance.now();
+  let last = launched;
+  /** Each start phase is logged with its duration (bench/start.ts reads these lines). */
+  const phase = (name: string) => {
+    const now = performance.now();
+    log.info({ phase: name, ms: Math.round(now - last) }, "start phase");
+    last = now;
+  };
+  const { ensureRedis } = await import("../core/infra/redis.js");
+  const { assertMigrated, migrateIfPending } = await import("../core/infra/migrations.js");
   let redis;
   try {
     redis = await ensureRedis(cfg.REDIS_URL, { autostart: cfg.REDIS_AUTOSTART, dataDir: cfg.REDIS_DATA_DIR, log });
-    await migrateDatabase(cfg.DATABASE_URL);
+    phase("redis");
+    if (opts.migrate) {
+      const applied = await migrateIfPending(cfg.DATABASE_URL, { onApply: (pending) => log.info({ pending }, "applying database migrations") });
+      if (applied.length) log.info({ applied }, "database migrated");
+    } else {
+      await assertMigrated(cfg.DATABASE_URL);
+    }
+    phase("migration check");
   } catch (err) {
     log.fatal((err as Error).message);
     await redis?.stop();
@@ -40,9 +65,10 @@ async function run(roles: Roles, gateways: AppOptions["gateways"]): Promise<void
   }
   // An embedded redis-server must not outlive us, however we exit.
   process.on("exit", () => redis?.child?.kill());
+  const { createApp } = await import("../core/app.js");
   let app;
   try {
-    app = await createApp({ config: cfg, roles, gateways, log });
+    app = await createApp({ config: cfg, roles, gateways: await gateways(), log, onPhase: (name) => phase(name) });
   } catch (err) {
     log.fatal({ err: (err as Error).message }, "could not start");
     await redis.stop();
@@ -69,59 +95,71 @@ async function run(roles: Roles, gateways: AppOptions["gateways"]): Promise<void
     await redis.stop();
     process.exit(1);
   }
+  log.info({ phase: "ready", ms: Math.round(performance.now() - launched) }, "start phase");
   if (app.url && roles.http) {
     const playground = app.gateways.some((g) => g.platform === "playground");
     console.log(`\nGridlink is running: ${app.url}${playground ? "  (playground: 20 demo groups — open it in a browser)" : ""}\n`);
   }
 }
 
+const allGateways = async () => (await import("../bots/index.js")).ALL_GATEWAYS;
+
 program
   .command("start")
   .description("run everything in one process: HTTP + workers + every configured gateway (the default of npm start)")
-  .action(() => run({ http: true, workers: true, gateways: true }, ALL_GATEWAYS));
+  .action(() => run({ http: true, workers: true, gateways: true }, allGateways, { migrate: true }));
 
 program
   .command("worker")
   .description("intake workers only; start any number against one Redis and database")
-  .action(() => run({ http: false, workers: true, gateways: false }, []));
+  .action(() => run({ http: false, workers: true, gateways: false }, async () => [], { migrate: false }));
 
 program
   .command("gateway")
   .description("one platform's gateway and its sender (serves its HTTP routes, e.g. the Telegram webhook, on PORT)")
   .addArgument(new Command().createArgument("<platform>", "playground | telegram | wechat").choices(PLATFORMS))
   .action((platform: Platform) => {
-    const missing = platform === "telegram" && !config().TELEGRAM_BOT_TOKEN ? "TELEGRAM_BOT_TOKEN" : platform === "wechat" && !config().WECHATY_PUPPET ? "WECHATY_PUPPET" : platform === "playground" && !config().PLAYGROUND_ENABLED ? "PLAYGROUND_ENABLED=true" : undefined;
+    const cfg = config();
+    const missing = platform === "telegram" && !cfg.TELEGRAM_BOT_TOKEN ? "TELEGRAM_BOT_TOKEN" : platform === "wechat" && !cfg.WECHATY_PUPPET ? "WECHATY_PUPPET" : platform === "playground" && !cfg.PLAYGROUND_ENABLED ? "PLAYGROUND_ENABLED=true" : undefined;
     if (missing) {
       console.error(`The ${platform} gateway is not configured: set ${missing} (see .env.example).`);
       process.exit(2);
     }
-    return run({ http: true, workers: false, gateways: true }, [GATEWAYS[platform]]);
+    return run({ http: true, workers: false, gateways: true }, async () => [(await import("../bots/index.js")).GATEWAYS[platform]], { migrate: false });
   });
 
 program
   .command("web")
   .description("the HTTP API and web admin only")
-  .action(() => run({ http: true, workers: false, gateways: false }, []));
+  .action(() => run({ http: true, workers: false, gateways: false }, async () => [], { migrate: false }));
 
 program
   .command("migrate")
-  .description("apply database migrations (start does this too)")
+  .description("apply pending database migrations (start does this too); nothing to do is not an error")
   .action(async () => {
     const cfg = config();
-    await migrateDatabase(cfg.DATABASE_URL);
-    console.log(`database ready: ${cfg.DATABASE_URL}`);
+    const { migrateIfPending } = await import("../core/infra/migrations.js");
+    const applied = await migrateIfPending(cfg.DATABASE_URL).catch(fail);
+    console.log(applied.length ? `applied ${applied.join(", ")}; database ready: ${cfg.DATABASE_URL}` : `database up to date: ${cfg.DATABASE_URL}`);
   });
 
 // === Staff registry: who is a grid leader or admin (never inferred from being a group admin on a platform)
 
-async function withDb<T>(fn: (prisma: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+/** Open the (already migrated) database for one command; never migrates, so it works next to a running server. */
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   const cfg = config();
-  await migrateDatabase(cfg.DATABASE_URL);
-  const prisma = await openDatabase(cfg.DATABASE_URL);
+  const { assertMigrated } = await import("../core/infra/migrations.js");
+  const { openDatabase } = await import("../core/infra/db.js");
+  await assertMigrated(cfg.DATABASE_URL).catch(fail);
+  const db = await openDatabase(cfg.DATABASE_URL);
   try {
-    return await fn(prisma);
+    return await fn(db);
+  } catch (err) {
+    const { AppError } = await import("../core/infra/errors.js");
+    if (err instanceof AppError) fail(err);
+    throw err;
   } finally {
-    await prisma.$disconnect();
+    await db.$disconnect();
   }
 }
 
@@ -148,45 +186,45 @@ platformOptions(staff.command("add").description("register a grid leader or admi
   .option("--name <name>", "display name used in notices")
   .action(async (opts) => {
     const who = identity(opts);
-    await withDb(async (prisma) => {
-      const row = await prisma.staff.upsert({
-        where: { platform_userId: who },
-        create: { ...who, role: opts.role, grid: opts.grid ?? null, name: opts.name ?? null },
-        update: { role: opts.role, grid: opts.grid ?? null, name: opts.name ?? null },
-      });
-      console.log(`staff ${row.platform}:${row.userId} is ${row.role}${row.grid ? ` of ${row.grid}` : ""}`);
+    const { addStaff } = await import("../core/staff/add-staff.js");
+    await withDb(async (db) => {
+      const s = await addStaff({ db, actor: actor(), ...who, role: opts.role, grid: opts.grid, name: opts.name });
+      console.log(`staff ${s.platform}:${s.userId} is ${s.role}${s.grid ? ` of ${s.grid}` : ""}`);
     });
   });
 platformOptions(staff.command("remove").description("remove a staff member")).action(async (opts) => {
   const who = identity(opts);
-  await withDb(async (prisma) => {
-    const { count } = await prisma.staff.deleteMany({ where: who });
-    console.log(count ? `removed ${who.platform}:${who.userId}` : `no staff ${who.platform}:${who.userId}`);
-    if (!count) process.exitCode = 1;
+  const { removeStaff } = await import("../core/staff/remove-staff.js");
+  await withDb(async (db) => {
+    const removed = await removeStaff({ db, actor: actor(), ...who });
+    console.log(removed ? `removed ${who.platform}:${who.userId}` : `no staff ${who.platform}:${who.userId}`);
+    if (!removed) process.exitCode = 1;
   });
 });
 staff
   .command("list")
   .description("list staff")
-  .action(() =>
-    withDb(async (prisma) => {
-      for (const s of await prisma.staff.findMany({ orderBy: { id: "asc" } })) console.log(`${s.platform}\t${s.userId}\t${s.role}\t${s.grid ?? "-"}\t${s.name ?? ""}`);
-    }),
-  );
+  .action(async () => {
+    const { findStaff } = await import("../core/staff/find-staff.js");
+    await withDb(async (db) => {
+      for (const s of await findStaff({ db })) console.log(`${s.platform}\t${s.userId}\t${s.role}\t${s.grid ?? "-"}\t${s.name ?? ""}`);
+    });
+  });
 
 // === Groups: enable WeChat rooms, set grids and tags
 
 const group = program.command("group").description("groups the bot is in");
 group
   .command("list")
-  .option("--platform <platform>")
-  .action((opts) =>
-    withDb(async (prisma) => {
-      for (const g of await prisma.group.findMany({ where: { platform: opts.platform }, orderBy: { id: "asc" } })) {
-        console.log(`${g.id}\t${g.platform}\t${g.chatId}\t${g.title}\t${g.grid ?? "-"}\t${g.tags || "-"}\t${g.active ? "active" : "inactive"}\t${g.enabled ? "enabled" : "disabled"}`);
+  .addOption(new Option("--platform <platform>").choices(PLATFORMS))
+  .action(async (opts: { platform?: Platform }) => {
+    const { findGroups } = await import("../core/groups/find-groups.js");
+    await withDb(async (db) => {
+      for (const g of await findGroups({ db, platform: opts.platform })) {
+        console.log(`${g.id}\t${g.platform}\t${g.chatId}\t${g.title}\t${g.grid ?? "-"}\t${g.tags.join(",") || "-"}\t${g.active ? "active" : "inactive"}\t${g.enabled ? "enabled" : "disabled"}`);
       }
-    }),
-  );
+    });
+  });
 group
   .command("set <id>")
   .description("change a group (by its numeric id from `group list`)")
@@ -194,28 +232,35 @@ group
   .option("--disable", "listen silently")
   .option("--grid <grid>")
   .option("--tags <tags>", "comma-separated; replaces the tags")
-  .action((id: string, opts) =>
-    withDb(async (prisma) => {
-      const data: { enabled?: boolean; grid?: string; tags?: string } = {};
-      if (opts.enable) data.enabled = true;
-      if (opts.disable) data.enabled = false;
-      if (opts.grid) data.grid = opts.grid;
-      if (opts.tags !== undefined) data.tags = joinTags(splitTags(opts.tags));
-      const g = await prisma.group.update({ where: { id: Number(id) }, data }).catch(() => undefined);
+  .action(async (id: string, opts: { enable?: boolean; disable?: boolean; grid?: string; tags?: string }) => {
+    const n = Number(id);
+    if (!Number.isInteger(n) || n <= 0) fail(new Error(`no group with id ${id} (ids are the numbers \`gridlink group list\` shows)`));
+    const { updateGroup } = await import("../core/groups/update-group.js");
+    await withDb(async (db) => {
+      const g = await updateGroup({
+        db,
+        actor: actor(),
+        id: n,
+        enabled: opts.enable ? true : opts.disable ? false : undefined,
+        grid: opts.grid || undefined,
+        tags: opts.tags === undefined ? undefined : opts.tags.split(","),
+      }).catch((err: { code?: string }) => (err?.code === "not_found" ? undefined : Promise.reject(err)));
       if (!g) {
         console.error(`no group with id ${id}`);
         process.exitCode = 1;
         return;
       }
-      console.log(`${g.title}: ${g.enabled ? "enabled" : "disabled"}, grid ${g.grid ?? "-"}, tags ${g.tags || "-"}`);
-    }),
-  );
+      console.log(`${g.title}: ${g.enabled ? "enabled" : "disabled"}, grid ${g.grid ?? "-"}, tags ${g.tags.join(",") || "-"}`);
+    });
+  });
 
 // === Queues: see what waits, re-run what failed
 
 const queue = program.command("queue").description("the intake and outbox queues");
 async function withQueues(fn: (queues: Queues) => Promise<void>): Promise<void> {
   const cfg = config();
+  const { Redis } = await import("ioredis");
+  const { Queues } = await import("../core/infra/queues.js");
   const connection = new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: 2 });
   const queues = new Queues(connection, cfg.QUEUE_PREFIX);
   try {
@@ -225,38 +270,53 @@ async function withQueues(fn: (queues: Queues) => Promise<void>): Promise<void> 
     connection.disconnect();
   }
 }
-const allQueues = (queues: Queues) => [queues.intake, ...PLATFORMS.map((p) => queues.outbox(p))];
 queue
   .command("status")
   .description("jobs per state in every queue")
-  .action(() =>
-    withQueues(async (queues) => {
-      for (const q of allQueues(queues)) {
-        const c = await q.getJobCounts("waiting", "active", "delayed", "failed", "completed");
-        console.log(`${q.name.padEnd(20)} waiting ${c.waiting}  active ${c.active}  delayed ${c.delayed}  failed ${c.failed}`);
-      }
-    }),
-  );
+  .action(async () => {
+    const { queueStatus } = await import("../core/operations/retry-failed-jobs.js");
+    await withQueues(async (queues) => {
+      for (const c of await queueStatus({ queues })) console.log(`${c.queue.padEnd(20)} waiting ${c.waiting}  active ${c.active}  delayed ${c.delayed}  failed ${c.failed}`);
+    });
+  });
 queue
   .command("retry")
   .description("run every failed job again (after fixing what made it fail)")
-  .action(() =>
-    withQueues(async (queues) => {
-      for (const q of allQueues(queues)) {
-        const failed = await q.getFailedCount();
-        if (failed === 0) continue;
-        await q.retryJobs({ state: "failed" });
-        console.log(`${q.name}: ${failed} failed job(s) queued again`);
+  .action(async () => {
+    const { retryFailedJobs } = await import("../core/operations/retry-failed-jobs.js");
+    await withDb((db) =>
+      withQueues(async (queues) => {
+        for (const r of await retryFailedJobs({ queues, db, actor: actor() })) console.log(`${r.queue}: ${r.count} failed job(s) queued again`);
+      }),
+    );
+  });
+
+// === The audit trail
+
+program
+  .command("audit")
+  .description("recent administrative changes (group edits, staff, tickets, broadcasts, queue retries, lexicon)")
+  .option("--subject <subject>", "e.g. group:3, ticket:A0012, staff:telegram:42")
+  .option("--action <prefix>", "e.g. group., ticket.resolved")
+  .option("--limit <n>", "how many", "50")
+  .action(async (opts: { subject?: string; action?: string; limit: string }) => {
+    const { findAuditEvents } = await import("../core/audit/find-audit-events.js");
+    const { maskPersonal } = await import("../core/privacy.js");
+    await withDb(async (db) => {
+      for (const e of await findAuditEvents({ db, subject: opts.subject, action: opts.action, limit: Number(opts.limit) || 50 })) {
+        console.log(maskPersonal(`${e.at.toISOString()}\t${e.actor}\t${e.action}\t${e.subject}\t${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`));
       }
-    }),
-  );
+    });
+  });
 
 // === Lexicon curation and classification
 
 program.addCommand(
   lexiconCommand(async () => {
     const cfg = config();
-    await migrateDatabase(cfg.DATABASE_URL);
+    const { assertMigrated } = await import("../core/infra/migrations.js");
+    await assertMigrated(cfg.DATABASE_URL).catch(fail);
+    const { openLexiconContext } = await import("../core/lexicon/context.js");
     return openLexiconContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX });
   }),
 );

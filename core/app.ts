@@ -7,20 +7,20 @@ import { Redis } from "ioredis";
 import type { ChatGateway, ChatMessage, GatewayHost } from "./ports/chat.js";
 import type { Config } from "./infra/config.js";
 import { openDatabase, type Db } from "./infra/db.js";
-import { createGroupRegistry } from "./groups.js";
+import { createGroupRegistry } from "./groups/registry.js";
 import { handleMessage, type IntakeDeps } from "./intake.js";
 import { createLogger, throttle, type Logger } from "./infra/log.js";
 import { startOutboxWorker } from "./outbox.js";
 import { INTAKE_QUEUE, Queues } from "./infra/queues.js";
 import { closeRedis, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
 import { buildServer } from "./transports/http/server.js";
-import { paceSeconds } from "./broadcast.js";
+import { readSendingPaces } from "./broadcasts/sending-pace.js";
 import { lexiconChannel } from "./lexicon/context.js";
 import { createLiveDetector, type LiveDetector } from "./lexicon/live.js";
 import type { Detection } from "../nlp/index.js";
 
-/** Builds a platform gateway, or returns undefined when that platform is not configured. */
-export type GatewayFactory = (host: GatewayHost, config: Config) => ChatGateway | undefined;
+import type { GatewayFactory } from "./ports/index.js";
+export type { GatewayFactory };
 
 /** Which parts of Gridlink this process runs. */
 export interface Roles {
@@ -38,6 +38,8 @@ export interface AppOptions {
   gateways?: GatewayFactory[];
   roles?: Partial<Roles>;
   log?: Logger;
+  /** Told when each start phase ends (lexicon, dictionaries, gateways, HTTP), for the start bench's log lines. */
+  onPhase?: (name: string) => void;
   /** The complaint detector. @defaultValue the live detector over the curated lexicon in the database */
   detect?: (text: string) => Detection;
 }
@@ -121,6 +123,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const live = opts.detect
     ? undefined
     : await createLiveDetector({ prisma, redis, channel: lexiconChannel(config.QUEUE_PREFIX), onError: (err) => log.error({ err: err.message }, "lexicon rebuild failed; keeping the previous one") });
+  opts.onPhase?.("lexicon");
   const intake: IntakeDeps = {
     prisma,
     queues,
@@ -128,10 +131,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     log: log.child({ name: "gridlink:intake" }),
     ticketPrefix: config.TICKET_PREFIX,
     maxStoredChars: config.MAX_STORED_CHARS,
-    paceSeconds: paceSeconds(config),
+    sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
   };
 
-  const gateways = roles.gateways ? (opts.gateways ?? []).map((f) => f(host, config)).filter((g): g is ChatGateway => g !== undefined) : [];
+  const gateways = roles.gateways ? (await Promise.all((opts.gateways ?? []).map((f) => f(host, config)))).filter((g): g is ChatGateway => g !== undefined) : [];
   const workers: Worker[] = [];
   const app: App = {
     config,
@@ -154,8 +157,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await workerReady(outbox);
         log.info({ platform: g.platform }, "gateway started");
       }
+      if (gateways.length) opts.onPhase?.("gateways");
       if (roles.workers) {
         intake.detect("预热"); // load the segmenter's dictionaries now, not on the first resident's message
+        opts.onPhase?.("dictionaries");
         const worker = new Worker<ChatMessage>(INTAKE_QUEUE, (job) => handleMessage(intake, job.data), {
           connection: redis,
           prefix: config.QUEUE_PREFIX,
@@ -177,6 +182,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         const address = await app.http.listen({ port: config.PORT, host: config.HOST });
         app.url = address.replace("[::1]", "localhost");
         log.info({ url: app.url }, "HTTP listening");
+        opts.onPhase?.("http");
       }
     },
     async stop() {

@@ -61,7 +61,8 @@ export const messages = {
     notAllowed: "抱歉，这个命令只有网格员或管理员可以使用。如需帮助，请发送 #帮助。",
     outOfScope: (p: { number: string }) => `工单 #${p.number} 不在您负责的网格内。`,
     groupOutOfScope: "本群不在您负责的网格内。",
-    unknownCommand: (p: { command: string; list: string }) => `没有 ${p.command} 这个命令。可用命令：\n${p.list}`,
+    unknownCommand: (p: { command: string; list: string }) => `没有 ${p.command} 这个命令。\n${p.list}`,
+    broadcastOutOfGrid: (p: { grid: string }) => `您只能向自己负责的网格（${p.grid}）发送通知，这个范围不在您的网格内。`,
     helpResident: "可用命令：",
     helpStaff: "网格员命令：",
     broadcastQueued: (p: { id: number; groups: number; minutes: number }) =>
@@ -97,7 +98,8 @@ export const messages = {
     notAllowed: "Sorry, only grid leaders and admins can use this command. Send /help for what you can do.",
     outOfScope: (p: { number: string }) => `Ticket #${p.number} is outside your grid.`,
     groupOutOfScope: "This group is outside your grid.",
-    unknownCommand: (p: { command: string; list: string }) => `There is no ${p.command} command. Available commands:\n${p.list}`,
+    unknownCommand: (p: { command: string; list: string }) => `There is no ${p.command} command.\n${p.list}`,
+    broadcastOutOfGrid: (p: { grid: string }) => `You can send notices to your own grid (${p.grid}) only; that scope is outside it.`,
     helpResident: "Commands:",
     helpStaff: "Grid leader commands:",
     broadcastQueued: (p: { id: number; groups: number; minutes: number }) =>

@@ -7,7 +7,7 @@ import { SendError, type ChatGateway, type GroupRegistry, type OutgoingMessage, 
 import type { Db } from "./infra/db.js";
 import { throttle, type Logger } from "./infra/log.js";
 import { outboxQueueName, type OutboxJob } from "./infra/queues.js";
-import type { Tx } from "./tickets.js";
+import type { Tx } from "./infra/rows.js";
 
 // === Creating outbound messages
 

@@ -5,9 +5,9 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/ports/chat.js";
-import type { GatewayFactory } from "../../core/app.js";
-import { maskPersonal } from "../../core/privacy.js";
+import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/ports/index.js";
+import type { GatewayFactory } from "../../core/ports/index.js";
+import { maskPersonal } from "../../core/ports/index.js";
 
 /** A demo group: chat id (used in URLs), title, grid and community. */
 export interface DemoGroup {

@@ -6,10 +6,7 @@ import { createHash } from "node:crypto";
 import { Bot, GrammyError, type Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
-import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/ports/chat.js";
-import type { GatewayFactory } from "../../core/app.js";
-import type { Config } from "../../core/infra/config.js";
-import { definedOnly } from "../../core/infra/options.js";
+import { definedOnly, paceStatusKey, type ChatGateway, type Config, type GatewayFactory, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/ports/index.js";
 import { TelegramLimiter } from "./limiter.js";
 import { Poller } from "./polling.js";
 import { TelegramSender } from "./sender.js";
@@ -157,6 +154,10 @@ export class TelegramGateway implements ChatGateway {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    // Publish the pace for broadcast ETAs (core reads it; it never derives Telegram's pace from settings).
+    await this.host.redis
+      .hset(paceStatusKey(this.host.prefix, "telegram"), { msPerMessage: Math.ceil(1000 / this.config.TELEGRAM_GLOBAL_PER_SECOND), pausedUntil: 0, updatedAt: Date.now() })
+      .catch((err: Error) => this.log.warn({ err: err.message }, "could not publish the sending pace"));
     try {
       await this.init();
     } catch (err) {

@@ -2,7 +2,7 @@
 // Redis (rate-limiter-flexible, fixed windows) and a "paused until" key carries a 429's retry_after to all
 // of them. A caller waits for a slot; nothing is dropped or failed for being over the limit.
 
-import { definedOnly } from "../../core/infra/options.js";
+import { definedOnly } from "../../core/ports/index.js";
 import { setMaxListeners } from "node:events";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";

@@ -2,7 +2,7 @@
 // (pause, deactivate the group, migrate and resend, retry, fail).
 
 import { GrammyError, HttpError } from "grammy";
-import { SendError } from "../../core/ports/chat.js";
+import { SendError } from "../../core/ports/index.js";
 
 /** Descriptions of 400s that mean the bot cannot write there (deleted or deactivated group, muted bot); a
  * later my_chat_member update (unmuted, re-added) makes the group active again. */

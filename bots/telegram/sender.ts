@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { SendError, type OutgoingMessage, type SendResult } from "../../core/ports/chat.js";
+import { SendError, type OutgoingMessage, type SendResult } from "../../core/ports/index.js";
 import { LimiterClosedError, type TelegramLimiter } from "./limiter.js";
 import { toSendError } from "./send-errors.js";
 import { splitText, TELEGRAM_MAX_TEXT } from "./split-text.js";

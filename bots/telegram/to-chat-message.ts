@@ -2,7 +2,7 @@
 // recorded payloads and the same function serves long polling and the webhook.
 
 import type { Message, Update, User } from "grammy/types";
-import type { ChatMessage } from "../../core/ports/chat.js";
+import type { ChatMessage } from "../../core/ports/index.js";
 
 /** Options for {@link toChatMessage}. */
 export interface ToChatMessageOptions {

@@ -6,7 +6,7 @@ import { Composer, type Context } from "grammy";
 import type { ChatMember } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { GatewayHost } from "../../core/ports/chat.js";
+import type { GatewayHost } from "../../core/ports/index.js";
 import { toChatMessage } from "./to-chat-message.js";
 
 /** The context type of Gridlink's Telegram middleware (plain grammY; nothing of it crosses into core). */

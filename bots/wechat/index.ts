@@ -1,6 +1,6 @@
 // WeChat gateway entry point: the factory core calls, plus the pieces tests and other tools use.
 
-import type { GatewayFactory } from "../../core/app.js";
+import type { GatewayFactory } from "../../core/ports/index.js";
 import { createWechatGateway, type WechatGatewayOptions } from "./gateway.js";
 
 /** The WeChat gateway, or undefined when WECHATY_PUPPET is unset (WeChat off). */

@@ -3,7 +3,7 @@
 // with recorded payloads (tests/wechat/fixtures) and no puppet at all.
 
 import type { Message } from "wechaty";
-import type { ChatMessage } from "../../core/ports/chat.js";
+import type { ChatMessage } from "../../core/ports/index.js";
 
 // === Facts
 

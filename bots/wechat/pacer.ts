@@ -7,13 +7,13 @@
 // daily cap) it is handed back to core's queue as SendError('rate_limited', retryAfterMs).
 //
 // Observable state (for /healthz and a broadcast's ETA), all under `<prefix>:wechat:`:
-//   pace                       hash: account, nextSlotAt, pausedUntil, msPerMessage, sentToday, dailyCap, updatedAt
+//   pace                       hash: account, nextSlotAt, pausedUntil, msPerMessage, sentToday, dailyCap, capResetAt, updatedAt
 //   pace:<account>:next        epoch ms before which the account must not send again
 //   pace:<account>:paused      epoch ms until which the account is paused (absent when not paused)
 
 import type { Redis } from "ioredis";
-import { paceStatusKey, SendError } from "../../core/ports/chat.js";
-import type { Config } from "../../core/infra/config.js";
+import { paceStatusKey, SendError } from "../../core/ports/index.js";
+import type { Config } from "../../core/ports/index.js";
 
 // === Options
 
@@ -349,6 +349,8 @@ export class WechatPacer {
       sentToday: s.sentToday ?? 0,
       nextSlotAt: s.nextSlotAt ?? 0,
       pausedUntil: s.pausedUntil ?? 0,
+      // When the daily cap resets (the account's midnight): core shows it as the hold's end, never computes it.
+      capResetAt: Date.now() + dayOf(Date.now(), this.options.utcOffsetMinutes).msLeft,
       updatedAt: Date.now(),
     };
     await this.redis.hset(paceKeys(this.prefix, account).status, fields);

@@ -5,7 +5,7 @@ import type { Contact, Message, Room, Wechaty, WechatyPlugin } from "wechaty";
 import { ScanStatus } from "wechaty";
 import qrcodeTerminal from "qrcode-terminal";
 import type { Logger } from "pino";
-import type { ChatMessage, GatewayHost } from "../../core/ports/chat.js";
+import type { ChatMessage, GatewayHost } from "../../core/ports/index.js";
 import type { WechatAccount } from "./account.js";
 import type { AccountEventKind } from "./health.js";
 import { extractWechatMessage, toChatMessage } from "./message.js";

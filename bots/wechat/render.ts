@@ -1,7 +1,7 @@
 // Outbound translation: an OutgoingMessage → the text parts a room.say() needs, and a send failure → SendError.
 // Pure functions, unit-tested without a puppet.
 
-import { SendError, type OutgoingMessage } from "../../core/ports/chat.js";
+import { SendError, type OutgoingMessage } from "../../core/ports/index.js";
 
 // === Rendering
 

@@ -2,6 +2,7 @@
 // change it (add, update, remove, enable, disable, import) with every change audited — who, when, before
 // and after — in the same transaction as the change itself.
 import type { Db } from "../infra/db.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { AppError } from "../infra/errors.js";
 import {
   LexiconError, formatLexicon, loadLexiconDir, parseLexiconFile, validateEntry,
@@ -87,6 +88,12 @@ async function assertSurfacesFree(tx: Tx, e: LexiconEntry, except?: string): Pro
 
 async function audit(tx: Tx, term: string, action: string, actor: string, before: string | null, after: string | null): Promise<void> {
   await tx.lexiconAudit.create({ data: { term, action, actor, before, after } });
+  if (action === "seed") return; // shipped data, not an administrative change
+  // The one audit trail too ("cli:alice" → channel cli, name alice).
+  const cut = actor.indexOf(":");
+  const channel = (["chat", "http", "cli", "system"] as const).find((c) => c === actor.slice(0, cut)) ?? "system";
+  const name = cut >= 0 && channel === actor.slice(0, cut) ? actor.slice(cut + 1) : actor;
+  await recordAudit(tx, { actor: { name, channel }, action: `lexicon.${action}`, subject: `keyword:${term}`, before: before && JSON.parse(before), after: after && JSON.parse(after) });
 }
 
 async function mustGet(tx: Tx, term: string): Promise<Row> {

@@ -76,7 +76,8 @@ export class SendError extends Error {
 
 /**
  * The Redis hash where a gateway publishes its sending pace for every process to read (broadcast status):
- * `pausedUntil` (epoch ms, 0 if not paused), `sentToday`, `dailyCap`, `msPerMessage`, `nextSlotAt`.
+ * `pausedUntil` (epoch ms, 0 if not paused), `sentToday`, `dailyCap`, `capResetAt` (epoch ms the daily count
+ * resets), `msPerMessage`, `nextSlotAt`. Core reads these as facts; it never re-derives a pace from settings.
  */
 export const paceStatusKey = (prefix: string, platform: Platform): string => `${prefix}:${platform}:pace`;
 

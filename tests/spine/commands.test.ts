@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PlaygroundGateway, playgroundGateway } from "../../bots/playground/index.js";
 import type { ChatMessage } from "../../core/ports/chat.js";
-import { parseCommand } from "../../core/commands.js";
+import { parseCommand } from "../../core/transports/chat-commands/table.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 
 describe("parseCommand", () => {

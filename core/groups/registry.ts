@@ -1,8 +1,8 @@
 // The group registry: which chats the bot is in, their titles, grid, tags and whether Gridlink acts there.
 
-import type { GroupRegistry, Platform } from "./ports/chat.js";
-import type { Db } from "./infra/db.js";
-import type { Logger } from "./infra/log.js";
+import type { GroupRegistry, Platform } from "../ports/chat.js";
+import type { Db } from "../infra/db.js";
+import type { Logger } from "../infra/log.js";
 
 /** WeChat rooms start disabled: the bot listens silently until a leader sends #启用. */
 export const enabledByDefault = (platform: Platform): boolean => platform !== "wechat";
@@ -26,13 +26,7 @@ export async function ensureGroup(prisma: Db, platform: Platform, chatId: string
   }
 }
 
-/** Normalise a tag list: lower-case, trimmed, unique, comma-separated. */
-export function joinTags(tags: Iterable<string>): string {
-  return [...new Set([...tags].map((t) => t.trim().toLowerCase()).filter(Boolean))].sort().join(",");
-}
-
-/** Split the stored tag string. */
-export const splitTags = (tags: string): string[] => (tags ? tags.split(",") : []);
+export { joinTags, splitTags } from "../infra/rows.js";
 
 /** The registry gateways report to. */
 export function createGroupRegistry(prisma: Db, log: Logger): GroupRegistry {

@@ -1,0 +1,27 @@
+// Reading the audit trail (newest first), for the CLI and, later, GET /api/audit.
+
+import type { Db } from "../infra/db.js";
+
+/** An audit event as shown to people: before/after parsed back from JSON. */
+export interface AuditEvent {
+  id: number;
+  at: Date;
+  actor: string;
+  channel: string;
+  action: string;
+  subject: string;
+  before: unknown;
+  after: unknown;
+}
+
+const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+/** Audit events, optionally of one subject or action prefix ("group.", "ticket."), newest first. */
+export async function findAuditEvents(opts: { db: Db; subject?: string; action?: string; limit?: number }): Promise<AuditEvent[]> {
+  const rows = await opts.db.auditEvent.findMany({
+    where: { subject: opts.subject, action: opts.action ? { startsWith: opts.action } : undefined },
+    orderBy: { id: "desc" },
+    take: opts.limit ?? 100,
+  });
+  return rows.map((r) => ({ id: r.id, at: r.createdAt, actor: r.actor, channel: r.channel, action: r.action, subject: r.subject, before: parse(r.before), after: parse(r.after) }));
+}

@@ -1,0 +1,23 @@
+// The one audit trail: every administrative change writes an AuditEvent in the same transaction as the change,
+// so a change without its audit row (or the other way round) cannot exist.
+
+import type { Tx } from "../infra/rows.js";
+import type { Actor, Channel } from "../policy/authorize.js";
+
+/** One audited change; `before`/`after` are plain values (stored as JSON), null for "did not exist". */
+export interface AuditInput {
+  actor: Actor | { name: string; channel: Channel };
+  action: string;
+  subject: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/** Write one audit event inside the caller's transaction. */
+export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
+  await tx.auditEvent.create({
+    data: { actor: `${input.actor.channel}:${input.actor.name}`, channel: input.actor.channel, action: input.action, subject: input.subject, before: json(input.before), after: json(input.after) },
+  });
+}

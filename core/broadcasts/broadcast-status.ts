@@ -1,0 +1,52 @@
+// Per-group delivery status of a broadcast, with counts, any hold on a platform and a time estimate from the
+// paces the gateways publish.
+
+import type { Db } from "../infra/db.js";
+import { sendingSeconds, type SendingPace } from "./sending-pace.js";
+
+/** Options of broadcastStatus. */
+export interface BroadcastStatusOptions {
+  db: Db;
+  id: number;
+  /** From readSendingPaces. */
+  paces: Partial<Record<string, SendingPace>>;
+  now?: number;
+}
+
+/** The broadcast's status, or undefined when there is no such broadcast. */
+export async function broadcastStatus(opts: BroadcastStatusOptions) {
+  const now = opts.now ?? Date.now();
+  const b = await opts.db.broadcast.findUnique({
+    where: { id: opts.id },
+    include: { deliveries: { include: { group: { select: { id: true, title: true, platform: true, chatId: true } } }, orderBy: { id: "asc" } } },
+  });
+  if (!b) return undefined;
+  const counts = { queued: 0, sent: 0, failed: 0 };
+  const queuedByPlatform = new Map<string, number>();
+  for (const d of b.deliveries) {
+    const status = d.status as keyof typeof counts;
+    counts[status] = (counts[status] ?? 0) + 1;
+    if (d.status === "queued") queuedByPlatform.set(d.group.platform, (queuedByPlatform.get(d.group.platform) ?? 0) + 1);
+  }
+  // Platforms send in parallel; each at its own pace, after any hold on it ends.
+  const held = [...queuedByPlatform.keys()].flatMap((p) => {
+    const hold = opts.paces[p]?.hold;
+    return hold && hold.until > now ? [{ platform: p, until: new Date(hold.until), reason: hold.reason }] : [];
+  });
+  const etaSeconds = Math.ceil([...queuedByPlatform].reduce((max, [p, n]) => Math.max(max, sendingSeconds(opts.paces[p], n, now)), 0));
+  const lastSent = b.deliveries.reduce<Date | null>((acc, d) => (d.sentAt && (!acc || d.sentAt > acc) ? d.sentAt : acc), null);
+  return {
+    id: b.id,
+    text: b.text,
+    scope: b.scope,
+    actor: b.actor,
+    createdAt: b.createdAt,
+    total: b.deliveries.length,
+    ...counts,
+    done: counts.queued === 0,
+    etaSeconds,
+    held,
+    lastSentAt: lastSent,
+    deliveries: b.deliveries.map((d) => ({ groupId: d.group.id, group: d.group.title, platform: d.group.platform, status: d.status, attempts: d.attempts, error: d.error, sentAt: d.sentAt })),
+  };
+}

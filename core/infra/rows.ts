@@ -1,0 +1,152 @@
+// Rows become domain values here, at the database edge: one mapper per model, so string columns holding
+// enums or JSON (`status`, `platform`, `keywords`, `tags`) are checked once instead of cast in every file.
+
+import type { Db, Prisma } from "./db.js";
+import { PLATFORMS, type Platform } from "../ports/chat.js";
+import type { Role } from "../policy/authorize.js";
+
+/** A Prisma client or an interactive-transaction client. */
+export type Tx = Prisma.TransactionClient;
+
+/** The statuses a ticket can have (the 六单 cycle plus "not a complaint"). */
+export const TICKET_STATUSES = ["open", "dispatched", "accepted", "in_progress", "resolved", "rated", "published", "dismissed"] as const;
+/** A ticket status. */
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** A stored string that must be one of `allowed`; a bad value is a corrupt row, not user input. */
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`corrupt row: ${what} "${value}" is not one of ${allowed.join(", ")}`);
+}
+
+/** The platform column. */
+export const toPlatform = (value: string): Platform => oneOf(value, PLATFORMS, "platform");
+/** The status column of a ticket. */
+export const toTicketStatus = (value: string): TicketStatus => oneOf(value, TICKET_STATUSES, "ticket status");
+/** A staff row's role. */
+export const toStaffRole = (value: string): Exclude<Role, "resident"> => oneOf(value, ["grid_leader", "admin"] as const, "staff role");
+
+/** A JSON string array column (ticket keywords, lexicon variants); anything else reads as []. */
+export function toStringList(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Normalise a tag list: lower-case, trimmed, unique, sorted, comma-separated (the stored form). */
+export function joinTags(tags: Iterable<string>): string {
+  return [...new Set([...tags].map((t) => t.trim().toLowerCase()).filter(Boolean))].sort().join(",");
+}
+
+/** Split the stored tag string. */
+export const splitTags = (tags: string): string[] => (tags ? tags.split(",") : []);
+
+// === Groups
+
+type GroupRow = { id: number; platform: string; chatId: string; title: string; grid: string | null; community: string | null; tags: string; active: boolean; enabled: boolean; joinedAt: Date };
+
+/** A group as core uses it. */
+export interface Group {
+  id: number;
+  platform: Platform;
+  chatId: string;
+  title: string;
+  grid: string | null;
+  community: string | null;
+  tags: string[];
+  active: boolean;
+  enabled: boolean;
+  joinedAt: Date;
+}
+
+/** Group row → Group. */
+export const toGroup = (r: GroupRow): Group => ({
+  id: r.id, platform: toPlatform(r.platform), chatId: r.chatId, title: r.title, grid: r.grid, community: r.community, tags: splitTags(r.tags), active: r.active, enabled: r.enabled, joinedAt: r.joinedAt,
+});
+
+// === Staff
+
+type StaffRow = { id: number; platform: string; userId: string; name: string | null; role: string; grid: string | null; createdAt: Date };
+
+/** A registered grid leader or admin on one platform. */
+export interface StaffMember {
+  id: number;
+  platform: Platform;
+  userId: string;
+  name: string | null;
+  role: Exclude<Role, "resident">;
+  grid: string | null;
+  createdAt: Date;
+}
+
+/** Staff row → StaffMember. */
+export const toStaff = (r: StaffRow): StaffMember => ({ id: r.id, platform: toPlatform(r.platform), userId: r.userId, name: r.name, role: toStaffRole(r.role), grid: r.grid, createdAt: r.createdAt });
+
+// === Tickets
+
+type TicketRow = {
+  id: number; number: string; category: string; severity: number; status: string; text: string; keywords: string; origin: string; assignee: string | null;
+  groupId: number; reporterId: number; createdAt: Date; updatedAt: Date; closedAt: Date | null;
+};
+
+/** A ticket's own facts (without its group, reporter or events). */
+export interface Ticket {
+  id: number;
+  number: string;
+  category: string;
+  severity: number;
+  status: TicketStatus;
+  text: string;
+  keywords: string[];
+  origin: "detector" | "report";
+  assignee: string | null;
+  groupId: number;
+  reporterId: number;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+/** Ticket row → Ticket. */
+export const toTicket = (r: TicketRow): Ticket => ({
+  id: r.id, number: r.number, category: r.category, severity: r.severity, status: toTicketStatus(r.status), text: r.text, keywords: toStringList(r.keywords),
+  origin: oneOf(r.origin, ["detector", "report"] as const, "ticket origin"), assignee: r.assignee, groupId: r.groupId, reporterId: r.reporterId,
+  createdAt: r.createdAt, updatedAt: r.updatedAt, closedAt: r.closedAt,
+});
+
+/** One step of a ticket's history. */
+export interface TicketEvent {
+  from: TicketStatus | null;
+  to: TicketStatus;
+  actor: string;
+  note: string | null;
+  at: Date;
+}
+
+/** TicketEvent row → TicketEvent. */
+export const toTicketEvent = (e: { fromStatus: string | null; toStatus: string; actor: string; note: string | null; createdAt: Date }): TicketEvent => ({
+  from: e.fromStatus === null ? null : toTicketStatus(e.fromStatus), to: toTicketStatus(e.toStatus), actor: e.actor, note: e.note, at: e.createdAt,
+});
+
+/** A ticket with what commands and the API show: its group, reporter, source message and history. */
+export interface TicketDetail extends Ticket {
+  group: Group;
+  reporter: { id: number; displayName: string; userId: string };
+  sourceMessage: { messageId: string } | null;
+  events: TicketEvent[];
+}
+
+/** A ticket row loaded with group, reporter, source message and events → TicketDetail. */
+export const toTicketDetail = (
+  r: TicketRow & { group: GroupRow; reporter: { id: number; displayName: string; userId: string }; sourceMessage: { messageId: string } | null; events: Parameters<typeof toTicketEvent>[0][] },
+): TicketDetail => ({
+  ...toTicket(r), group: toGroup(r.group), reporter: { id: r.reporter.id, displayName: r.reporter.displayName, userId: r.reporter.userId }, sourceMessage: r.sourceMessage ? { messageId: r.sourceMessage.messageId } : null, events: r.events.map(toTicketEvent),
+});
+
+/** Run fn in a transaction: a new one on a client, or the caller's when given a transaction already (chat commands run inside intake's). */
+export async function inTransaction<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return "$transaction" in db ? (db as Db).$transaction(fn) : fn(db);
+}

@@ -1,0 +1,71 @@
+// A chat command: store it, run it (core/transports/chat-commands) inside the same transaction, queue the reply.
+
+import { AppError } from "../infra/errors.js";
+import type { Group } from "../infra/rows.js";
+import { langOf } from "../locale.js";
+import { createOutbound } from "../outbox.js";
+import type { Actor } from "../policy/authorize.js";
+import type { ChatMessage } from "../ports/chat.js";
+import { maskPersonal } from "../privacy.js";
+import { findStaffMember } from "../staff/find-staff.js";
+import { runCommand, type CommandResult, type ParsedCommand } from "../transports/chat-commands/index.js";
+import { clip, ensureResident, storeOnce, type IntakeDeps, type IntakeOutcome } from "./shared.js";
+
+/** Run a command typed in a group; refusals become the reply. */
+export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: Group, command: ParsedCommand): Promise<IntakeOutcome> {
+  const { prisma } = deps;
+  const staff = await findStaffMember({ db: prisma, platform: msg.platform, ids: [msg.sender.id, ...(msg.sender.aliases ?? [])] });
+  // A room that is not enabled stays silent: only staff may switch it on.
+  if (!group.enabled && !(command.kind === "command" && command.name === "enable" && staff)) {
+    return { action: "ignored", reason: "group not enabled" };
+  }
+  // Commands are mostly Latin (/status A0012): answer in English only when the arguments are English words.
+  const args = command.kind === "command" ? command.args.replace(/#?[A-Za-z]{1,3}\d{2,}/g, "") : "";
+  const lang = /[A-Za-z]{2,}/.test(args) ? langOf(args) : "zh";
+  const clipped = clip(msg.text, deps.maxStoredChars);
+  const name = command.kind === "command" ? command.name : command.command;
+  let refused: string | undefined;
+  const result = await storeOnce(deps, msg, () =>
+    prisma.$transaction(
+      async (tx) => {
+        const resident = await ensureResident(tx, msg.platform, msg.sender.id, msg.sender.name);
+        const actor: Actor = { role: staff?.role ?? "resident", grid: staff?.grid ?? null, name: staff?.name || resident.displayName, channel: "chat" };
+        const row = await tx.message.create({
+          data: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId, groupId: group.id, residentId: resident.id, kind: "command", text: clipped.text, truncated: clipped.truncated, sentAt: new Date(msg.sentAt) },
+        });
+        let ran: CommandResult;
+        try {
+          ran = await runCommand(
+            { tx, actor, group, resident, messageRowId: row.id, lang, ticketPrefix: deps.ticketPrefix, detect: deps.detect, sendingPaces: deps.sendingPaces ?? (async () => ({})) },
+            command,
+          );
+        } catch (err) {
+          if (!(err instanceof AppError) || !err.userMessage) throw err;
+          refused = err.code;
+          if (err.code === "forbidden") deps.log.warn({ platform: msg.platform, chatId: msg.chatId, user: msg.sender.id, command: name }, "command refused");
+          ran = { reply: err.userMessage, outbounds: [] };
+        }
+        if (ran.reply) {
+          ran.outbounds.push(
+            await createOutbound(tx, {
+              key: `cmd-${row.id}`,
+              platform: msg.platform,
+              groupId: group.id,
+              kind: "command",
+              text: ran.reply,
+              sourceMessageId: row.id,
+              replyTo: { messageId: msg.messageId, senderName: maskPersonal(resident.displayName), excerpt: maskPersonal(msg.text.slice(0, 30)) },
+              mention: { userId: msg.sender.id, name: resident.displayName },
+            }),
+          );
+        }
+        return ran.outbounds;
+      },
+      { timeout: 30_000 },
+    ),
+  );
+  if ("duplicate" in result) return result.duplicate;
+  const rows = await prisma.outboundMessage.findMany({ where: { id: { in: result.stored } }, select: { id: true, platform: true } });
+  await deps.queues.enqueueOutboundRows(rows);
+  return { action: "command", command: name, refused };
+}

@@ -1,0 +1,71 @@
+// What intake's handlers share: their dependencies, outcomes, the store-once rule and small helpers.
+
+import type { Detection } from "../../nlp/index.js";
+import type { SendingPace } from "../broadcasts/sending-pace.js";
+import type { Db } from "../infra/db.js";
+import type { Logger } from "../infra/log.js";
+import type { Queues } from "../infra/queues.js";
+import type { Tx } from "../infra/rows.js";
+import type { ChatMessage, Platform } from "../ports/chat.js";
+
+/** What intake needs; injected so tests and the live lexicon can swap the detector. */
+export interface IntakeDeps {
+  prisma: Db;
+  queues: Queues;
+  detect(text: string): Detection;
+  log: Logger;
+  ticketPrefix: string;
+  maxStoredChars: number;
+  /** The paces the gateways publish (broadcast ETAs). @defaultValue none published */
+  sendingPaces?: () => Promise<Partial<Record<string, SendingPace>>>;
+}
+
+/** What happened to a message, for logs and tests. */
+export type IntakeOutcome =
+  | { action: "ignored"; reason: string }
+  | { action: "duplicate"; requeued: number }
+  | { action: "ticket"; ticketNumber: string }
+  | { action: "command"; command: string; refused?: string }
+  | { action: "edited"; ticketNumber?: string };
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
+
+/** The unique key of an inbound message. */
+export const messageKey = (msg: ChatMessage) => ({ platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } });
+
+/**
+ * Run the transaction that stores a message. If a concurrent delivery of the same message stored it first
+ * (unique key), re-queue what that one created instead, so the race ends in one ticket and one reply.
+ */
+export async function storeOnce<T>(deps: IntakeDeps, msg: ChatMessage, work: () => Promise<T>): Promise<{ stored: T } | { duplicate: IntakeOutcome }> {
+  try {
+    return { stored: await work() };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const winner = await deps.prisma.message.findUnique({ where: messageKey(msg), select: { id: true } });
+    if (!winner) throw err;
+    return { duplicate: await requeue(deps, winner.id) };
+  }
+}
+
+/** Re-queue every still-queued outbound created while handling a stored message. */
+export async function requeue(deps: IntakeDeps, messageRowId: number): Promise<IntakeOutcome> {
+  const pending = await deps.prisma.outboundMessage.findMany({ where: { sourceMessageId: messageRowId, status: "queued" }, select: { id: true, platform: true } });
+  await deps.queues.enqueueOutboundRows(pending);
+  return { action: "duplicate", requeued: pending.length };
+}
+
+/** Cut stored text to a bound; the whole text is still classified. */
+export function clip(text: string, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  return { text: text.slice(0, max), truncated: true };
+}
+
+/** Find or create the resident behind a sender, keeping their latest display name. */
+export async function ensureResident(tx: Tx, platform: Platform, userId: string, name: string) {
+  return tx.resident.upsert({
+    where: { platform_userId: { platform, userId } },
+    create: { platform, userId, displayName: name || userId },
+    update: name ? { displayName: name } : {},
+  });
+}

@@ -1,0 +1,35 @@
+// Operations on the queues: see what waits, and run failed jobs again once what made them fail is fixed (audited).
+
+import type { Queue } from "bullmq";
+import { recordAudit } from "../audit/record-audit.js";
+import type { Db } from "../infra/db.js";
+import type { Queues } from "../infra/queues.js";
+import { authorize, type Actor } from "../policy/authorize.js";
+import { PLATFORMS } from "../ports/chat.js";
+
+/** The intake queue and every platform's outbox. */
+const allQueues = (queues: Queues): Queue[] => [queues.intake, ...PLATFORMS.map((p) => queues.outbox(p))];
+
+/** Jobs per state in every queue. */
+export async function queueStatus(opts: { queues: Queues }): Promise<Array<{ queue: string; waiting: number; active: number; delayed: number; failed: number }>> {
+  const out = [];
+  for (const q of allQueues(opts.queues)) {
+    const c = await q.getJobCounts("waiting", "active", "delayed", "failed");
+    out.push({ queue: q.name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 });
+  }
+  return out;
+}
+
+/** Queue every failed job again; one audit event per queue that had any. Returns what was retried. */
+export async function retryFailedJobs(opts: { queues: Queues; db: Db; actor: Actor }): Promise<Array<{ queue: string; count: number }>> {
+  authorize(opts.actor, "queue.retry");
+  const done: Array<{ queue: string; count: number }> = [];
+  for (const q of allQueues(opts.queues)) {
+    const count = await q.getFailedCount();
+    if (count === 0) continue;
+    await q.retryJobs({ state: "failed" });
+    await opts.db.$transaction((tx) => recordAudit(tx, { actor: opts.actor, action: "queue.retry", subject: `queue:${q.name}`, before: { failed: count }, after: { failed: 0 } }));
+    done.push({ queue: q.name, count });
+  }
+  return done;
+}

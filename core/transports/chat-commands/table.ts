@@ -1,0 +1,81 @@
+// The chat command table, shared by every platform: slash forms (/resolve A0012 已修好) and WeChat's Chinese text
+// forms (#办结 A0012 已修好). One row per command — names, aliases, the action it needs, usage and help —
+// and a pure parser. Each command's handler is its own file next to this one (see index.ts).
+
+import { atLeast, type Action, type Role } from "../../policy/authorize.js";
+import { t, type Lang } from "../../locale.js";
+
+/** Every command Gridlink understands. */
+export type CommandName =
+  | "help" | "status" | "report" | "tickets" | "ticket" | "accept" | "progress" | "resolve" | "dismiss" | "broadcast" | "tag" | "enable" | "disable";
+
+/** One command: its slash name, Chinese names, the least role and the policy action it needs, usage and help. */
+export interface CommandSpec {
+  name: CommandName;
+  zh: string[];
+  role: Role;
+  action: Action;
+  usage: { slash: string; zh: string };
+  help: { zh: string; en: string };
+}
+
+/** The command table. */
+export const COMMANDS: readonly CommandSpec[] = [
+  { name: "help", zh: ["帮助"], role: "resident", action: "command.resident", usage: { slash: "/help", zh: "#帮助" }, help: { zh: "查看命令", en: "list commands" } },
+  { name: "status", zh: ["进度", "查询"], role: "resident", action: "command.resident", usage: { slash: "/status [A0012]", zh: "#进度 [A0012]" }, help: { zh: "查看我的工单进度", en: "progress of my tickets" } },
+  { name: "report", zh: ["报事", "报修"], role: "resident", action: "command.resident", usage: { slash: "/report 3栋楼道灯坏了", zh: "#报事 3栋楼道灯坏了" }, help: { zh: "直接登记一个问题", en: "report a problem explicitly" } },
+  { name: "tickets", zh: ["工单"], role: "grid_leader", action: "ticket.list", usage: { slash: "/tickets [open|all]", zh: "#工单 [全部]" }, help: { zh: "本群工单列表", en: "this group's tickets" } },
+  { name: "ticket", zh: ["工单详情"], role: "grid_leader", action: "ticket.read", usage: { slash: "/ticket A0012", zh: "#工单详情 A0012" }, help: { zh: "工单详情", en: "one ticket's details" } },
+  { name: "accept", zh: ["受理"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/accept A0012", zh: "#受理 A0012" }, help: { zh: "受理工单", en: "accept a ticket" } },
+  { name: "progress", zh: ["进展"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/progress A0012 电工已到场", zh: "#进展 A0012 电工已到场" }, help: { zh: "通报进展", en: "post progress" } },
+  { name: "resolve", zh: ["办结"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/resolve A0012 已恢复供电", zh: "#办结 A0012 已恢复供电" }, help: { zh: "办结工单并通知群", en: "resolve and tell the group" } },
+  { name: "dismiss", zh: ["不是问题"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/dismiss A0012", zh: "#不是问题 A0012" }, help: { zh: "标记为不是问题", en: "mark as not a complaint" } },
+  { name: "broadcast", zh: ["通知"], role: "grid_leader", action: "broadcast.create", usage: { slash: "/broadcast [grid:网格|tag:标签] 内容", zh: "#通知 [grid:网格|tag:标签] 内容" }, help: { zh: "向各群发送通知", en: "send a notice to groups" } },
+  { name: "tag", zh: ["标签"], role: "grid_leader", action: "group.update", usage: { slash: "/tag 老旧小区 [-旧标签]", zh: "#标签 老旧小区 [-旧标签]" }, help: { zh: "给本群加标签", en: "tag this group" } },
+  { name: "enable", zh: ["启用"], role: "grid_leader", action: "group.update", usage: { slash: "/enable", zh: "#启用" }, help: { zh: "在本群启用", en: "turn Gridlink on here" } },
+  { name: "disable", zh: ["停用"], role: "grid_leader", action: "group.update", usage: { slash: "/disable", zh: "#停用" }, help: { zh: "在本群停用", en: "turn Gridlink off here" } },
+];
+
+const BY_SLASH = new Map(COMMANDS.map((c) => [c.name as string, c]));
+BY_SLASH.set("start", BY_SLASH.get("help")!);
+const BY_ZH = [...COMMANDS.flatMap((c) => c.zh.map((z) => [z, c] as const))].sort((a, b) => b[0].length - a[0].length);
+
+/** A parsed command, or an unknown slash command (which gets the list of what exists). */
+export type ParsedCommand =
+  | { kind: "command"; spec: CommandSpec; name: CommandName; args: string; style: "slash" | "zh" }
+  | { kind: "unknown"; command: string; style: "slash" };
+
+/**
+ * Parse a message as a command. `/name@Bot args` (the @Bot suffix is dropped; gateways drop commands addressed
+ * to another bot) and `#中文名 args` or `＃中文名args`. A `#` followed by an unknown word is ordinary text.
+ */
+export function parseCommand(text: string): ParsedCommand | undefined {
+  const s = text.trim();
+  const slash = /^\/([A-Za-z_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/.exec(s);
+  if (slash) {
+    const spec = BY_SLASH.get(slash[1].toLowerCase());
+    if (!spec) return { kind: "unknown", command: `/${slash[1]}`, style: "slash" };
+    return { kind: "command", spec, name: spec.name, args: (slash[2] ?? "").trim(), style: "slash" };
+  }
+  if (s.startsWith("#") || s.startsWith("＃")) {
+    const body = s.slice(1);
+    for (const [zh, spec] of BY_ZH) {
+      if (body.startsWith(zh)) {
+        const rest = body.slice(zh.length);
+        // "#工单详情" must not read as "#工单" + "详情": require a break or a ticket-number-like argument.
+        if (rest && !/^[\s:：]/.test(rest) && !/^[A-Za-z]?\d/.test(rest) && spec.name !== "report") continue;
+        return { kind: "command", spec, name: spec.name, args: rest.replace(/^[\s:：]+/, "").trim(), style: "zh" };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Help text for a role and platform style: residents see theirs, staff see everything. Starts with its own heading. */
+export function helpText(role: Role, style: "slash" | "zh", lang: Lang): string {
+  const m = t(lang);
+  const line = (c: CommandSpec) => `${style === "zh" ? c.usage.zh : c.usage.slash} — ${c.help[lang]}`;
+  const mine = COMMANDS.filter((c) => c.role === "resident").map(line);
+  const staff = COMMANDS.filter((c) => c.role !== "resident").map(line);
+  return [m.helpResident, ...mine, ...(atLeast(role, "grid_leader") ? [m.helpStaff, ...staff] : [])].join("\n");
+}

@@ -1,0 +1,35 @@
+// /api/broadcasts: recent broadcasts and one broadcast's per-group delivery status, with the holds and ETA
+// computed from the paces the gateways publish.
+
+import type { FastifyPluginAsync } from "fastify";
+import { broadcastStatus } from "../../broadcasts/broadcast-status.js";
+import { readSendingPaces } from "../../broadcasts/sending-pace.js";
+import { AppError } from "../../infra/errors.js";
+import { maskPersonal } from "../../privacy.js";
+import type { HttpContext } from "./context.js";
+
+/** GET /api/broadcasts, GET /api/broadcasts/:id (12 or B12). */
+export const broadcastRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (server, { app }) => {
+  const { prisma } = app;
+  const paces = () => readSendingPaces({ redis: app.queues.connection, prefix: app.config.QUEUE_PREFIX });
+  const masked = <T extends { deliveries?: Array<{ group: string }> }>(s: T): T => ({ ...s, ...(s.deliveries ? { deliveries: s.deliveries.map((d) => ({ ...d, group: maskPersonal(d.group) })) } : {}) });
+
+  server.get("/api/broadcasts", async () => {
+    const list = await prisma.broadcast.findMany({ orderBy: { id: "desc" }, take: 50, select: { id: true } });
+    const p = await paces();
+    return Promise.all(
+      list.map(async (b) => {
+        const { deliveries: _omit, ...summary } = (await broadcastStatus({ db: prisma, id: b.id, paces: p }))!;
+        return summary;
+      }),
+    );
+  });
+
+  server.get<{ Params: { id: string } }>("/api/broadcasts/:id", async (req) => {
+    const id = Number(req.params.id.replace(/^B/i, ""));
+    if (!Number.isInteger(id) || id <= 0) throw new AppError("bad_request", { message: "broadcast id must be a positive integer (e.g. 12 or B12)" });
+    const s = await broadcastStatus({ db: prisma, id, paces: await paces() });
+    if (!s) throw new AppError("not_found", { message: `broadcast ${id} not found` });
+    return masked(s);
+  });
+};
