@@ -45,18 +45,22 @@ async function run(roles: Roles, gateways: () => Promise<GatewayFactory[]>, opts
     log.info({ phase: name, ms: Math.round(now - last) }, "start phase");
     last = now;
   };
+  // Independent start phases overlap: the app's modules load while Redis answers and the migrations are checked.
+  const appModule = import("../core/app.js");
+  const factories = gateways();
   const { ensureRedis } = await import("../core/infra/redis.js");
   const { assertMigrated, migrateIfPending } = await import("../core/infra/migrations.js");
-  let redis;
+  let redis: Awaited<ReturnType<typeof ensureRedis>> | undefined;
   try {
-    redis = await ensureRedis(cfg.REDIS_URL, { autostart: cfg.REDIS_AUTOSTART, dataDir: cfg.REDIS_DATA_DIR, log });
-    phase("redis");
-    if (opts.migrate) {
+    const migration = (async () => {
+      if (!opts.migrate) return assertMigrated(cfg.DATABASE_URL);
       const applied = await migrateIfPending(cfg.DATABASE_URL, { onApply: (pending) => log.info({ pending }, "applying database migrations") });
       if (applied.length) log.info({ applied }, "database migrated");
-    } else {
-      await assertMigrated(cfg.DATABASE_URL);
-    }
+    })();
+    migration.catch(() => undefined); // awaited below; not an unhandled rejection while Redis is awaited
+    redis = await ensureRedis(cfg.REDIS_URL, { autostart: cfg.REDIS_AUTOSTART, dataDir: cfg.REDIS_DATA_DIR, log });
+    phase("redis");
+    await migration;
     phase("migration check");
   } catch (err) {
     log.fatal((err as Error).message);
@@ -65,10 +69,10 @@ async function run(roles: Roles, gateways: () => Promise<GatewayFactory[]>, opts
   }
   // An embedded redis-server must not outlive us, however we exit.
   process.on("exit", () => redis?.child?.kill());
-  const { createApp } = await import("../core/app.js");
+  const { createApp } = await appModule;
   let app;
   try {
-    app = await createApp({ config: cfg, roles, gateways: await gateways(), log, onPhase: (name) => phase(name) });
+    app = await createApp({ config: cfg, roles, gateways: await factories, log, onPhase: (name) => phase(name) });
   } catch (err) {
     log.fatal({ err: (err as Error).message }, "could not start");
     await redis.stop();

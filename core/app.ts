@@ -123,7 +123,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const live = opts.detect
     ? undefined
     : await createLiveDetector({ prisma, redis, channel: lexiconChannel(config.QUEUE_PREFIX), onError: (err) => log.error({ err: err.message }, "lexicon rebuild failed; keeping the previous one") });
-  opts.onPhase?.("lexicon");
+  opts.onPhase?.("dictionaries+lexicon"); // building the detector loads jieba's dictionaries
   const intake: IntakeDeps = {
     prisma,
     queues,
@@ -159,8 +159,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
       if (gateways.length) opts.onPhase?.("gateways");
       if (roles.workers) {
-        intake.detect("预热"); // load the segmenter's dictionaries now, not on the first resident's message
-        opts.onPhase?.("dictionaries");
+        // Warm the whole detection path now, not on the first resident's message: a sentence with a shipped
+        // keyword, so the quick scan cannot skip segmentation (a bare "预热" never reached jieba).
+        intake.detect("3栋楼道的灯坏了，停电好几天了");
         const worker = new Worker<ChatMessage>(INTAKE_QUEUE, (job) => handleMessage(intake, job.data), {
           connection: redis,
           prefix: config.QUEUE_PREFIX,

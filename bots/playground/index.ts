@@ -36,7 +36,10 @@ export interface TranscriptLine {
 
 const postBody = z.object({
   sender: z.string({ error: "sender is required (a display name)" }).trim().min(1, "sender must not be empty").max(64, "sender must be at most 64 characters"),
-  text: z.string({ error: "text is required (a string; may be empty)" }).max(200_000, "text must be at most 200000 characters"),
+  text: z
+    .string({ error: "text is required (a string)" })
+    .max(200_000, "text must be at most 200000 characters")
+    .refine((t) => t.trim().length > 0, "text must not be empty"),
 });
 
 const KEEP_LINES = 300;
@@ -84,7 +87,7 @@ export class PlaygroundGateway implements ChatGateway {
     server.get<{ Params: { groupId: string } }>("/api/playground/groups/:groupId/messages", async (req, reply) => {
       if (!this.byId.has(req.params.groupId)) return reply.status(404).send({ error: "not_found", message: `no playground group "${req.params.groupId}"` });
       // Not an admin view: personal numbers are masked like everywhere else.
-      return (await this.transcript(req.params.groupId)).map((l) => ({ ...l, text: maskPersonal(l.text) }));
+      return (await this.transcript(req.params.groupId)).map((l) => ({ ...l, sender: maskPersonal(l.sender), text: maskPersonal(l.text), ...(l.mention ? { mention: maskPersonal(l.mention) } : {}) }));
     });
 
     server.post<{ Params: { groupId: string } }>("/api/playground/groups/:groupId/messages", async (req, reply) => {

@@ -63,8 +63,9 @@ export async function extractWechatMessage(message: Message): Promise<WechatMess
     talkerName = talker.name() || undefined;
     const alias = await talker.alias().catch(() => undefined);
     if (alias) talkerAliases.push(alias);
-    const weixin = talker.weixin();
-    if (weixin) talkerAliases.push(weixin);
+    // The WeChat ID ("handle"); weixin() is its deprecated name and prints a warning with a stack trace.
+    const handle = talker.handle();
+    if (handle) talkerAliases.push(handle);
     if (room) talkerName = (await room.alias(talker).catch(() => undefined)) || talkerName;
   } catch {
     // A payload without a talker (system notices in some puppets): leave the name empty.

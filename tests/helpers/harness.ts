@@ -12,8 +12,9 @@ import { loadConfig, type Config } from "../../core/infra/config.js";
 import { createLogger } from "../../core/infra/log.js";
 import { deleteKeysUnder } from "../../core/infra/redis.js";
 
-/** Where tests find Redis. */
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+import { TEST_REDIS_URL } from "../support/redis.js";
+export { TEST_REDIS_URL };
+export { waitFor } from "../support/wait-for.js";
 
 /** A fresh database file copied from the migrated template (`seeded`: with the shipped lexicon); returns its url. */
 export function freshDatabase(opts: { seeded?: boolean } = {}): { url: string; file: string; dir: string } {
@@ -82,18 +83,6 @@ export async function createTestApp(opts: { env?: Record<string, string>; gatewa
       fs.rmSync(dbDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Poll until fn returns a truthy value (or throw with the last value after timeoutMs). */
-export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 25): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`waitFor timed out after ${timeoutMs} ms (last value: ${JSON.stringify(last)})`);
 }
 
 /** Count intake jobs this app's worker finishes from now on (completed jobs are removed from Redis at once). */

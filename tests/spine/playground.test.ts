@@ -60,10 +60,15 @@ describe("playground → intake → ticket → reply", () => {
     expect((await tickets(t.url)).items.map((x) => x.category)).toEqual(["safety"]);
   });
 
-  it("accepts empty, whitespace-only and 100 KB messages without crashing; the long one is stored truncated and still classified", async () => {
+  it("refuses empty and whitespace-only messages (400 naming text), accepts 100 KB ones; the long one is stored truncated and still classified", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
-    expect((await post(t.url, "lianhua-01", { sender: "a", text: "" })).status).toBe(202);
-    expect((await post(t.url, "lianhua-01", { sender: "a", text: "   \n\t " })).status).toBe(202);
+    // Bug 5: an empty text was accepted with 202 and showed an empty bubble.
+    for (const text of ["", "   \n\t "]) {
+      const res = await post(t.url, "lianhua-01", { sender: "王阿姨", text });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(/^text: /);
+    }
+    expect(await transcript(t.url, "lianhua-01")).toEqual([]);
     const long = "3栋又停电了！" + "啊".repeat(100 * 1024);
     expect((await post(t.url, "lianhua-01", { sender: "a", text: long })).status).toBe(202);
     const ticket = await waitFor(() => t.app.prisma.ticket.findFirst({ include: { sourceMessage: true } }));

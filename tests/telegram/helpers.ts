@@ -3,81 +3,45 @@
 
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { pino } from "pino";
-import type { ChatMessage, GatewayHost, Platform } from "../../core/ports/chat.js";
+import type { ChatMessage, GatewayHost } from "../../core/ports/chat.js";
+import { recordingHost } from "../support/recording-host.js";
+import { waitFor } from "../support/wait-for.js";
 import { loadConfig, type Config } from "../../core/infra/config.js";
 import { afterEach, beforeEach } from "vitest";
 import type { TelegramGateway } from "../../bots/telegram/index.js";
 import { FakeBotApi } from "./fake-bot-api.js";
 
-/** A registry call the gateway made. */
-export type GroupCall =
-  | { op: "seen"; platform: Platform; chatId: string; info: { title?: string; active?: boolean } }
-  | { op: "setActive"; platform: Platform; chatId: string; active: boolean; reason?: string }
-  | { op: "migrate"; platform: Platform; oldChatId: string; newChatId: string };
+export type { GroupCall } from "../support/recording-host.js";
+import type { GroupCall } from "../support/recording-host.js";
 
-/** A recording host plus its cleanup. */
+/** A recording host plus its cleanup (the Telegram tests' view of tests/support's recording host). */
 export interface TestHost {
   host: GatewayHost;
   redis: Redis;
   prefix: string;
   submitted: ChatMessage[];
   groupCalls: GroupCall[];
-  alerts: string[];
+  /** "source: message" */
+  readonly alerts: string[];
   /** Make the next n submits throw (Redis down, say). */
   failSubmits(n: number): void;
   cleanup(): Promise<void>;
 }
 
-/** Build a host on real Redis (127.0.0.1:6379) with a unique key prefix. */
+/** Build a host on real Redis with a unique key prefix. */
 export function createTestHost(): TestHost {
-  const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 3 });
-  const prefix = `tgtest-${randomUUID().slice(0, 8)}`;
-  const submitted: ChatMessage[] = [];
-  const groupCalls: GroupCall[] = [];
-  const alerts: string[] = [];
-  let failing = 0;
-  const host: GatewayHost = {
-    async submit(msg) {
-      if (failing > 0) {
-        failing--;
-        throw new Error("intake queue unavailable");
-      }
-      submitted.push(msg);
-    },
-    groups: {
-      async seen(platform, chatId, info) {
-        groupCalls.push({ op: "seen", platform, chatId, info });
-      },
-      async setActive(platform, chatId, active, reason) {
-        groupCalls.push({ op: "setActive", platform, chatId, active, reason });
-      },
-      async migrate(platform, oldChatId, newChatId) {
-        groupCalls.push({ op: "migrate", platform, oldChatId, newChatId });
-      },
-    },
-    redis,
-    prefix,
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    async alert(source, message) {
-      alerts.push(`${source}: ${message}`);
-    },
-  };
+  const r = recordingHost({ prefix: `tgtest-${randomUUID().slice(0, 8)}`, redisOptions: { maxRetriesPerRequest: 3 } });
   return {
-    host,
-    redis,
-    prefix,
-    submitted,
-    groupCalls,
-    alerts,
-    failSubmits(n) {
-      failing = n;
+    host: r.host,
+    redis: r.redis,
+    prefix: r.prefix,
+    submitted: r.submitted,
+    groupCalls: r.groupCalls,
+    get alerts() {
+      return r.alerts.map((a) => `${a.source}: ${a.message}`);
     },
-    async cleanup() {
-      const keys = await scanKeys(redis, `${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-    },
+    failSubmits: (n) => r.failSubmits(n),
+    cleanup: () => r.close(),
   };
 }
 
@@ -98,20 +62,9 @@ export function telegramConfig(apiRoot: string, env: Record<string, string> = {}
   return loadConfig({ TELEGRAM_BOT_TOKEN: "123456:TEST-token", TELEGRAM_API_ROOT: apiRoot, ...env });
 }
 
-/** Resolve when `check` passes (polls; no wall-clock assertion involved). */
-export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Resolve when `check` passes (any value but undefined or false; a throw is "not yet") — tests/support's waitFor. */
+export function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  return waitFor(check, { what, timeoutMs, intervalMs: 20, accept: (v) => v !== undefined && v !== false }) as Promise<T>;
 }
 
 /** One test's fake Bot API and recording host. */

@@ -7,15 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramGateway, type TelegramGateway } from "../../bots/telegram/index.js";
 import { secretMatches, webhookSecret } from "../../bots/telegram/webhook.js";
 import { FakeBotApi } from "./fake-bot-api.js";
+import { waitFor } from "../support/wait-for.js";
 import { createTestHost, scanKeys, telegramConfig, type TestHost } from "./helpers.js";
 
-async function until(fn: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = async (fn: () => Promise<boolean>, ms = 5000): Promise<void> => {
+  await waitFor(fn, { timeoutMs: ms, intervalMs: 10 });
+};
 
 const SECRET = "s3cret_Token-for-gridlink";
 let api: FakeBotApi;

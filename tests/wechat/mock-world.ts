@@ -1,16 +1,16 @@
 // Test helpers for the WeChat gateway: a wechaty-puppet-mock world (bot account, residents, rooms) and a
 // stand-in GatewayHost that records what the gateway reports, on the real Redis.
 
-import { deleteKeysUnder } from "../../core/infra/redis.js";
+import { recordingHost } from "../support/recording-host.js";
+import { waitFor } from "../support/wait-for.js";
 import { Redis } from "ioredis";
-import { pino } from "pino";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
-import type { ChatMessage, GatewayHost, GroupRegistry, Platform } from "../../core/ports/chat.js";
+import type { ChatMessage, GatewayHost, Platform } from "../../core/ports/chat.js";
 import { loadConfig, type Config } from "../../core/infra/config.js";
 import { WECHAT_MESSAGE_TYPE } from "../../bots/wechat/message.js";
 
 /** Where tests find Redis. */
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export { TEST_REDIS_URL as REDIS_URL } from "../support/redis.js";
 
 type MockContact = ReturnType<mock.Mocker["createContact"]>;
 type MockRoom = ReturnType<mock.Mocker["createRoom"]>;
@@ -67,47 +67,21 @@ export interface HostRecord {
   registry: Array<{ op: "seen" | "setActive" | "migrate"; platform: Platform; chatId: string; info?: unknown }>;
 }
 
-/** A GatewayHost on the real Redis that records submits, alerts and registry calls. */
+/** A GatewayHost on the real Redis that records submits, alerts and registry calls (tests/support's recording host). */
 export function fakeHost(prefix: string, opts: { failSubmits?: number } = {}): { host: GatewayHost; record: HostRecord; redis: Redis; close(): Promise<void> } {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const record: HostRecord = { submitted: [], alerts: [], registry: [] };
-  let failures = opts.failSubmits ?? 0;
-  const groups: GroupRegistry = {
-    async seen(platform, chatId, info) {
-      record.registry.push({ op: "seen", platform, chatId, info });
-    },
-    async setActive(platform, chatId, active, reason) {
-      record.registry.push({ op: "setActive", platform, chatId, info: { active, reason } });
-    },
-    async migrate(platform, oldChatId, newChatId) {
-      record.registry.push({ op: "migrate", platform, chatId: oldChatId, info: { newChatId } });
+  const r = recordingHost({ prefix });
+  if (opts.failSubmits) r.failSubmits(opts.failSubmits, "Connection is closed.");
+  const record: HostRecord = {
+    submitted: r.submitted,
+    alerts: r.alerts,
+    get registry() {
+      return r.groupCalls.map((c) =>
+        c.op === "seen" ? { op: c.op, platform: c.platform, chatId: c.chatId, info: c.info }
+        : c.op === "setActive" ? { op: c.op, platform: c.platform, chatId: c.chatId, info: { active: c.active, reason: c.reason } }
+        : { op: c.op, platform: c.platform, chatId: c.oldChatId, info: { newChatId: c.newChatId } });
     },
   };
-  const host: GatewayHost = {
-    async submit(msg) {
-      if (failures > 0) {
-        failures -= 1;
-        throw new Error("Connection is closed.");
-      }
-      record.submitted.push(msg);
-    },
-    groups,
-    redis,
-    prefix,
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    async alert(source, message) {
-      record.alerts.push({ source, message });
-    },
-  };
-  return {
-    host,
-    record,
-    redis,
-    async close() {
-      await deleteKeysUnder(redis, prefix);
-      redis.disconnect();
-    },
-  };
+  return { host: r.host, record, redis: r.redis, close: () => r.close() };
 }
 
 /** Config for gateway tests: WeChat on (mock), pacing shortened; overrides win. */
@@ -122,15 +96,9 @@ export function wechatConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-/** Poll until fn returns a truthy value (or throw after timeoutMs). */
-export async function until<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = "condition"): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Poll until fn returns a truthy value (or throw after timeoutMs) — tests/support's waitFor. */
+export function until<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = "condition"): Promise<NonNullable<T>> {
+  return waitFor(fn, { timeoutMs, what, intervalMs: 10 });
 }
 
 export { WECHAT_MESSAGE_TYPE };
