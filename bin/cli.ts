@@ -11,7 +11,6 @@ import type { Queues } from "../core/infra/queues.js";
 import { cliActor } from "../core/policy/authorize.js";
 import type { Roles } from "../core/app.js";
 import type { GatewayFactory } from "../core/ports/index.js";
-import { classifyCommand, lexiconCommand } from "./lexicon-cli.js";
 
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
@@ -313,17 +312,24 @@ program
     });
   });
 
-// === Lexicon curation and classification
+// === Lexicon curation and classification (loaded only when asked for: they bring the detector and jieba)
 
-program.addCommand(
-  lexiconCommand(async () => {
-    const cfg = config();
-    const { assertMigrated } = await import("../core/infra/migrations.js");
-    await assertMigrated(cfg.DATABASE_URL).catch(fail);
-    const { openLexiconContext } = await import("../core/lexicon/context.js");
-    return openLexiconContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX });
-  }),
-);
-program.addCommand(classifyCommand());
+if (process.argv[2] === "lexicon" || process.argv[2] === "classify") {
+  const { classifyCommand, lexiconCommand } = await import("./lexicon-cli.js");
+  program.addCommand(
+    lexiconCommand(async () => {
+      const cfg = config();
+      const { assertMigrated } = await import("../core/infra/migrations.js");
+      await assertMigrated(cfg.DATABASE_URL).catch(fail);
+      const { openLexiconContext } = await import("../core/lexicon/context.js");
+      return openLexiconContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX });
+    }),
+  );
+  program.addCommand(classifyCommand());
+} else {
+  // Listed in --help; the real definitions load when one of them is run.
+  program.command("lexicon").description("curate the complaint keywords (list, add, remove, enable, disable, test, export, import)");
+  program.command("classify").description("classify messages with the shipped detector (one JSON line each)");
+}
 
 await program.parseAsync(process.argv);
