@@ -1,11 +1,11 @@
 // Structured, namespaced logs (pino). Every string logged passes through the personal-data mask.
 
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from "pino";
 import { maskDeep, maskPersonal } from "../privacy.js";
 
-/** Create the root logger; children are namespaced with `log.child({ name: "gridlink:telegram" })`. */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({
+/** Create the root logger; children are namespaced with `log.child({ name: "gridlink:telegram" })`. `destination`: stdout unless given (tests). */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
+  const options = {
     level,
     formatters: { log: (obj) => maskDeep(obj) as Record<string, unknown> },
     hooks: {
@@ -14,7 +14,8 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? "info"): L
         return method.apply(this, masked);
       },
     },
-  });
+  } satisfies LoggerOptions;
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };
