@@ -50,3 +50,14 @@ export async function broadcastStatus(opts: BroadcastStatusOptions) {
     deliveries: b.deliveries.map((d) => ({ groupId: d.group.id, group: d.group.title, platform: d.group.platform, status: d.status, attempts: d.attempts, error: d.error, sentAt: d.sentAt })),
   };
 }
+
+/** The most recent broadcasts' status summaries (no per-group deliveries), newest first. */
+export async function recentBroadcasts(opts: { db: Db; paces: Partial<Record<string, SendingPace>>; limit?: number }) {
+  const list = await opts.db.broadcast.findMany({ orderBy: { id: "desc" }, take: opts.limit ?? 50, select: { id: true } });
+  return Promise.all(
+    list.map(async (b) => {
+      const { deliveries: _omit, ...summary } = (await broadcastStatus({ db: opts.db, id: b.id, paces: opts.paces }))!;
+      return summary;
+    }),
+  );
+}

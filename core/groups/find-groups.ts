@@ -8,3 +8,10 @@ import type { Platform } from "../ports/chat.js";
 export async function findGroups(opts: { db: Db; platform?: Platform }): Promise<Group[]> {
   return (await opts.db.group.findMany({ where: { platform: opts.platform }, orderBy: { id: "asc" } })).map(toGroup);
 }
+
+/** The group a person names by its numeric id or its chat id on any platform (lianhua-05, -100…, …@chatroom); null if none. */
+export async function findGroupByRef(opts: { db: Db; ref: string }): Promise<Group | null> {
+  const byId = /^\d+$/.test(opts.ref) ? await opts.db.group.findUnique({ where: { id: Number(opts.ref) } }) : null;
+  const row = byId ?? (await opts.db.group.findFirst({ where: { chatId: opts.ref }, orderBy: { id: "asc" } }));
+  return row ? toGroup(row) : null;
+}

@@ -2,7 +2,7 @@
 // computed from the paces the gateways publish.
 
 import type { FastifyPluginAsync } from "fastify";
-import { broadcastStatus } from "../../broadcasts/broadcast-status.js";
+import { broadcastStatus, recentBroadcasts } from "../../broadcasts/broadcast-status.js";
 import { readSendingPaces } from "../../broadcasts/sending-pace.js";
 import { AppError } from "../../infra/errors.js";
 import { maskPersonal } from "../../privacy.js";
@@ -14,16 +14,7 @@ export const broadcastRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (
   const paces = () => readSendingPaces({ redis: app.queues.connection, prefix: app.config.QUEUE_PREFIX });
   const masked = <T extends { deliveries?: Array<{ group: string }> }>(s: T): T => ({ ...s, ...(s.deliveries ? { deliveries: s.deliveries.map((d) => ({ ...d, group: maskPersonal(d.group) })) } : {}) });
 
-  server.get("/api/broadcasts", async () => {
-    const list = await prisma.broadcast.findMany({ orderBy: { id: "desc" }, take: 50, select: { id: true } });
-    const p = await paces();
-    return Promise.all(
-      list.map(async (b) => {
-        const { deliveries: _omit, ...summary } = (await broadcastStatus({ db: prisma, id: b.id, paces: p }))!;
-        return summary;
-      }),
-    );
-  });
+  server.get("/api/broadcasts", async () => recentBroadcasts({ db: prisma, paces: await paces() }));
 
   server.get<{ Params: { id: string } }>("/api/broadcasts/:id", async (req) => {
     const id = Number(req.params.id.replace(/^B/i, ""));

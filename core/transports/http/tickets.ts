@@ -11,6 +11,7 @@ import { categoryLabel, statusLabel } from "../../locale.js";
 import { maskPersonal } from "../../privacy.js";
 import { findTicket, findTickets, type TicketListItem } from "../../tickets/find-tickets.js";
 import { parseTicketNumber } from "../../tickets/ticket-number.js";
+import { findGroupByRef } from "../../groups/find-groups.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import type { HttpContext } from "./context.js";
 import { groupRoutes } from "./groups.js";
@@ -54,11 +55,10 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
   const { prisma } = app;
 
   /** The group a `group` filter names: its numeric id, or its chat id on any platform. */
-  const groupId = async (raw: string): Promise<number> => {
-    const byId = /^\d+$/.test(raw) ? await prisma.group.findUnique({ where: { id: Number(raw) }, select: { id: true } }) : null;
-    const found = byId ?? (await prisma.group.findFirst({ where: { chatId: raw }, select: { id: true }, orderBy: { id: "asc" } }));
-    if (!found) throw new AppError("bad_request", { message: `group: no group with id or chat id "${raw}"` });
-    return found.id;
+  const groupId = async (ref: string): Promise<number> => {
+    const group = await findGroupByRef({ db: prisma, ref });
+    if (!group) throw new AppError("bad_request", { message: `group: no group with id or chat id "${ref}"` });
+    return group.id;
   };
 
   server.get("/api/tickets", async (req) => {
