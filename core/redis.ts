@@ -126,3 +126,35 @@ export async function ensureRedis(url: string, opts: { autostart: boolean; dataD
   };
   return { url, child, stop };
 }
+
+/** A Redis wait took longer than its bound; callers turn it into a 503 or a job retry. */
+export class RedisTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`Redis did not answer ${what} within ${ms} ms`);
+    this.name = "RedisTimeoutError";
+  }
+}
+
+/**
+ * Bound a promise that waits on Redis: rejects with RedisTimeoutError after ms. ioredis can leave a command
+ * unsettled forever across a reconnect, so nothing on a request or job path may await Redis unbounded.
+ */
+export function bounded<T>(promise: Promise<T>, ms: number, what = "a command"): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  promise.catch(() => undefined); // a late rejection after the timeout is expected, not unhandled
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RedisTimeoutError(what, ms)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Options of the connection that queue jobs' own work (reply enqueues, broadcast fan-out, the reconciler):
+ * commands wait through a short Redis blip (offline queue, re-sent after a reconnect) but each one fails after
+ * commandTimeout, so a job never holds a worker slot forever; a re-sent add is harmless (deterministic ids).
+ */
+export const jobRedisOptions = (commandTimeoutMs: number): RedisOptions => ({ maxRetriesPerRequest: null, commandTimeout: commandTimeoutMs });
+
+/**
+ * Options of the intake producer (gateways' submit): no offline queue once connected and no re-send after a
+ * reconnect, so an add is either written now or refused now, and an unanswered add is never written later —
+ * that is what lets submit() tell "certainly not queued" (503) apart. Bounded like every other connection.
+ */
+export const producerRedisOptions = (commandTimeoutMs: number): RedisOptions => ({ autoResendUnfulfilledCommands: false, commandTimeout: commandTimeoutMs });

@@ -3,6 +3,7 @@
 
 import type { Message, Update, User } from "grammy/types";
 import type { ChatMessage } from "../../core/chat.js";
+import { wellFormedMessage } from "../../core/infra/well-formed.js";
 
 /** Options for {@link toChatMessage}. */
 export interface ToChatMessageOptions {
@@ -62,7 +63,7 @@ export function toChatMessage(update: Update, opts: ToChatMessageOptions = {}): 
   };
   if ("title" in chat && typeof chat.title === "string" && chat.title !== "") out.chatTitle = chat.title;
   if (edited) out.edited = true;
-  return out;
+  return wellFormedMessage(out);
 }
 
 /**

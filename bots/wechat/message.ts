@@ -4,6 +4,7 @@
 
 import type { Message } from "wechaty";
 import type { ChatMessage } from "../../core/chat.js";
+import { wellFormedMessage } from "../../core/infra/well-formed.js";
 
 // === Facts
 
@@ -150,7 +151,7 @@ export function toChatMessage(facts: WechatMessageFacts): ChatMessage | undefine
   if (!facts.talkerId) return undefined;
   const text = stripSelfMention(stripQuote(facts.text ?? ""), facts.selfNames).trim();
   if (!text) return undefined;
-  return {
+  return wellFormedMessage<ChatMessage>({
     platform: "wechat",
     chatId: facts.roomId,
     chatTitle: facts.roomTopic || undefined,
@@ -158,5 +159,5 @@ export function toChatMessage(facts: WechatMessageFacts): ChatMessage | undefine
     sender: { id: facts.talkerId, name: facts.talkerName || facts.talkerId, ...(facts.talkerAliases?.length ? { aliases: facts.talkerAliases } : {}) },
     text,
     sentAt: timestampToMs(facts.timestamp),
-  };
+  });
 }
