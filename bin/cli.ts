@@ -7,7 +7,7 @@ import { PLATFORMS, type Platform } from "../core/chat.js";
 import { loadConfig, type Config } from "../core/config.js";
 import { migrateDatabase, openDatabase } from "../core/db.js";
 import { createLogger } from "../core/log.js";
-import { Queues } from "../core/queues.js";
+import { deadLetterAckKey, Queues } from "../core/queues.js";
 import { ensureRedis } from "../core/redis.js";
 import { Redis } from "ioredis";
 import { joinTags, splitTags } from "../core/groups.js";
@@ -235,6 +235,18 @@ queue
         const c = await q.getJobCounts("waiting", "active", "delayed", "failed", "completed");
         console.log(`${q.name.padEnd(20)} waiting ${c.waiting}  active ${c.active}  delayed ${c.delayed}  failed ${c.failed}`);
       }
+      const dead = await queues.intake.getFailed(0, 9);
+      if (dead.length) console.log(`dead letters (failed for good; text masked) — fix the cause, then gridlink queue retry:\n${dead.map((j) => `  ${j.id}\t${new Date(j.finishedOn ?? j.timestamp).toISOString()}\t${j.failedReason}`).join("\n")}`);
+    }),
+  );
+queue
+  .command("ack")
+  .description("acknowledge the current dead letters so /healthz is ok again (they stay retryable)")
+  .action(() =>
+    withQueues(async (queues) => {
+      const failed = await queues.intake.getFailedCount();
+      await queues.connection.set(deadLetterAckKey(queues.prefix), String(failed));
+      console.log(`${failed} dead letter(s) acknowledged`);
     }),
   );
 queue
@@ -246,6 +258,7 @@ queue
         const failed = await q.getFailedCount();
         if (failed === 0) continue;
         await q.retryJobs({ state: "failed" });
+        if (q === queues.intake) await queues.connection.set(deadLetterAckKey(queues.prefix), "0");
         console.log(`${q.name}: ${failed} failed job(s) queued again`);
       }
     }),
