@@ -41,8 +41,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     if (!child) return;
     const c = child;
     child = undefined;
-    c.kill("SIGCONT");
-    c.kill("SIGKILL");
+    c.kill("SIGKILL"); // also kills a frozen one, without letting it read what waits on its sockets
+
     await exited(c);
   };
   await start();
