@@ -143,6 +143,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const gateways = roles.gateways ? (opts.gateways ?? []).map((f) => f(host, config)).filter((g): g is ChatGateway => g !== undefined) : [];
   const workers: Worker[] = [];
   const extraQueues: Queue[] = [];
+  const inFlight: Promise<unknown>[] = [];
   const app: App = {
     config,
     log,
@@ -205,6 +206,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
         const reconcile = await startReconcileOutbox({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:reconcile" }), everyMs: config.RECONCILE_EVERY_MS, minAgeMs: config.RECONCILE_MIN_AGE_MS, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
         workers.push(reconcile.worker);
         extraQueues.push(reconcile.queue);
+        await workerReady(reconcile.worker);
+        inFlight.push(reconcile.firstPass);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
@@ -218,6 +221,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       // Workers first: close() lets jobs in flight finish while their gateway can still send.
       await Promise.allSettled(workers.map((w) => w.close()));
       await Promise.allSettled(gateways.map((g) => g.stop()));
+      await Promise.allSettled(inFlight);
       await queues.close();
       await Promise.allSettled(extraQueues.map((q) => q.close()));
       await live?.close();

@@ -113,6 +113,7 @@ export class Queues {
   outbox(platform: Platform): Queue<OutboxJob> {
     let q = this.outboxes.get(platform);
     if (!q) {
+      if (this.closed) throw new Error("the queues are closed");
       q = new Queue<OutboxJob>(outboxQueueName(platform), { connection: this.connection, prefix: this.prefix });
       q.on("error", () => {});
       this.outboxes.set(platform, q);
@@ -177,7 +178,10 @@ export class Queues {
     }
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close())]);
   }
 }

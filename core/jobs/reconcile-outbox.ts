@@ -59,7 +59,7 @@ export interface ReconcileWorkerOptions extends ReconcileOptions {
  * Schedule the pass every `everyMs` (one scheduler id, so any number of processes share one schedule) and run
  * its worker; also run one pass now, so replies lost before a restart go out right after it.
  */
-export async function startReconcileOutbox(options: ReconcileWorkerOptions): Promise<{ worker: Worker; queue: Queue }> {
+export async function startReconcileOutbox(options: ReconcileWorkerOptions): Promise<{ worker: Worker; queue: Queue; firstPass: Promise<unknown> }> {
   const { connection, prefix, log, everyMs = 60_000 } = options;
   const quiet = throttle();
   const queue = new Queue(RECONCILE_QUEUE, { connection, prefix });
@@ -75,6 +75,6 @@ export async function startReconcileOutbox(options: ReconcileWorkerOptions): Pro
   await bounded(queue.upsertJobScheduler("reconcile-outbox", { every: everyMs }, { name: "reconcile", opts: { removeOnComplete: true, removeOnFail: 100 } }), 10_000, "the reconcile schedule").catch((err: Error) =>
     log.warn({ err: err.message }, "could not schedule the outbox reconciler; it runs at the next start"),
   );
-  void pass().catch((err: Error) => log.warn({ err: err.message }, "first reconcile pass failed; the schedule retries"));
-  return { worker, queue };
+  const firstPass = pass().catch((err: Error) => log.warn({ err: err.message }, "first reconcile pass failed; the schedule retries"));
+  return { worker, queue, firstPass };
 }
