@@ -4,6 +4,7 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
+import { performance } from "node:perf_hooks";
 import type { ChatGateway, ChatMessage, GatewayHost } from "./chat.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Db } from "./db.js";
@@ -20,6 +21,9 @@ import { paceSeconds } from "./broadcast.js";
 import { lexiconChannel } from "./lexicon/context.js";
 import { createLiveDetector, type LiveDetector } from "./lexicon/live.js";
 import type { Detection } from "../nlp/index.js";
+
+/** A detection at least this slow (ms) blocked the event loop noticeably; its result is kept for re-runs. */
+const SLOW_DETECTION_MS = 250;
 
 /** Builds a platform gateway, or returns undefined when that platform is not configured. */
 export type GatewayFactory = (host: GatewayHost, config: Config) => ChatGateway | undefined;
@@ -168,9 +172,25 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (roles.workers) {
         intake.detect("预热"); // load the segmenter's dictionaries now, not on the first resident's message
         // A job that can never succeed (malformed data, a bug) is a dead letter at once; others retry.
+        // A detection that took long enough to stall the loop is remembered (a day) by job id: if the job's lock
+        // expired meanwhile and it runs again, the second run reuses the result instead of freezing us again.
+        const slowKey = (id: string | undefined) => `${config.QUEUE_PREFIX}:${INTAKE_QUEUE}:slow-detection:${id}`;
         const processor = async (job: Job<ChatMessage>) => {
+          const remembered = await bounded(jobConnection.get(slowKey(job.id)), config.REDIS_COMMAND_TIMEOUT_MS).catch(() => null);
+          const detect = (text: string): Detection => {
+            if (remembered && text === job.data.text) return JSON.parse(remembered) as Detection;
+            const started = performance.now();
+            const detection = intake.detect(text);
+            const ms = performance.now() - started;
+            if (ms >= SLOW_DETECTION_MS) {
+              log.warn({ jobId: job.id, ms: Math.round(ms), chars: text.length }, "slow detection: remembered so a re-run of this job cannot repeat it");
+              const compact = { ...detection, keywords: detection.keywords.slice(0, 50), suppressed: detection.suppressed.slice(0, 50) };
+              void bounded(jobConnection.set(slowKey(job.id), JSON.stringify(compact), "EX", 24 * 3600), config.REDIS_COMMAND_TIMEOUT_MS).catch(() => undefined);
+            }
+            return detection;
+          };
           try {
-            return await handleMessage(intake, job.data);
+            return await handleMessage({ ...intake, detect }, job.data);
           } catch (err) {
             if (isPermanentError(err)) throw new UnrecoverableError(`permanent: ${(err as Error).message}`.slice(0, 1000));
             throw err;

@@ -1,13 +1,36 @@
 // GET /healthz: Redis and database status, intake's progress (stall, backlog age, dead letters), gateways'
 // own facts (login state, gaps) and recent alerts. Every read is bounded, so the answer comes within ~1 s.
 
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { FastifyPluginAsync } from "fastify";
 import type { HttpContext } from "./context.js";
 import { intakeHealth, type IntakeHealth } from "../queues.js";
 import { bounded } from "../redis.js";
 
+/** Length of one event-loop delay window reported by /healthz. */
+export const EVENT_LOOP_WINDOW_MS = 5000;
+
 /** Health route; 503 with the reasons when Redis or the database does not answer or intake is unhealthy. */
 export const healthRoutes: FastifyPluginAsync<{ app: HttpContext; alertsKey: string }> = async (server, { app, alertsKey }) => {
+  // Event-loop delay in windows of EVENT_LOOP_WINDOW_MS: the current window and the last complete one, so a
+  // monitor polling /healthz sees every freeze (a message that blocks the loop shows up here afterwards).
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const stats = () => ({ p99Ms: Math.round(loop.percentile(99) / 1e5) / 10, maxMs: Math.round(loop.max / 1e5) / 10 });
+  let windowStartedAt = Date.now();
+  let previous: { startedAt: number; endedAt: number; p99Ms: number; maxMs: number } | undefined;
+  const roll = setInterval(() => {
+    const endedAt = Date.now();
+    previous = { startedAt: windowStartedAt, endedAt, ...stats() };
+    windowStartedAt = endedAt;
+    loop.reset();
+  }, EVENT_LOOP_WINDOW_MS);
+  roll.unref();
+  server.addHook("onClose", async () => {
+    clearInterval(roll);
+    loop.disable();
+  });
+
   server.get("/healthz", async (_req, reply) => {
     const timed = async <T>(fn: () => Promise<T>, ms = 1000) => {
       const started = Date.now();
@@ -35,6 +58,7 @@ export const healthRoutes: FastifyPluginAsync<{ app: HttpContext; alertsKey: str
       redis: { ok: redis.ok, latencyMs: redis.ok ? redis.latencyMs : undefined, error: redis.ok ? undefined : redis.error },
       database: { ok: database.ok, error: database.ok ? undefined : database.error },
       intake: intakeState,
+      eventLoop: { windowMs: EVENT_LOOP_WINDOW_MS, current: { startedAt: windowStartedAt, ...stats() }, previous },
       gateways,
       alerts: (alerts?.ok ? alerts.value : []).map((a) => JSON.parse(a as string)),
     });
