@@ -101,8 +101,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const redis = new Redis(config.REDIS_URL, WORKER_REDIS_OPTIONS);
   const quiet = throttle();
   redis.on("error", (err) => quiet("redis", () => log.warn({ err: err.message }, "redis connection error")));
-  // The producer must never accept late what it refused: once connected (in start()) its offline queue is
-  // off and unanswered commands are not re-sent, so submit() can tell "certainly not queued" (see Queues).
+  // A 503 means "certainly not queued": once connected (in start()) the producer's offline queue is off, so an
+  // add while Redis is away is refused unwritten; an add written but unanswered is checked by Queues.submit.
   // Every command on it and on the jobs' connection is bounded (commandTimeout): nothing awaits Redis forever.
   const producer = new Redis(config.REDIS_URL, producerRedisOptions(config.REDIS_COMMAND_TIMEOUT_MS));
   producer.on("error", () => {});

@@ -130,8 +130,8 @@ export class Queues {
    * Queue an inbound message; resolves once Redis has it (duplicates are ignored). Rejects with
    * QueueUnavailableError within submitTimeoutMs otherwise. The contract: it rejects with maybeQueued false only
    * when the message is certainly not queued — the add was refused before it was written, or it went
-   * unanswered and a later read (on the same connection, so after it; or after a reconnect, which never
-   * re-sends it) found no marker.
+   * unanswered and a later read of its marker found none (on the same connection, so after the add; after a
+   * reconnect, after the add was re-sent). Redis is single-threaded and answers one connection in order.
    */
   async submit(msg: ChatMessage): Promise<void> {
     const conn = this.submitConnection;

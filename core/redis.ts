@@ -153,8 +153,9 @@ export function bounded<T>(promise: Promise<T>, ms: number, what = "a command"):
 export const jobRedisOptions = (commandTimeoutMs: number): RedisOptions => ({ maxRetriesPerRequest: null, commandTimeout: commandTimeoutMs });
 
 /**
- * Options of the intake producer (gateways' submit): no offline queue once connected and no re-send after a
- * reconnect, so an add is either written now or refused now, and an unanswered add is never written later —
- * that is what lets submit() tell "certainly not queued" (503) apart. Bounded like every other connection.
+ * Options of the intake producer (gateways' submit). Commands in flight at a reconnect are re-sent (ioredis'
+ * default; nothing is dropped unsettled) and every command is bounded; the offline queue is switched off once
+ * connected, so while Redis is away an add is refused before it is written — "certainly not queued". An add
+ * that was written but not answered is settled by Queues.submit, which checks the job's marker after it.
  */
-export const producerRedisOptions = (commandTimeoutMs: number): RedisOptions => ({ autoResendUnfulfilledCommands: false, commandTimeout: commandTimeoutMs });
+export const producerRedisOptions = (commandTimeoutMs: number): RedisOptions => ({ commandTimeout: commandTimeoutMs });

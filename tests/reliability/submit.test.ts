@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { playgroundGateway } from "../../bots/playground/index.js";
 import { countIntakeDone, createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+import { postUntilAccepted } from "../support/load.js";
 import { startOwnRedis, type OwnRedis } from "../support/redis-server.js";
 
 let t: TestApp | undefined;
@@ -41,26 +42,39 @@ describe("submit: 503 only when certainly not queued", () => {
     expect(await t.app.prisma.ticket.count({ where: { text: "3栋又停电了，什么时候来电？" } })).toBe(1);
   });
 
-  it("an add lost with Redis (killed before it read it) is a plain 503 and never becomes a ticket", async () => {
+  it("an add in flight when Redis is killed is re-sent after the restart and answered for what it is: 202 and one ticket", async () => {
     redis = await startOwnRedis();
     t = await createTestApp({ env: { REDIS_URL: redis.url, SUBMIT_TIMEOUT_MS: "6000" }, gateways: [playgroundGateway] });
     redis.freeze();
     const pending = post(t.url, { text: "楼道里有人飞线充电，太危险了", clientMessageId: "m5-lost" });
     await new Promise((r) => setTimeout(r, 1200)); // the add is written and unanswered
-    await redis.kill();
-    await redis.start(); // back within the submit budget: the check can be made
+    await redis.kill(); // never read by the dead server
+    await redis.start(); // back within the submit budget: re-sent, then checked
     const during = await pending;
+    expect(during.status).toBe(202);
+    await waitFor(() => t!.app.prisma.ticket.count().then((n) => n === 1), 20_000);
+    // The client's retry with the same id is accepted and changes nothing.
+    expect((await post(t.url, { text: "楼道里有人飞线充电，太危险了", clientMessageId: "m5-lost" })).status).toBe(202);
+    expect((await post(t.url, { text: "楼下的水管漏水了", clientMessageId: "m5-after" })).status).toBe(202);
+    await waitFor(() => t!.app.prisma.ticket.count().then((n) => n === 2), 20_000);
+    expect(await t.app.prisma.ticket.count({ where: { text: "楼道里有人飞线充电，太危险了" } })).toBe(1);
+  });
+
+  it("an add while Redis is down is refused unwritten: a plain 503 at once, and it never becomes a ticket", async () => {
+    redis = await startOwnRedis();
+    t = await createTestApp({ env: { REDIS_URL: redis.url }, gateways: [playgroundGateway] });
+    await redis.kill();
+    const started = Date.now();
+    const during = await post(t.url, { text: "楼道里有人飞线充电，太危险了", clientMessageId: "m5-down" });
     const body = (await during.json()) as { maybeQueued?: boolean; message: string };
     expect(during.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(2000);
     expect(body.maybeQueued).toBeUndefined();
     expect(body.message).toMatch(/nothing was accepted/);
-    // Intake is live again; the refused message stays refused.
-    expect((await post(t.url, { text: "楼下的水管漏水了", clientMessageId: "m5-after" })).status).toBe(202);
+    await redis.start();
+    expect((await postUntilAccepted(t.url, { clientId: "m5-up", group: "lianhua-04", text: "楼下的水管漏水了" })).status).toBe(202);
     await waitFor(() => t!.app.prisma.ticket.count().then((n) => n === 1), 20_000);
     await waitFor(async () => (await t!.app.queues.intake.getJobCounts("wait", "active", "delayed")).wait === 0, 10_000);
     expect(await t.app.prisma.ticket.count({ where: { text: "楼道里有人飞线充电，太危险了" } })).toBe(0);
-    // And the client's retry with the same id is accepted once.
-    expect((await post(t.url, { text: "楼道里有人飞线充电，太危险了", clientMessageId: "m5-lost" })).status).toBe(202);
-    await waitFor(() => t!.app.prisma.ticket.count().then((n) => n === 2), 20_000);
   });
 });
