@@ -16,7 +16,7 @@ export interface OwnRedis {
   dir: string;
   /** SIGKILL it (a crash: nothing flushed beyond what the AOF already has). */
   kill(): Promise<void>;
-  /** Start it again on the same port and data. */
+  /** Start it again on the same port and data (no-op while it runs). */
   start(): Promise<void>;
   /** Freeze (SIGSTOP) / thaw (SIGCONT): commands are read by nobody meanwhile. */
   freeze(): void;
@@ -34,6 +34,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) return; // already running
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
     await waitFor(() => ping(url, 300), 15_000, 50);
   };
