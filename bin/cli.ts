@@ -277,10 +277,19 @@ queue
   .command("status")
   .description("jobs per state in every queue")
   .action(async () => {
-    const { queueStatus } = await import("../core/operations/retry-failed-jobs.js");
+    const { queueStatus, deadLetters } = await import("../core/operations/retry-failed-jobs.js");
     await withQueues(async (queues) => {
       for (const c of await queueStatus({ queues })) console.log(`${c.queue.padEnd(20)} waiting ${c.waiting}  active ${c.active}  delayed ${c.delayed}  failed ${c.failed}`);
+      const dead = await deadLetters({ queues });
+      if (dead.length) console.log(`dead letters (failed for good; text masked) — fix the cause, then gridlink queue retry:\n${dead.map((d) => `  ${d.id}\t${d.at.toISOString()}\t${d.reason}`).join("\n")}`);
     });
+  });
+queue
+  .command("ack")
+  .description("acknowledge the current dead letters so /healthz is ok again (they stay retryable)")
+  .action(async () => {
+    const { acknowledgeDeadLetters } = await import("../core/operations/retry-failed-jobs.js");
+    await withDb((db) => withQueues(async (queues) => console.log(`${await acknowledgeDeadLetters({ queues, db, actor: actor() })} dead letter(s) acknowledged`)));
   });
 queue
   .command("retry")

@@ -1,9 +1,10 @@
 // The composition root of core: one App wires the database, Redis, queues, workers, gateways and HTTP.
 // `gridlink start` runs every role in one process; `worker`, `gateway <p>` and `web` run one role each.
 
-import { Worker } from "bullmq";
+import { UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
+import { performance } from "node:perf_hooks";
 import type { ChatGateway, ChatMessage, GatewayHost } from "./ports/chat.js";
 import type { Config } from "./infra/config.js";
 import { openDatabase, type Db } from "./infra/db.js";
@@ -11,8 +12,10 @@ import { createGroupRegistry } from "./groups/registry.js";
 import { handleMessage, type IntakeDeps } from "./intake.js";
 import { createLogger, throttle, type Logger } from "./infra/log.js";
 import { startOutboxWorker } from "./outbox.js";
-import { INTAKE_QUEUE, Queues } from "./infra/queues.js";
-import { closeRedis, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
+import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra/queues.js";
+import { bounded, closeRedis, jobRedisOptions, producerRedisOptions, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
+import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
+import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
 import { readSendingPaces } from "./broadcasts/sending-pace.js";
 import { lexiconChannel } from "./lexicon/context.js";
@@ -21,6 +24,9 @@ import type { Detection } from "../nlp/index.js";
 
 import type { GatewayFactory } from "./ports/index.js";
 export type { GatewayFactory };
+
+/** A detection at least this slow (ms) blocked the event loop noticeably; its result is kept for re-runs. */
+const SLOW_DETECTION_MS = 250;
 
 /** Which parts of Gridlink this process runs. */
 export interface Roles {
@@ -93,16 +99,23 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const roles: Roles = { http: true, workers: true, gateways: true, ...opts.roles };
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const prisma = await openDatabase(config.DATABASE_URL);
+  const prisma = await openDatabase(config.DATABASE_URL, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
   const redis = new Redis(config.REDIS_URL, WORKER_REDIS_OPTIONS);
   const quiet = throttle();
   redis.on("error", (err) => quiet("redis", () => log.warn({ err: err.message }, "redis connection error")));
-  // The producer must never accept late what it refused: a message answered 503 must not be queued after
-  // Redis returns. So commands unanswered when the connection drops are not re-sent, and once connected (in
-  // start()) the offline queue is switched off — every add either reaches Redis now or fails now.
-  const producer = new Redis(config.REDIS_URL, { autoResendUnfulfilledCommands: false });
+  // A 503 means "certainly not queued": once connected (in start()) the producer's offline queue is off, so an
+  // add while Redis is away is refused unwritten; an add written but unanswered is checked by Queues.submit.
+  // Every command on it and on the jobs' connection is bounded (commandTimeout): nothing awaits Redis forever.
+  const producer = new Redis(config.REDIS_URL, producerRedisOptions(config.REDIS_COMMAND_TIMEOUT_MS));
   producer.on("error", () => {});
-  const queues = new Queues(producer, config.QUEUE_PREFIX);
+  const jobConnection = new Redis(config.REDIS_URL, jobRedisOptions(config.REDIS_COMMAND_TIMEOUT_MS));
+  jobConnection.on("error", () => {});
+  const queues = new Queues(jobConnection, config.QUEUE_PREFIX, {
+    submitConnection: producer,
+    submitTimeoutMs: config.SUBMIT_TIMEOUT_MS,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    deadLetterKeepHours: config.DEAD_LETTER_KEEP_HOURS,
+  });
   const groups = createGroupRegistry(prisma, log);
   const alertsKey = `${config.QUEUE_PREFIX}:alerts`;
 
@@ -136,6 +149,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const gateways = roles.gateways ? (await Promise.all((opts.gateways ?? []).map((f) => f(host, config)))).filter((g): g is ChatGateway => g !== undefined) : [];
   const workers: Worker[] = [];
+  const extraQueues: Queue[] = [];
+  const inFlight: Promise<unknown>[] = [];
   const app: App = {
     config,
     log,
@@ -148,7 +163,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     live,
     workers,
     async start() {
-      if (producer.status !== "ready") await new Promise((resolve) => producer.once("ready", resolve));
+      for (const conn of [producer, jobConnection]) if (conn.status !== "ready") await new Promise((resolve) => conn.once("ready", resolve));
       producer.options.enableOfflineQueue = false;
       for (const g of gateways) {
         await g.start();
@@ -162,21 +177,63 @@ export async function createApp(opts: AppOptions): Promise<App> {
         // Warm the whole detection path now, not on the first resident's message: a sentence with a shipped
         // keyword, so the quick scan cannot skip segmentation (a bare "预热" never reached jieba).
         intake.detect("3栋楼道的灯坏了，停电好几天了");
-        const worker = new Worker<ChatMessage>(INTAKE_QUEUE, (job) => handleMessage(intake, job.data), {
+        // A job that can never succeed (malformed data, a bug) is a dead letter at once; others retry.
+        // A detection that took long enough to stall the loop is remembered (a day) by job id: if the job's lock
+        // expired meanwhile and it runs again, the second run reuses the result instead of freezing us again.
+        const slowKey = (id: string | undefined) => `${config.QUEUE_PREFIX}:${INTAKE_QUEUE}:slow-detection:${id}`;
+        const processor = async (job: Job<ChatMessage>) => {
+          const remembered = await bounded(jobConnection.get(slowKey(job.id)), config.REDIS_COMMAND_TIMEOUT_MS).catch(() => null);
+          const detect = (text: string): Detection => {
+            if (remembered && text === job.data.text) return JSON.parse(remembered) as Detection;
+            const started = performance.now();
+            const detection = intake.detect(text);
+            const ms = performance.now() - started;
+            if (ms >= SLOW_DETECTION_MS) {
+              log.warn({ jobId: job.id, ms: Math.round(ms), chars: text.length }, "slow detection: remembered so a re-run of this job cannot repeat it");
+              const compact = { ...detection, keywords: detection.keywords.slice(0, 50), suppressed: detection.suppressed.slice(0, 50) };
+              void bounded(jobConnection.set(slowKey(job.id), JSON.stringify(compact), "EX", 24 * 3600), config.REDIS_COMMAND_TIMEOUT_MS).catch(() => undefined);
+            }
+            return detection;
+          };
+          try {
+            return await handleMessage({ ...intake, detect }, job.data);
+          } catch (err) {
+            if (isPermanentError(err)) throw new UnrecoverableError(`permanent: ${(err as Error).message}`.slice(0, 1000));
+            throw err;
+          }
+        };
+        const worker = new Worker<ChatMessage>(INTAKE_QUEUE, processor, {
           connection: redis,
           prefix: config.QUEUE_PREFIX,
           concurrency: config.INTAKE_CONCURRENCY,
           lockDuration: config.INTAKE_LOCK_MS,
           stalledInterval: config.INTAKE_STALLED_CHECK_MS,
         });
+        let lastMark = 0;
+        const progressed = () => {
+          const now = Date.now();
+          if (now - lastMark < 250) return;
+          lastMark = now;
+          void bounded(jobConnection.set(intakeProgressKey(config.QUEUE_PREFIX), String(now), "EX", 7 * 24 * 3600), config.REDIS_COMMAND_TIMEOUT_MS).catch(() => undefined);
+        };
+        worker.on("completed", progressed);
         worker.on("error", (err) => quiet("intake", () => log.error({ err: err.message }, "intake worker error")));
         worker.on("failed", (job, err) => {
-          const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+          progressed();
+          const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
           log.error({ jobId: job?.id, attempt: job?.attemptsMade, final, err: err.message }, "intake job failed");
-          if (final) void host.alert("intake", `一条群消息处理失败，已停止重试（${err.message}）。修复后运行 gridlink queue retry 重新处理。`);
+          if (!final) return;
+          // A dead letter keeps only what a retry needs, with personal numbers masked (not the raw text for days).
+          if (job) void bounded(job.updateData(maskDeadLetter(job.data)), config.REDIS_COMMAND_TIMEOUT_MS).catch((e: Error) => log.warn({ jobId: job.id, err: e.message }, "could not mask a dead letter"));
+          void host.alert("intake", `一条群消息处理失败，已停止重试（${err.message}）。修复后运行 gridlink queue retry 重新处理。`);
         });
         workers.push(worker);
         await workerReady(worker);
+        const reconcile = await startReconcileOutbox({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:reconcile" }), everyMs: config.RECONCILE_EVERY_MS, minAgeMs: config.RECONCILE_MIN_AGE_MS, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
+        workers.push(reconcile.worker);
+        extraQueues.push(reconcile.queue);
+        await workerReady(reconcile.worker);
+        inFlight.push(reconcile.firstPass);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
@@ -191,9 +248,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
       // Workers first: close() lets jobs in flight finish while their gateway can still send.
       await Promise.allSettled(workers.map((w) => w.close()));
       await Promise.allSettled(gateways.map((g) => g.stop()));
+      await Promise.allSettled(inFlight);
       await queues.close();
+      await Promise.allSettled(extraQueues.map((q) => q.close()));
       await live?.close();
-      await Promise.all([closeRedis(redis), closeRedis(producer)]);
+      await Promise.all([closeRedis(redis), closeRedis(producer), closeRedis(jobConnection)]);
       await prisma.$disconnect();
     },
   };

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/ports/index.js";
 import type { GatewayFactory } from "../../core/ports/index.js";
-import { maskPersonal } from "../../core/ports/index.js";
+import { bounded, maskPersonal, wellFormed, wellFormedMessage } from "../../core/ports/index.js";
 
 /** A demo group: chat id (used in URLs), title, grid and community. */
 export interface DemoGroup {
@@ -40,7 +40,15 @@ const postBody = z.object({
     .string({ error: "text is required (a string)" })
     .max(200_000, "text must be at most 200000 characters")
     .refine((t) => t.trim().length > 0, "text must not be empty"),
+  /** The client's own id for this message (idempotency key): a retry with the same id is never a second message. */
+  clientMessageId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "clientMessageId must be 1–64 characters of A-Z, a-z, 0-9, _ or -")
+    .optional(),
 });
+
+/** How long a transcript read or write may wait for Redis before the request gets 503 (or skips the line). */
+const TRANSCRIPT_TIMEOUT_MS = 1500;
 
 const KEEP_LINES = 300;
 
@@ -86,8 +94,14 @@ export class PlaygroundGateway implements ChatGateway {
 
     server.get<{ Params: { groupId: string } }>("/api/playground/groups/:groupId/messages", async (req, reply) => {
       if (!this.byId.has(req.params.groupId)) return reply.status(404).send({ error: "not_found", message: `no playground group "${req.params.groupId}"` });
-      // Not an admin view: personal numbers are masked like everywhere else.
-      return (await this.transcript(req.params.groupId)).map((l) => ({ ...l, sender: maskPersonal(l.sender), text: maskPersonal(l.text), ...(l.mention ? { mention: maskPersonal(l.mention) } : {}) }));
+      // Not an admin view: personal numbers are masked like everywhere else. Bounded: 503 while Redis is away.
+      let lines: TranscriptLine[];
+      try {
+        lines = await bounded(this.transcript(req.params.groupId), TRANSCRIPT_TIMEOUT_MS, "the transcript read");
+      } catch (err) {
+        return reply.status(503).send({ error: "unavailable", message: `The transcript (Redis) is unreachable: ${(err as Error).message}. Try again shortly.` });
+      }
+      return lines.map((l) => ({ ...l, sender: maskPersonal(l.sender), text: maskPersonal(l.text), ...(l.mention ? { mention: maskPersonal(l.mention) } : {}) }));
     });
 
     server.post<{ Params: { groupId: string } }>("/api/playground/groups/:groupId/messages", async (req, reply) => {
@@ -95,18 +109,15 @@ export class PlaygroundGateway implements ChatGateway {
       if (!group) return reply.status(404).send({ error: "not_found", message: `no playground group "${req.params.groupId}"` });
       const body = postBody.parse(req.body ?? {});
       const at = Date.now();
-      const messageId = `m-${at.toString(36)}-${randomBytes(4).toString("hex")}`;
-      // Answer 202 only once intake has the message; if Redis is away this throws and the client gets 503.
-      await this.host.submit({
-        platform: "playground",
-        chatId: group.id,
-        chatTitle: group.title,
-        messageId,
-        sender: { id: `pg-${body.sender}`, name: body.sender },
-        text: body.text,
-        sentAt: at,
-      });
-      await this.append(group.id, { id: messageId, from: "resident", sender: body.sender, text: body.text.slice(0, 4000), at });
+      // With a client id, a retry (after a 503 or a lost answer) is the same message: exactly one ticket.
+      const messageId = body.clientMessageId ? `c-${body.clientMessageId}` : `m-${at.toString(36)}-${randomBytes(4).toString("hex")}`;
+      const sender = wellFormed(body.sender);
+      // Answer 202 only once intake has the message; 503 when it certainly is not queued (see Queues.submit).
+      await this.host.submit(
+        wellFormedMessage({ platform: "playground", chatId: group.id, chatTitle: group.title, messageId, sender: { id: `pg-${sender}`, name: sender }, text: body.text, sentAt: at }),
+      );
+      // The transcript is a display aid: a Redis blip right now must not turn an accepted message into an error.
+      await bounded(this.append(group.id, { id: messageId, from: "resident", sender, text: wellFormed(body.text.slice(0, 4000)), at }), TRANSCRIPT_TIMEOUT_MS, "the transcript write").catch(() => undefined);
       return reply.status(202).send({ messageId, queued: true });
     });
   };

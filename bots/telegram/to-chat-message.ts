@@ -2,7 +2,7 @@
 // recorded payloads and the same function serves long polling and the webhook.
 
 import type { Message, Update, User } from "grammy/types";
-import type { ChatMessage } from "../../core/ports/index.js";
+import { wellFormedMessage, type ChatMessage } from "../../core/ports/index.js";
 
 /** Options for {@link toChatMessage}. */
 export interface ToChatMessageOptions {
@@ -62,7 +62,7 @@ export function toChatMessage(update: Update, opts: ToChatMessageOptions = {}): 
   };
   if ("title" in chat && typeof chat.title === "string" && chat.title !== "") out.chatTitle = chat.title;
   if (edited) out.edited = true;
-  return out;
+  return wellFormedMessage(out);
 }
 
 /**

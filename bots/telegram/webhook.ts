@@ -6,6 +6,10 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
+import { bounded } from "../../core/ports/index.js";
+
+/** Telegram waits for our answer; past this we answer 503 (it re-sends the same update, deduplicated by id). */
+export const WEBHOOK_ANSWER_MS = 1500;
 
 /** Default path of the webhook route; TELEGRAM_WEBHOOK_URL should point here (through any proxy). */
 export const DEFAULT_WEBHOOK_PATH = "/telegram/webhook";
@@ -45,12 +49,14 @@ export interface WebhookDeps {
   handleUpdate(update: Update): Promise<void>;
   /** False until getMe answered: updates cannot be handled before the bot knows its own username. */
   ready(): boolean;
+  /** Answer 503 when the update is not queued within this. @defaultValue WEBHOOK_ANSWER_MS (1500) */
+  answerWithinMs?: number;
 }
 
 /**
  * Fastify plugin with `POST <path>`: 401 (checked before the body is even parsed) for a missing or wrong
  * secret, 400 for a body that is not an update, 503 when the bot is not ready or the update could not be
- * queued (Telegram retries), 200 once handled.
+ * queued within answerWithinMs (Telegram retries the same update; its id makes that harmless), 200 once handled.
  */
 export function webhookRoutes(deps: WebhookDeps): FastifyPluginAsync {
   return async (app) => {
@@ -73,7 +79,7 @@ export function webhookRoutes(deps: WebhookDeps): FastifyPluginAsync {
           return reply.code(503).send({ error: "unavailable", message: "telegram gateway is starting" });
         }
         try {
-          await deps.handleUpdate(update);
+          await bounded(deps.handleUpdate(update), deps.answerWithinMs ?? WEBHOOK_ANSWER_MS, "the webhook update");
         } catch (err) {
           const cause = err instanceof Error && "error" in err ? (err as { error: unknown }).error : err;
           deps.log.warn({ updateId: update.update_id, err: cause instanceof Error ? cause.message : String(cause) }, "webhook update not queued; Telegram will retry");

@@ -3,7 +3,7 @@
 // with recorded payloads (tests/wechat/fixtures) and no puppet at all.
 
 import type { Message } from "wechaty";
-import type { ChatMessage } from "../../core/ports/index.js";
+import { wellFormedMessage, type ChatMessage } from "../../core/ports/index.js";
 
 // === Facts
 
@@ -151,7 +151,7 @@ export function toChatMessage(facts: WechatMessageFacts): ChatMessage | undefine
   if (!facts.talkerId) return undefined;
   const text = stripSelfMention(stripQuote(facts.text ?? ""), facts.selfNames).trim();
   if (!text) return undefined;
-  return {
+  return wellFormedMessage<ChatMessage>({
     platform: "wechat",
     chatId: facts.roomId,
     chatTitle: facts.roomTopic || undefined,
@@ -159,5 +159,5 @@ export function toChatMessage(facts: WechatMessageFacts): ChatMessage | undefine
     sender: { id: facts.talkerId, name: facts.talkerName || facts.talkerId, ...(facts.talkerAliases?.length ? { aliases: facts.talkerAliases } : {}) },
     text,
     sentAt: timestampToMs(facts.timestamp),
-  };
+  });
 }

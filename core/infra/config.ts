@@ -31,6 +31,23 @@ export const configSchema = z.object({
   INTAKE_LOCK_MS: int(30_000, 500),
   /** How often workers look for jobs whose worker died. */
   INTAKE_STALLED_CHECK_MS: int(30_000, 200),
+  // === Reliability (issue 9): every bound and health threshold in one place
+  /** Every Redis command on a producer/queue connection fails after this (never hangs a job or a request). */
+  REDIS_COMMAND_TIMEOUT_MS: int(5000, 100),
+  /** How long a gateway waits for Redis to acknowledge (or verifiably refuse) an inbound message. */
+  SUBMIT_TIMEOUT_MS: int(1500, 100),
+  /** /healthz: unhealthy when intake has waiting jobs and finished none for this long. */
+  HEALTH_STALL_MS: int(30_000, 100),
+  /** /healthz: unhealthy when the oldest waiting intake job is older than this. */
+  HEALTH_MAX_WAIT_MS: int(300_000, 100),
+  /** How often the outbox reconciler re-queues replies left "queued" without a job. */
+  RECONCILE_EVERY_MS: int(60_000, 100),
+  /** A queued reply younger than this may still be on its way into the queue; the reconciler leaves it. */
+  RECONCILE_MIN_AGE_MS: int(30_000, 0),
+  /** How long dead-lettered intake jobs (text masked) are kept for `gridlink queue retry`. */
+  DEAD_LETTER_KEEP_HOURS: int(72, 1),
+  /** SQLite busy timeout: a synchronous main-thread wait, so short; Gridlink retries asynchronously after it. */
+  SQLITE_BUSY_TIMEOUT_MS: int(40, 0),
   /** Letter in front of ticket numbers (A0012). */
   TICKET_PREFIX: z.string().regex(/^[A-Z]{1,3}$/, "must be 1–3 capital letters").default("A"),
   /** Messages longer than this are truncated for storage (still classified whole). */

@@ -33,3 +33,18 @@ export class AppError extends Error {
     return HTTP_STATUS[this.code];
   }
 }
+
+const PERMANENT_PRISMA_CODES = new Set(["P2000", "P2005", "P2006", "P2007", "P2009", "P2011", "P2012", "P2019", "P2020", "P2023"]);
+
+/**
+ * True when retrying cannot help (bad data, a bug): queue jobs then fail at once into the dead-letter set
+ * instead of retrying for half an hour. Locks, timeouts and connection errors are transient.
+ */
+export function isPermanentError(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; message?: string };
+  if (err instanceof AppError) return err.code !== "unavailable";
+  if (e?.name === "PrismaClientValidationError") return true;
+  if (e?.name === "PrismaClientKnownRequestError" && e.code && PERMANENT_PRISMA_CODES.has(e.code)) return true;
+  if (/lone (leading|trailing) surrogate|invalid unicode|malformed utf-?8/i.test(e?.message ?? "")) return true;
+  return err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError;
+}

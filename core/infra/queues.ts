@@ -3,13 +3,22 @@
 
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
+import { maskPersonal } from "../privacy.js";
+import { bounded } from "./redis.js";
 import type { ChatMessage, Platform } from "../ports/chat.js";
+import { definedOnly } from "./options.js";
 
-/** The queue (Redis) cannot take a message right now; nothing was accepted. Transports answer 503. */
+/**
+ * The queue (Redis) did not take a message. `maybeQueued` is false when it certainly is not queued (the normal
+ * 503); true only when Redis vanished mid-write and did not come back in time to check — then a retry with the
+ * same message id (Telegram re-sends the same update; the playground takes a clientMessageId) is exactly-once.
+ */
 export class QueueUnavailableError extends Error {
-  constructor(message: string, cause?: unknown) {
-    super(`The queue (Redis) is unreachable; nothing was accepted: ${message}`, { cause });
+  readonly maybeQueued: boolean;
+  constructor(message: string, opts: { cause?: unknown; maybeQueued?: boolean } = {}) {
+    super(`The queue (Redis) is unreachable; ${opts.maybeQueued ? "the message may or may not have been accepted (retry with the same id)" : "nothing was accepted"}: ${message}`, { cause: opts.cause });
     this.name = "QueueUnavailableError";
+    this.maybeQueued = opts.maybeQueued ?? false;
   }
 }
 
@@ -37,15 +46,25 @@ export function intakeJobId(msg: ChatMessage): string {
 /**
  * Retries with exponential backoff for about half an hour (1 s, 2 s … 17 min). A completed job is removed at
  * once: its data is the resident's raw message, and chatter must not linger in Redis. Re-sends after that are
- * made harmless by the database's unique message key, not by the job id. Failed jobs are kept a week so
- * `gridlink queue retry` can run them again.
+ * made harmless by the database's unique message key, not by the job id. A job that fails for good is a dead
+ * letter: its text is masked at once (see maskDeadLetter) and it is kept DEAD_LETTER_KEEP_HOURS for
+ * `gridlink queue retry`. The deduplication marker (an hour) is what submit() checks when an add went
+ * unanswered, and it makes a client's retry with the same message id harmless while it lives.
  */
 export const INTAKE_JOB_OPTIONS: JobsOptions = {
   attempts: 11,
   backoff: { type: "exponential", delay: 1000 },
   removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 72 * 3600 },
 };
+
+/** How long the intake deduplication marker lives. */
+export const INTAKE_DEDUP_TTL_MS = 3600_000;
+
+/** The dead-letter copy of a message: personal numbers masked (the text is still there to retry after a fix). */
+export function maskDeadLetter(msg: ChatMessage): ChatMessage {
+  return { ...msg, text: maskPersonal(typeof msg.text === "string" ? msg.text : ""), chatTitle: msg.chatTitle && maskPersonal(msg.chatTitle), sender: { ...msg.sender, name: maskPersonal(msg.sender?.name ?? "") } };
+}
 
 /** Outbox jobs retry longer: a platform outage should delay replies, not lose them. */
 export const OUTBOX_JOB_OPTIONS: JobsOptions = {
@@ -55,17 +74,38 @@ export const OUTBOX_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** The producers Gridlink uses, on one connection that fails fast (no offline queue) when Redis is down. */
+/** Options of Queues beyond its connections. */
+export interface QueuesOptions {
+  /** The fail-fast producer connection submit() uses (see producerRedisOptions). @defaultValue the main one */
+  submitConnection?: Redis;
+  /** submit()'s whole budget: add, and if unanswered, the check whether it landed. @defaultValue 1500 */
+  submitTimeoutMs?: number;
+  /** Every other queue call's bound. @defaultValue 5000 */
+  commandTimeoutMs?: number;
+  /** @defaultValue 72 */
+  deadLetterKeepHours?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** ioredis refused to write the command at all (no connection, offline queue off): it never reached Redis. */
+const neverSent = (err: unknown) => /Stream isn't writeable|Connection is closed/.test((err as Error)?.message ?? "");
+
+/** The producers Gridlink uses; every call is bounded, so none hangs across a Redis restart. */
 export class Queues {
   readonly intake: Queue<ChatMessage>;
   private readonly outboxes = new Map<Platform, Queue<OutboxJob>>();
+  private readonly opts: Required<Omit<QueuesOptions, "submitConnection">>;
+  private readonly submitConnection: Redis;
 
   constructor(
-    /** The producer connection (fails fast while Redis is away). */
+    /** The connection for queue work and reads (waits through a blip, each command bounded). */
     readonly connection: Redis,
     readonly prefix: string,
+    opts: QueuesOptions = {},
   ) {
-    this.intake = new Queue<ChatMessage>(INTAKE_QUEUE, { connection, prefix });
+    this.opts = { submitTimeoutMs: 1500, commandTimeoutMs: 5000, deadLetterKeepHours: 72, ...definedOnly(opts) };
+    this.submitConnection = opts.submitConnection ?? connection;
+    this.intake = new Queue<ChatMessage>(INTAKE_QUEUE, { connection: this.submitConnection, prefix });
     this.intake.on("error", () => {}); // connection errors surface where a caller awaits a command
   }
 
@@ -73,6 +113,7 @@ export class Queues {
   outbox(platform: Platform): Queue<OutboxJob> {
     let q = this.outboxes.get(platform);
     if (!q) {
+      if (this.closed) throw new Error("the queues are closed");
       q = new Queue<OutboxJob>(outboxQueueName(platform), { connection: this.connection, prefix: this.prefix });
       q.on("error", () => {});
       this.outboxes.set(platform, q);
@@ -80,28 +121,51 @@ export class Queues {
     return q;
   }
 
-  /**
-   * Queue an inbound message; resolves once Redis has it. Duplicate ids are ignored by BullMQ. While Redis is
-   * away this rejects at once (QueueUnavailableError) instead of waiting, so callers can answer 503.
-   */
-  async submit(msg: ChatMessage): Promise<void> {
-    if (this.connection.status !== "ready") throw new QueueUnavailableError(`Redis connection is ${this.connection.status}`);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueUnavailableError("Redis did not answer within 5 s")), 5000);
-    });
-    try {
-      await Promise.race([this.intake.add("message", msg, { ...INTAKE_JOB_OPTIONS, jobId: intakeJobId(msg) }), timeout]);
-    } catch (err) {
-      throw err instanceof QueueUnavailableError ? err : new QueueUnavailableError((err as Error).message, err);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** The Redis key of an intake job's deduplication marker (set atomically by the add). */
+  dedupKey(id: string): string {
+    return `${this.prefix}:${INTAKE_QUEUE}:de:${id}`;
   }
 
-  /** Queue one OutboundMessage row for sending. */
+  /**
+   * Queue an inbound message; resolves once Redis has it (duplicates are ignored). Rejects with
+   * QueueUnavailableError within submitTimeoutMs otherwise. The contract: it rejects with maybeQueued false only
+   * when the message is certainly not queued — the add was refused before it was written, or it went
+   * unanswered and a later read of its marker found none (on the same connection, so after the add; after a
+   * reconnect, after the add was re-sent). Redis is single-threaded and answers one connection in order.
+   */
+  async submit(msg: ChatMessage): Promise<void> {
+    const conn = this.submitConnection;
+    if (conn.status !== "ready") throw new QueueUnavailableError(`Redis connection is ${conn.status}`);
+    const id = intakeJobId(msg);
+    const deadline = Date.now() + this.opts.submitTimeoutMs;
+    const opts = { ...INTAKE_JOB_OPTIONS, removeOnFail: { age: this.opts.deadLetterKeepHours * 3600 }, jobId: id, deduplication: { id, ttl: INTAKE_DEDUP_TTL_MS } };
+    try {
+      await bounded(this.intake.add("message", msg, opts), Math.floor(this.opts.submitTimeoutMs / 2), "the intake add");
+      return;
+    } catch (err) {
+      if (neverSent(err)) throw new QueueUnavailableError((err as Error).message, { cause: err });
+    }
+    // Unanswered: find out whether it landed before answering.
+    let last: unknown;
+    while (Date.now() < deadline - 20) {
+      if (conn.status === "ready") {
+        try {
+          const found = await bounded(conn.exists(this.dedupKey(id)), Math.max(deadline - Date.now(), 20), "the intake check");
+          if (found) return;
+          throw new QueueUnavailableError("the add was not answered and did not land");
+        } catch (err) {
+          if (err instanceof QueueUnavailableError) throw err;
+          last = err;
+        }
+      }
+      await sleep(50);
+    }
+    throw new QueueUnavailableError(`the add was not answered and Redis did not come back to check (${(last as Error)?.message ?? "disconnected"})`, { maybeQueued: true });
+  }
+
+  /** Queue one OutboundMessage row for sending (bounded: throws instead of hanging; the job retries). */
   async enqueueOutbound(platform: Platform, outboundId: number): Promise<void> {
-    await this.outbox(platform).add("send", { outboundId }, { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", outboundId) });
+    await bounded(this.outbox(platform).add("send", { outboundId }, { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", outboundId) }), this.opts.commandTimeoutMs, "the outbox add");
   }
 
   /** Queue many OutboundMessage rows at once, one bulk add per platform (broadcast fan-out, replays). */
@@ -109,11 +173,60 @@ export class Queues {
     const byPlatform = new Map<Platform, number[]>();
     for (const r of rows) byPlatform.set(r.platform as Platform, [...(byPlatform.get(r.platform as Platform) ?? []), r.id]);
     for (const [platform, ids] of byPlatform) {
-      await this.outbox(platform).addBulk(ids.map((id) => ({ name: "send", data: { outboundId: id }, opts: { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", id) } })));
+      const jobs = ids.map((id) => ({ name: "send", data: { outboundId: id }, opts: { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", id) } }));
+      await bounded(this.outbox(platform).addBulk(jobs), this.opts.commandTimeoutMs, "the outbox bulk add");
     }
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close())]);
   }
+}
+
+/** Epoch ms of the last intake job any worker finished (completed or failed): /healthz's progress signal. */
+export const intakeProgressKey = (prefix: string): string => `${prefix}:${INTAKE_QUEUE}:progress`;
+/** The dead-letter count an operator has acknowledged (`gridlink queue ack`); /healthz alarms above it. */
+export const deadLetterAckKey = (prefix: string): string => `${prefix}:${INTAKE_QUEUE}:dead-letter-ack`;
+
+/** What /healthz and `gridlink queue status` report about intake. */
+export interface IntakeHealth {
+  waiting: number;
+  active: number;
+  delayed: number;
+  /** Failed for good (permanent error, or retries exhausted): the dead-letter set. */
+  deadLetter: number;
+  deadLetterAcknowledged: number;
+  /** Age of the oldest waiting job, ms (0 when none waits). */
+  oldestWaitingMs: number;
+  /** Since the last finished job or the oldest waiting job's arrival, whichever is later; 0 when none waits. */
+  noProgressMs: number;
+  /** Why intake is unhealthy, empty when it is fine. */
+  problems: string[];
+}
+
+/** Read intake's state and judge it against the thresholds (every read bounded). */
+export async function intakeHealth(queues: Queues, opts: { stallMs: number; maxWaitMs: number; timeoutMs?: number }): Promise<IntakeHealth> {
+  const ms = opts.timeoutMs ?? 1000;
+  const conn = queues.connection;
+  const [counts, oldest, progress, ack] = await Promise.all([
+    bounded(queues.intake.getJobCounts("wait", "active", "delayed", "failed"), ms, "intake counts"),
+    bounded(queues.intake.getJobs(["wait"], 0, 0, true), ms, "the oldest waiting job"),
+    bounded(conn.get(intakeProgressKey(queues.prefix)), ms, "intake progress"),
+    bounded(conn.get(deadLetterAckKey(queues.prefix)), ms, "the dead-letter acknowledgement"),
+  ]);
+  const now = Date.now();
+  const waiting = counts.wait ?? 0;
+  const oldestAt = oldest[0]?.timestamp;
+  const oldestWaitingMs = waiting && oldestAt ? Math.max(0, now - oldestAt) : 0;
+  const noProgressMs = waiting ? Math.max(0, now - Math.max(Number(progress ?? 0), oldestAt ?? now)) : 0;
+  const deadLetter = counts.failed ?? 0;
+  const deadLetterAcknowledged = Number(ack ?? 0);
+  const problems: string[] = [];
+  if (waiting && noProgressMs > opts.stallMs) problems.push(`intake stalled: ${waiting} waiting and no job finished for ${Math.round(noProgressMs / 1000)} s`);
+  if (oldestWaitingMs > opts.maxWaitMs) problems.push(`intake behind: the oldest waiting message arrived ${Math.round(oldestWaitingMs / 1000)} s ago`);
+  if (deadLetter > deadLetterAcknowledged) problems.push(`${deadLetter - deadLetterAcknowledged} new dead-letter intake job(s): fix the cause, then gridlink queue retry (or gridlink queue ack)`);
+  return { waiting, active: counts.active ?? 0, delayed: counts.delayed ?? 0, deadLetter, deadLetterAcknowledged, oldestWaitingMs, noProgressMs, problems };
 }

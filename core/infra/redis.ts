@@ -126,3 +126,36 @@ export async function ensureRedis(url: string, opts: { autostart: boolean; dataD
   };
   return { url, child, stop };
 }
+
+/** A Redis wait took longer than its bound; callers turn it into a 503 or a job retry. */
+export class RedisTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`Redis did not answer ${what} within ${ms} ms`);
+    this.name = "RedisTimeoutError";
+  }
+}
+
+/**
+ * Bound a promise that waits on Redis: rejects with RedisTimeoutError after ms. ioredis can leave a command
+ * unsettled forever across a reconnect, so nothing on a request or job path may await Redis unbounded.
+ */
+export function bounded<T>(promise: Promise<T>, ms: number, what = "a command"): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  promise.catch(() => undefined); // a late rejection after the timeout is expected, not unhandled
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RedisTimeoutError(what, ms)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Options of the connection that queue jobs' own work (reply enqueues, broadcast fan-out, the reconciler):
+ * commands wait through a short Redis blip (offline queue, re-sent after a reconnect) but each one fails after
+ * commandTimeout, so a job never holds a worker slot forever; a re-sent add is harmless (deterministic ids).
+ */
+export const jobRedisOptions = (commandTimeoutMs: number): RedisOptions => ({ maxRetriesPerRequest: null, commandTimeout: commandTimeoutMs });
+
+/**
+ * Options of the intake producer (gateways' submit). Commands in flight at a reconnect are re-sent (ioredis'
+ * default; nothing is dropped unsettled) and every command is bounded; the offline queue is switched off once
+ * connected, so while Redis is away an add is refused before it is written — "certainly not queued". An add
+ * that was written but not answered is settled by Queues.submit, which checks the job's marker after it.
+ */
+export const producerRedisOptions = (commandTimeoutMs: number): RedisOptions => ({ commandTimeout: commandTimeoutMs });

@@ -17,3 +17,5 @@ import type { ChatGateway, GatewayHost } from "./chat.js";
  * gateway's SDK (Wechaty takes ~2 s to import) is loaded only when the platform is on.
  */
 export type GatewayFactory = (host: GatewayHost, config: Config) => ChatGateway | undefined | Promise<ChatGateway | undefined>;
+export { wellFormed, wellFormedMessage } from "../infra/well-formed.js";
+export { bounded } from "../infra/redis.js";

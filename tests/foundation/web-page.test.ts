@@ -8,8 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../support/gridlink-process.js";
 import { waitFor } from "../support/wait-for.js";
 
-const html = fs.readFileSync(path.join(ROOT, "web", "index.html"), "utf8");
-const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+const script = fs.readFileSync(path.join(ROOT, "web", "app.js"), "utf8");
 
 /** An element that accepts whatever the page does to it. */
 const element = (): unknown =>

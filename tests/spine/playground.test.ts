@@ -20,7 +20,8 @@ describe("playground → intake → ticket → reply", () => {
     expect(groups).toHaveLength(20);
     const page = await fetch(`${t.url}/`);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
-    expect(await page.text()).toContain("/api/playground/groups");
+    expect(await page.text()).toContain('<script src="/app.js">');
+    expect(await (await fetch(`${t.url}/app.js`)).text()).toContain("/api/playground/groups");
     expect(new Set(groups.map((g) => g.grid)).size).toBe(2);
 
     const res = await post(t.url, "lianhua-03", { sender: "王阿姨", text: "3栋又停电了，什么时候来电？" });

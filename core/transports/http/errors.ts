@@ -17,7 +17,7 @@ export function replyError(err: FastifyError | Error, req: FastifyRequest, reply
   if (err instanceof ZodError) return reply.status(400).send({ error: "bad_request", message: zodMessage(err) });
   if (err instanceof AppError) return reply.status(err.status).send({ error: err.code, message: err.userMessage ?? err.message });
   if (err instanceof LexiconError) return reply.status(400).send({ error: "bad_request", message: err.message });
-  if (err instanceof QueueUnavailableError) return reply.status(503).send({ error: "unavailable", message: `${err.message}. Try again shortly.` });
+  if (err instanceof QueueUnavailableError) return reply.status(503).send({ error: "unavailable", message: `${err.message}. Try again shortly.`, ...(err.maybeQueued ? { maybeQueued: true } : {}) });
   const e = err as { statusCode?: number; code?: string; message: string };
   if (e.statusCode && e.statusCode < 500) {
     const message = e.code === "FST_ERR_CTP_INVALID_JSON_BODY" || /JSON/.test(e.message) ? `malformed JSON body: ${e.message}` : e.message;

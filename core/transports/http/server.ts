@@ -3,6 +3,7 @@
 
 import fs from "node:fs";
 import path from "node:path";
+import helmet from "@fastify/helmet";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { HttpContext } from "./context.js";
 import { ROOT } from "../../infra/db.js";
@@ -18,6 +19,25 @@ export async function buildServer(opts: { ctx: HttpContext; alertsKey: string; l
   const server = Fastify({ loggerInstance: opts.log.child({ name: "gridlink:http" }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 2 * 1024 * 1024 });
 
   server.setErrorHandler(replyError);
+  // A strict Content-Security-Policy on every answer: only our own scripts, styles and API (no inline code,
+  // no other origin, no framing), so an injected string in a message or ticket cannot run in an admin's page.
+  await server.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
   server.setNotFoundHandler((req, reply) => reply.status(404).send({ error: "not_found", message: `No route ${req.method} ${req.url}` }));
 
   await server.register(healthRoutes, { app, alertsKey: opts.alertsKey });
@@ -25,7 +45,11 @@ export async function buildServer(opts: { ctx: HttpContext; alertsKey: string; l
   if (app.live) await server.register(lexiconRoutes, { prisma: app.prisma, live: app.live });
   for (const g of app.gateways) if (g.routes) await server.register(g.routes);
 
-  const page = fs.readFileSync(path.join(ROOT, "web", "index.html")); // read once, not per request
+  // The page, its script and its style: read once, not per request (files, not inline, for the CSP).
+  const asset = (name: string) => fs.readFileSync(path.join(ROOT, "web", name));
+  const [page, script, style] = [asset("index.html"), asset("app.js"), asset("app.css")];
   server.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
+  server.get("/app.js", async (_req, reply) => reply.type("text/javascript; charset=utf-8").send(script));
+  server.get("/app.css", async (_req, reply) => reply.type("text/css; charset=utf-8").send(style));
   return server as unknown as FastifyInstance;
 }

@@ -1,0 +1,95 @@
+// Steady playground load for fault tests: numbered complaints and chatter lines, each with a client message id,
+// retried with the same id until accepted (what a well-behaved client does after a 503), and the database
+// read back to check every accepted message became exactly one ticket (or one chatter drop) and one sent reply.
+
+import Database from "better-sqlite3";
+import { sqliteFile } from "../../core/infra/db.js";
+
+/** Complaint templates the shipped lexicon surely flags, and chatter it surely does not. */
+const COMPLAINTS = ["3栋又停电了，什么时候来电？", "楼下的水管漏水了", "楼道里有人飞线充电，太危险了", "小区垃圾没人清运，臭死了"];
+const CHATTER = ["大家早上好", "今天天气不错", "谢谢大家", "晚上一起散步吗"];
+
+/** One message the load sent, and what became of it. */
+export interface Sent {
+  clientId: string;
+  group: string;
+  complaint: boolean;
+  /** Final answer: 202 once accepted, else the last status (0: no answer). */
+  status: number;
+  attempts: number;
+}
+
+/** Post one message, retrying with the same client id until 202 (or give up after giveUpMs). */
+export async function postUntilAccepted(url: string, msg: { clientId: string; group: string; text: string }, giveUpMs = 60_000): Promise<{ status: number; attempts: number }> {
+  const deadline = Date.now() + giveUpMs;
+  let status = 0;
+  let attempts = 0;
+  while (Date.now() < deadline) {
+    attempts++;
+    try {
+      const res = await fetch(`${url}/api/playground/groups/${msg.group}/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ sender: "测试居民", text: msg.text, clientMessageId: msg.clientId }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      status = res.status;
+      await res.arrayBuffer();
+      if (status === 202) return { status, attempts };
+      if (status !== 503) return { status, attempts };
+    } catch {
+      status = 0; // the process is down (a crash test): try again
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { status, attempts };
+}
+
+/** Send `perSecond` messages a second for `durationMs` (a third complaints), not waiting for answers in between. */
+export async function steadyLoad(url: () => string, opts: { durationMs: number; perSecond: number; tag: string; complaintShare?: number }): Promise<Sent[]> {
+  const sent: Promise<Sent>[] = [];
+  const started = Date.now();
+  const every = 1000 / opts.perSecond;
+  for (let i = 0; Date.now() - started < opts.durationMs; i++) {
+    const complaint = i % Math.round(1 / (opts.complaintShare ?? 1 / 3)) === 0;
+    const text = complaint ? COMPLAINTS[i % COMPLAINTS.length] : CHATTER[i % CHATTER.length];
+    const group = `lianhua-${String((i % 10) + 1).padStart(2, "0")}`;
+    const clientId = `${opts.tag}-${i}`;
+    sent.push(postUntilAccepted(url(), { clientId, group, text }).then((r) => ({ clientId, group, complaint, ...r })));
+    const next = started + (i + 1) * every;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+  }
+  return Promise.all(sent);
+}
+
+/** What the database holds for the load's messages. */
+export interface Outcome {
+  /** messageId (c-<clientId>) → number of Message rows, tickets and replies. */
+  messages: Map<string, { rows: number; tickets: number; replies: number; sent: number }>;
+  ticketCount: number;
+  repliesSent: number;
+  repliesQueued: number;
+}
+
+/** Read back (read-only, its own connection) what became of the messages. */
+export function readOutcome(databaseUrl: string): Outcome {
+  const db = new Database(sqliteFile(databaseUrl), { readonly: true, fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 2000");
+    const rows = db
+      .prepare(
+        `SELECT m.messageId AS messageId, COUNT(DISTINCT m.id) AS rows_, COUNT(DISTINCT t.id) AS tickets, COUNT(DISTINCT o.id) AS replies,
+                COUNT(DISTINCT CASE WHEN o.status = 'sent' THEN o.id END) AS sent
+           FROM Message m LEFT JOIN Ticket t ON t.sourceMessageId = m.id LEFT JOIN OutboundMessage o ON o.sourceMessageId = m.id AND o.kind = 'reply'
+          WHERE m.kind = 'complaint' GROUP BY m.messageId`,
+      )
+      .all() as Array<{ messageId: string; rows_: number; tickets: number; replies: number; sent: number }>;
+    const messages = new Map(rows.map((r) => [r.messageId, { rows: r.rows_, tickets: r.tickets, replies: r.replies, sent: r.sent }]));
+    const ticketCount = (db.prepare("SELECT COUNT(*) AS n FROM Ticket").get() as { n: number }).n;
+    const repliesSent = (db.prepare("SELECT COUNT(*) AS n FROM OutboundMessage WHERE kind = 'reply' AND status = 'sent'").get() as { n: number }).n;
+    const repliesQueued = (db.prepare("SELECT COUNT(*) AS n FROM OutboundMessage WHERE kind = 'reply' AND status != 'sent'").get() as { n: number }).n;
+    return { messages, ticketCount, repliesSent, repliesQueued };
+  } finally {
+    db.close();
+  }
+}
