@@ -18,6 +18,8 @@ import { paceSeconds } from "./broadcast.js";
 import { lexiconChannel } from "./lexicon/context.js";
 import { createLiveDetector, type LiveDetector } from "./lexicon/live.js";
 import type { Detection } from "../nlp/index.js";
+import { createAssistant, type Assistant } from "./assistant/index.js";
+import { faqRoutes } from "./assistant/routes.js";
 
 /** Builds a platform gateway, or returns undefined when that platform is not configured. */
 export type GatewayFactory = (host: GatewayHost, config: Config) => ChatGateway | undefined;
@@ -65,6 +67,8 @@ export interface App {
   intake: IntakeDeps;
   /** The detector that follows admins' lexicon edits (absent when a detect function was injected). */
   live?: LiveDetector;
+  /** The assistant that answers residents' questions (absent when ASSISTANT_ENABLED=false). */
+  assistant?: Assistant;
   /** The BullMQ workers this process runs (intake and each gateway's outbox), once started. */
   workers: Worker[];
   start(): Promise<void>;
@@ -130,6 +134,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     maxStoredChars: config.MAX_STORED_CHARS,
     paceSeconds: paceSeconds(config),
   };
+  const assistant = config.ASSISTANT_ENABLED
+    ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })
+    : undefined;
+  intake.assistant = assistant;
 
   const gateways = roles.gateways ? (opts.gateways ?? []).map((f) => f(host, config)).filter((g): g is ChatGateway => g !== undefined) : [];
   const workers: Worker[] = [];
@@ -143,6 +151,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     gateways,
     intake,
     live,
+    assistant,
     workers,
     async start() {
       if (producer.status !== "ready") await new Promise((resolve) => producer.once("ready", resolve));
@@ -174,6 +183,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
+        if (assistant) await app.http.register(faqRoutes, { prisma, faq: assistant.faq });
         const address = await app.http.listen({ port: config.PORT, host: config.HOST });
         app.url = address.replace("[::1]", "localhost");
         log.info({ url: app.url }, "HTTP listening");
@@ -186,6 +196,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await Promise.allSettled(gateways.map((g) => g.stop()));
       await queues.close();
       await live?.close();
+      await assistant?.close();
       await Promise.all([closeRedis(redis), closeRedis(producer)]);
       await prisma.$disconnect();
     },

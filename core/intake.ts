@@ -14,6 +14,7 @@ import type { Queues } from "./queues.js";
 import { openTicket, type Tx } from "./tickets.js";
 import { parseCommand, runCommand, type CommandResult } from "./commands.js";
 import type { Detection } from "../nlp/index.js";
+import type { Assistant, AssistantOutcome } from "./assistant/index.js";
 
 /** What intake needs; injected so tests and the live lexicon can swap the detector. */
 export interface IntakeDeps {
@@ -25,6 +26,8 @@ export interface IntakeDeps {
   maxStoredChars: number;
   /** Seconds per message at a platform's sending pace (broadcast ETAs). */
   paceSeconds(platform: string): number;
+  /** Answers residents' questions (core/assistant); absent = off. */
+  assistant?: Pick<Assistant, "route">;
 }
 
 /** What happened to a message, for logs and tests. */
@@ -33,7 +36,8 @@ export type IntakeOutcome =
   | { action: "duplicate"; requeued: number }
   | { action: "ticket"; ticketNumber: string }
   | { action: "command"; command: string; refused?: string }
-  | { action: "edited"; ticketNumber?: string };
+  | { action: "edited"; ticketNumber?: string }
+  | AssistantOutcome;
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
 
@@ -93,7 +97,14 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
 
   // === Chatter costs no database work at all: classify first (pure, microseconds), store nothing.
   const command = parseCommand(text);
-  const detection = command ? undefined : deps.detect(text);
+  let detection = command ? undefined : deps.detect(text);
+  // === Assistant hook: core/assistant decides (in one place) whether a non-command line is an enquiry it
+  // answers, a reply about a ticket, or a complaint (possibly one the detector missed, with its detection).
+  if (!command && deps.assistant) {
+    const routed = await deps.assistant.route(msg, detection!);
+    if (routed && "outcome" in routed) return routed.outcome;
+    if (routed) detection = routed.complaint;
+  }
   if (!command && (!detection!.complaint || !detection!.category)) return { action: "ignored", reason: "not a complaint" };
 
   const group = await ensureGroup(prisma, msg.platform, msg.chatId, msg.chatTitle);
