@@ -13,6 +13,8 @@ import { Redis } from "ioredis";
 import { joinTags, splitTags } from "../core/groups.js";
 import { openLexiconContext } from "../core/lexicon/context.js";
 import { classifyCommand, lexiconCommand } from "./lexicon-cli.js";
+import { openFaqContext } from "../core/assistant/context.js";
+import { faqCommand } from "./faq-cli.js";
 
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
@@ -261,5 +263,6 @@ program.addCommand(
   }),
 );
 program.addCommand(classifyCommand());
+program.addCommand(faqCommand(async () => { const cfg = config(); await migrateDatabase(cfg.DATABASE_URL); return openFaqContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX }); }));
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,8 @@
 // Retrieval for the assistant: which FAQ entry (or which recent notice) answers a question. natural's TfIdf
 // over jieba tokens gives the weights; the score is the cosine of the question and each document, so it is
-// comparable across questions and a fixed threshold means "close enough to answer".
+// comparable across questions and a fixed threshold means "close enough to answer".Words no document
+// has count against a match (身份证丢了怎么补办 is not about the social-security card), and generic service
+// verbs (办理, 申请, 补办, 领) are stop words, so a match must share what the question is about.
 import { createRequire } from "node:module";
 import { intentTokens } from "./classify.js";
 
@@ -14,6 +16,7 @@ const TfIdf = require("natural/lib/natural/tfidf/tfidf.js") as new () => {
 const STOP = new Set([
   "的", "了", "吗", "呢", "吧", "啊", "呀", "么", "嘛", "我", "你", "他", "她", "我们", "请问", "一下", "是", "在", "要", "想", "问", "问问",
   "怎么", "怎么办", "怎样", "如何", "哪里", "哪儿", "去", "什么", "啥", "可以", "能", "有", "没有", "谁", "知道", "大家", "这个", "那个", "<num>",
+  "办", "办理", "申请", "补办", "丢", "丢了", "领", "领取", "需要", "去哪", "在哪", "哪", "哪办", "怎么领", "带", "弄",
   "the", "a", "an", "to", "do", "i", "is", "are", "how", "what", "where", "can", "my", "for", "of", "in",
 ]);
 
