@@ -107,11 +107,13 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
   let stored: { outboundId: number; outcome: AssistantOutcome };
   try {
     stored = await prisma.$transaction(async (tx) => {
-      const res = await tx.resident.upsert({
-        where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } },
-        create: { platform: msg.platform, userId: msg.sender.id, displayName: msg.sender.name || msg.sender.id },
-        update: msg.sender.name ? { displayName: msg.sender.name } : {},
-      });
+      const res = resident && (!msg.sender.name || msg.sender.name === resident.displayName)
+        ? resident
+        : await tx.resident.upsert({
+            where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } },
+            create: { platform: msg.platform, userId: msg.sender.id, displayName: msg.sender.name || msg.sender.id },
+            update: msg.sender.name ? { displayName: msg.sender.name } : {},
+          });
       const row = await tx.message.create({
         data: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId, groupId: group.id, residentId: res.id, kind: "enquiry", text: clipped, truncated: clipped.length < text.length, sentAt: new Date(msg.sentAt) },
       });

@@ -69,15 +69,24 @@ const RESOLVED_ANSWER_DAYS = 14;
 /** A resolved group incident still answers its neighbours' "什么时候来电" this long. */
 const INCIDENT_RESOLVED_HOURS = 24;
 
-const TICKET_INCLUDE = { events: { orderBy: { id: "desc" as const }, take: 20 } };
-type TicketWithEvents = Awaited<ReturnType<Db["ticket"]["findFirstOrThrow"]>> & { events: Array<{ actor: string; note: string | null; createdAt: Date }> };
+type TicketRow = Awaited<ReturnType<Db["ticket"]["findFirstOrThrow"]>>;
+type Note = { at: Date; note: string };
 
-function toFact(t: TicketWithEvents): TicketFact {
-  const staffNote = t.events.find((e) => e.actor.startsWith("staff:") && e.note);
+/** The last staff note of each ticket (one query for all the tickets an answer may show). */
+async function lastNotes(prisma: Db | Tx, ids: number[]): Promise<Map<number, Note>> {
+  const out = new Map<number, Note>();
+  if (ids.length === 0) return out;
+  const events = await prisma.ticketEvent.findMany({ where: { ticketId: { in: ids }, actor: { startsWith: "staff:" }, note: { not: null } }, orderBy: { id: "desc" }, select: { ticketId: true, note: true, createdAt: true } });
+  for (const e of events) if (!out.has(e.ticketId)) out.set(e.ticketId, { at: e.createdAt, note: e.note! });
+  return out;
+}
+
+function toFact(t: TicketRow, notes: Map<number, Note>): TicketFact {
+  const staffNote = notes.get(t.id);
   return {
     id: t.id, number: t.number, category: t.category, status: t.status, text: t.text, assignee: t.assignee?.replace(/^staff:/, "") ?? null,
     reporterId: t.reporterId, groupId: t.groupId, createdAt: t.createdAt, closedAt: t.closedAt,
-    lastNote: staffNote ? { at: staffNote.createdAt, note: staffNote.note! } : undefined,
+    lastNote: staffNote,
   };
 }
 
@@ -125,36 +134,34 @@ export async function gatherFacts(scope: FactScope, intent: Intent, text: string
     const where = intent.ticketNumbers.length
       ? { number: { in: intent.ticketNumbers }, reporterId: scope.residentId }
       : { reporterId: scope.residentId, groupId: scope.groupId, updatedAt: { gte: new Date(now.getTime() - FEEDBACK_DAYS * DAY) }, status: { not: "dismissed" } };
-    const rows = (await prisma.ticket.findMany({ where, orderBy: { id: "desc" }, take: 10, include: TICKET_INCLUDE })) as TicketWithEvents[];
+    const rows = await prisma.ticket.findMany({ where, orderBy: { id: "desc" }, take: 10 });
     const fitting = rows.filter((t) => fits(t, intent));
     // A verdict is about the ticket the bot last closed for them; an open one only when nothing was closed.
     const pick = fitting.find((t) => t.status === "resolved" || t.status === "rated") ?? fitting.find((t) => isOpen(t.status));
-    if (pick) known.feedbackTicket = toFact(pick);
+    if (pick) known.feedbackTicket = toFact(pick, new Map());
     return known;
   }
 
   // progress | notice
   if (intent.ticketNumbers.length) {
-    const t = (await prisma.ticket.findUnique({ where: { number: intent.ticketNumbers[0] }, include: TICKET_INCLUDE })) as TicketWithEvents | null;
+    const t = await prisma.ticket.findUnique({ where: { number: intent.ticketNumbers[0] } });
     const visible = t && (t.reporterId === scope.residentId || t.groupId === scope.groupId);
-    known.numbered = visible ? toFact(t) : null;
+    known.numbered = visible ? toFact(t, await lastNotes(prisma, [t.id])) : null;
     return known;
   }
   const [mineRows, groupRows, notices] = await Promise.all([
     scope.residentId === undefined
-      ? Promise.resolve([] as TicketWithEvents[])
-      : (prisma.ticket.findMany({
+      ? Promise.resolve([] as TicketRow[])
+      : prisma.ticket.findMany({
           where: { reporterId: scope.residentId, OR: [{ status: { in: OPEN_STATUSES } }, { closedAt: { gte: new Date(now.getTime() - RESOLVED_ANSWER_DAYS * DAY) }, status: { in: ["resolved", "rated", "published"] } }] },
           orderBy: { id: "desc" },
           take: 20,
-          include: TICKET_INCLUDE,
-        }) as Promise<TicketWithEvents[]>),
+        }),
     prisma.ticket.findMany({
       where: { groupId: scope.groupId, OR: [{ status: { in: OPEN_STATUSES } }, { closedAt: { gte: new Date(now.getTime() - INCIDENT_RESOLVED_HOURS * 3_600_000) }, status: { in: ["resolved", "rated", "published"] } }] },
       orderBy: { id: "desc" },
       take: 20,
-      include: TICKET_INCLUDE,
-    }) as Promise<TicketWithEvents[]>,
+    }),
     prisma.outboundMessage.findMany({
       where: { groupId: scope.groupId, kind: "broadcast", broadcastId: { not: null }, createdAt: { gte: new Date(now.getTime() - scope.noticeDays * DAY) } },
       orderBy: { id: "desc" },
@@ -165,14 +172,15 @@ export async function gatherFacts(scope: FactScope, intent: Intent, text: string
 
   const mineFit = mineRows.filter((t) => fits(t, intent));
   const mine = mineFit.find((t) => isOpen(t.status)) ?? mineFit[0];
-  if (mine) {
-    known.mine = toFact(mine);
-    known.mineOpenOthers = intent.concepts.length ? 0 : mineRows.filter((t) => t.id !== mine.id && isOpen(t.status)).length;
-  }
-  // The group's incident: one that fits the service asked about, or the only open one when none is named.
   const groupFit = groupRows.filter((t) => fits(t, intent));
   const incident = intent.concepts.length ? groupFit.find((t) => isOpen(t.status)) ?? groupFit[0] : groupFit.filter((t) => isOpen(t.status)).length === 1 ? groupFit.find((t) => isOpen(t.status)) : undefined;
-  if (incident) known.incident = toFact(incident);
+  const notes = await lastNotes(prisma, [mine?.id, incident?.id].filter((x): x is number => x !== undefined));
+  if (mine) {
+    known.mine = toFact(mine, notes);
+    known.mineOpenOthers = intent.concepts.length ? 0 : mineRows.filter((t) => t.id !== mine.id && isOpen(t.status)).length;
+  }
+  // The group's incident (above): one that fits the service asked about, or the only open one when none is named.
+  if (incident) known.incident = toFact(incident, notes);
 
   const best = bestNotice(notices.map((n) => ({ broadcastId: n.broadcastId!, text: n.text, at: n.sentAt ?? n.createdAt })), intent, text);
   if (best) known.notice = best;

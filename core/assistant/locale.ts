@@ -55,10 +55,19 @@ export type AssistantMessages = (typeof assistantMessages)["zh"];
 /** Look up the assistant's strings. */
 export const at = (lang: Lang): AssistantMessages => assistantMessages[lang] as unknown as AssistantMessages;
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false })));
+  return f;
+}
+
 /** A time as residents read it, in the installation's zone: 今天9:00, 昨天18:30, 12月3日 9:00 (today 09:00, 3 Dec 09:00). */
 export function formatTime(date: Date, lang: Lang, timeZone: string, now = new Date()): string {
+  const fmt = formatterOf(timeZone);
   const parts = (d: Date) => {
-    const p = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).formatToParts(d).map((x) => [x.type, x.value]));
+    const p = Object.fromEntries(fmt.formatToParts(d).map((x) => [x.type, x.value]));
     return { y: Number(p.year), m: Number(p.month), d: Number(p.day), hh: p.hour === "24" ? "00" : p.hour, mm: p.minute };
   };
   const a = parts(date);

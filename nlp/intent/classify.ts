@@ -21,6 +21,10 @@ const BayesClassifier = require("natural/lib/natural/classifiers/bayes_classifie
   addDocument(tokens: string[], label: string): void;
   train(): void;
   getClassifications(tokens: string[]): Array<{ label: string; value: number }>;
+  /** Feature counts, in the order natural numbers its features. */
+  features: Record<string, number>;
+  /** The underlying apparatus classifier; it also takes a sparse observation (an object of feature indices). */
+  classifier: { getClassifications(observation: Record<number, number>): Array<{ label: string; value: number }> };
 };
 
 // === Types
@@ -146,6 +150,18 @@ export function createIntentRecogniser(opts: IntentOptions = {}): IntentRecognis
     bayes.addDocument([...intentTokens(text), ...ruleFeatures(text, ticketPrefix)], label);
   }
   bayes.train();
+  // natural turns each observation into a dense 0/1 vector over every feature (a scan per token); the same
+  // classifier takes the indices of the features present, which is what naive Bayes counts anyway.
+  const featureIndex = new Map(Object.keys(bayes.features).map((f, i) => [f, i]));
+  const classify = (tokens: string[]) => {
+    const sparse: Record<number, number> = {};
+    let n = 0;
+    for (const t of new Set(tokens)) {
+      const i = featureIndex.get(t);
+      if (i !== undefined) sparse[n++] = i;
+    }
+    return n === 0 ? [] : bayes.classifier.getClassifications(sparse);
+  };
 
   const recognise = (raw: string): Intent => {
     const text = normalize(typeof raw === "string" ? raw : "").trim();
@@ -166,8 +182,13 @@ export function createIntentRecogniser(opts: IntentOptions = {}): IntentRecognis
     const rating = ratingOf(text);
     if (rating) return { kind: "feedback", feedback: rating, confidence: 1, reason: "rating words", ...base };
 
+    // Every answer needs a question, a ticket number, a time question or a verdict word: without one the line
+    // is chatter or a statement, and the classifier is not asked (most group lines end here, in microseconds).
+    const question = hasQuestionCue(text);
+    if (!question && base.ticketNumbers.length === 0 && !base.asksTime && !FEEDBACK_OK_ANCHOR.test(text) && !FEEDBACK_BAD_ANCHOR.test(text)) return none("no question, number or verdict");
+
     const tokens = [...intentTokens(text), ...ruleFeatures(text, ticketPrefix)];
-    const ranked = bayes.getClassifications(tokens);
+    const ranked = classify(tokens);
     const total = ranked.reduce((s, r) => s + r.value, 0);
     if (!(total > 0)) return none("no known words");
     const top = ranked[0];
@@ -175,7 +196,6 @@ export function createIntentRecogniser(opts: IntentOptions = {}): IntentRecognis
     if (top.label === "none") return none(`classifier: none (${share.toFixed(2)})`, share);
     if (share < minConfidence) return none(`classifier unsure: ${top.label} ${share.toFixed(2)}`, share);
 
-    const question = hasQuestionCue(text);
     const service = base.concepts.length > 0;
     if (top.label === "feedback_ok" || top.label === "feedback_bad") {
       // A reply about a ticket is short and says how it went ("满意", "还是没修好"); "谢谢你" alone is politeness.
