@@ -263,6 +263,6 @@ program.addCommand(
   }),
 );
 program.addCommand(classifyCommand());
-program.addCommand(faqCommand(async () => { const cfg = config(); await migrateDatabase(cfg.DATABASE_URL); return openFaqContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX }); }));
+program.addCommand(faqCommand(async () => { const cfg = config(); await migrateDatabase(cfg.DATABASE_URL); return openFaqContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX }); }, { exitOnError: true }));
 
 await program.parseAsync(process.argv);

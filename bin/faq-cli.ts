@@ -6,6 +6,7 @@ import { Command } from "commander";
 import type { Db } from "../core/db.js";
 import type { LiveFaq } from "../core/assistant/faq-live.js";
 import { listFaq, parseFaqFile, putFaq, removeFaq, type FaqRow } from "../core/assistant/faq-store.js";
+import { AppError } from "../core/errors.js";
 import type { CliIo } from "./lexicon-cli.js";
 
 /** What the FAQ commands need: a database, the live FAQ, and a way to let go of both. */
@@ -25,7 +26,7 @@ export function formatFaqTable(rows: FaqRow[]): string {
 }
 
 /** `gridlink faq …`. Each change is audited and announced (faq.publishChange) so workers rebuild at once. */
-export function faqCommand(open: () => Promise<FaqContext>, io: CliIo = {}): Command {
+export function faqCommand(open: () => Promise<FaqContext>, io: CliIo & { /** print AppErrors and set exit code 1 instead of throwing (the real CLI) */ exitOnError?: boolean } = {}): Command {
   const out = (s: string): void => {
     (io.stdout ?? process.stdout).write(s.endsWith("\n") ? s : `${s}\n`);
   };
@@ -33,6 +34,11 @@ export function faqCommand(open: () => Promise<FaqContext>, io: CliIo = {}): Com
     const ctx = await open();
     try {
       await fn(ctx);
+    } catch (err) {
+      // Bad input (AppError) is a one-line message and exit code 1, not a stack trace; anything else is a bug.
+      if (!(err instanceof AppError) || !io.exitOnError) throw err;
+      (io.stderr ?? process.stderr).write(`gridlink faq: ${err.userMessage ?? err.message}\n`);
+      process.exitCode = 1;
     } finally {
       await ctx.close();
     }
@@ -50,6 +56,7 @@ export function faqCommand(open: () => Promise<FaqContext>, io: CliIo = {}): Com
     .option("--file <file>", "a YAML file of entries (the lexicon/faq format)")
     .action(async (key: string | undefined, o: { category: string; question: string[]; answer?: string; answerEn?: string; file?: string }) =>
       withContext(async ({ prisma, faq }) => {
+        if (o.file && !fs.existsSync(o.file)) throw new AppError("bad_request", { message: `no such file: ${o.file}` });
         const entries = o.file
           ? parseFaqFile(fs.readFileSync(o.file, "utf8"), o.file)
           : [{ key: key ?? "", category: o.category, questions: o.question, answer: o.answer ?? "", answerEn: o.answerEn }];

@@ -164,7 +164,9 @@ export function createIntentRecogniser(opts: IntentOptions = {}): IntentRecognis
   };
 
   const recognise = (raw: string): Intent => {
-    const text = normalize(typeof raw === "string" ? raw : "").trim();
+    // A line far past the limit is never an enquiry: judge it before normalising 100 KB of it.
+    if (typeof raw !== "string" || raw.length > maxChars * 4) return { kind: "none", confidence: 1, reason: "too long for an enquiry", ticketNumbers: [], concepts: [], places: [], days: [], asksTime: false, grievance: false, lang: "zh" };
+    const text = normalize(raw).trim();
     const base = {
       ticketNumbers: ticketNumbersIn(text, ticketPrefix),
       concepts: conceptsOf(text),
