@@ -19,12 +19,14 @@ export interface FakeLlm {
   behaviour: FakeBehaviour;
   /** Bodies received, oldest first. */
   requests: Array<{ model: string; messages: Array<{ role: string; content: string }>; authorization?: string }>;
+  /** Responses actually written (a delayed one counts once it is sent). */
+  answered: number;
   close(): Promise<void>;
 }
 
 /** Start the fake on a free loopback port. */
 export async function startFakeLlm(behaviour: FakeBehaviour = {}): Promise<FakeLlm> {
-  const fake: FakeLlm = { baseUrl: "", behaviour, requests: [], close: async () => undefined };
+  const fake: FakeLlm = { baseUrl: "", behaviour, requests: [], answered: 0, close: async () => undefined };
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     let body = "";
@@ -38,6 +40,7 @@ export async function startFakeLlm(behaviour: FakeBehaviour = {}): Promise<FakeL
       const b = fake.behaviour;
       const answer = () => {
         if (res.destroyed) return;
+        fake.answered++;
         if (b.status && b.status !== 200) {
           res.writeHead(b.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "fake failure" } }));
           return;

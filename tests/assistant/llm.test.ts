@@ -61,10 +61,11 @@ describe("createLlmPhraser against a fake server", () => {
   it("bounds a slow model by the total timeout and retries a 500 before falling back", async () => {
     fake = await startFakeLlm({ delayMs: 5000, content: "工单 #A0001 处理中" });
     const slow = createLlmPhraser({ baseUrl: fake.baseUrl, model: "m", timeoutMs: 200, totalTimeoutMs: 500, retries: 1 });
-    const started = Date.now();
     const out = await slow.phrase(input);
-    expect(out).toMatchObject({ by: "template", text: template });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The template came back while the model was still thinking: the timeouts, not the model, ended the wait.
+    expect(out).toMatchObject({ by: "template", text: template, reason: "timed out" });
+    expect(fake.requests.length).toBeGreaterThanOrEqual(1);
+    expect(fake.answered).toBe(0);
 
     fake.behaviour = { status: 500 };
     const failing = createLlmPhraser({ baseUrl: fake.baseUrl, model: "m", retries: 2, breakerFailures: 10 });
