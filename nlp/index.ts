@@ -29,3 +29,4 @@ export function defaultDetector(): Detector {
 export function detect(text: string): Detection {
   return defaultDetector().detect(text);
 }
+export * from "./intent/index.js";
