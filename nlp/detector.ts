@@ -103,7 +103,21 @@ function isLatin(c: number): boolean {
  * loads once per process and only words it has not seen are inserted.
  */
 export function createDetector(lexicon: Lexicon, options: DetectorOptions = {}): Detector {
-  return new CompiledDetector(lexicon, options.prefilter ?? true);
+  const { prefilter, maxChars } = { prefilter: true, maxChars: MAX_ANALYSED_CHARS, ...definedOnly(options) };
+  if (!(maxChars >= 100)) throw new RangeError("maxChars must be a number ≥ 100");
+  return new CompiledDetector(lexicon, prefilter, maxChars);
+}
+
+/**
+ * Characters of a message that are analysed (scanned, normalised, segmented). Longer messages are cut
+ * there, at a sentence or clause break when one is close, and their explanation says so: the playground
+ * accepts 200,000 characters, and a resident states a complaint in its first lines, not after 5,000
+ * characters.
+ */
+export const MAX_ANALYSED_CHARS = 5_000;
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export interface DetectorOptions {
@@ -112,6 +126,11 @@ export interface DetectorOptions {
    * slower — the quick scan may only skip messages the full path would find quiet; tests check that.
    */
   prefilter?: boolean;
+  /**
+   * Characters analysed per message (default MAX_ANALYSED_CHARS); the rest is ignored and the explanation
+   * says so. The size bench raises it to show the analysis itself is linear.
+   */
+  maxChars?: number;
 }
 
 class CompiledDetector implements Detector {
@@ -134,7 +153,7 @@ class CompiledDetector implements Detector {
   private readonly skipWords: Set<string>;
   private readonly questionWords: Set<string>;
 
-  constructor(lexicon: Lexicon, private readonly prefilter: boolean) {
+  constructor(lexicon: Lexicon, private readonly prefilter: boolean, private readonly maxChars: number) {
     this.lexicon = lexicon;
     loadSegmenter();
     const userWords: string[] = [];
@@ -225,6 +244,7 @@ class CompiledDetector implements Detector {
   detect(text: string): Detection {
     if (typeof text !== "string" || text.length === 0) return quiet("empty message");
     try {
+      if (text.length > this.maxChars) return this.detectLong(text);
       const scan = this.prefilter ? this.quickScan(text) : SCAN_MAYBE;
       if (scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
       if (scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
@@ -233,6 +253,26 @@ class CompiledDetector implements Detector {
       // Never throw into intake: a detector bug must not drop a message on the floor.
       return quiet(`detector error: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /**
+   * A message longer than `maxChars`: the quick scan reads all of it (linear, no allocation); when it finds
+   * nothing the verdict holds for the whole text. Otherwise only a window of `maxChars` is analysed —
+   * from the sentence where the scan woke up (at most WINDOW_BACK characters before it) — and the
+   * explanation says which characters. Offsets stay those of the whole text.
+   */
+  private detectLong(text: string): Detection {
+    const scan = this.quickScan(text);
+    if (this.prefilter && scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
+    if (this.prefilter && scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
+    const wake = Math.max(0, this.quick.wakeAt);
+    let from = Math.max(0, wake - WINDOW_BACK);
+    for (let i = wake - 1; i > from; i--) if (sentenceEndAt(text, i)) { from = i + 1; break; }
+    if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from++;
+    const to = from + cutPoint(text.slice(from), this.maxChars);
+    const d = shiftDetection(this.analyse(text.slice(from, to)), from);
+    const note = `only characters ${from}–${to} of ${text.length} were analysed (the cap is ${this.maxChars})`;
+    return { ...d, explanation: `${d.explanation} (${note})` };
   }
 
   /**
@@ -262,16 +302,17 @@ class CompiledDetector implements Detector {
     const enTermHits = latin.length ? matchEnglish(latin, this.enTerms, s) : [];
     if (latin.length) for (const h of matchEnglish(latin, this.enCues, s)) cues.push({ text: h.p.surface, mask: h.p.mask, start: h.start, end: h.end, punct: false, valid: 1, tails: null });
     sortStable(cues, byStart);
+    const frames = new FrameIndex(s, cues);
     let viable = false;
     const objectsSeen: string[] = [];
     for (const m of termMatches) {
       const meta = this.termMeta[m.pattern];
       if (meta.entry.kind === "problem") { if (!meta.tail || tailAt(s, meta.tail, m.end) >= 0) viable = true; }
-      else if (predicateNear(s, cues, m.start, m.end, PRED_DISTANCE_ZH) || frameInSentence(s, cues, m.start, m.end) !== null) viable = true;
+      else if (predicateNear(s, cues, m.start, m.end, PRED_DISTANCE_ZH) || frameInSentence(s, cues, frames, m.start, m.end) !== null) viable = true;
       else objectsSeen.push(meta.entry.term);
     }
     for (const h of enTermHits) {
-      if (h.p.entry!.kind === "problem" || predicateNear(s, cues, h.start, h.end, PRED_DISTANCE_EN) || frameInSentence(s, cues, h.start, h.end) !== null) viable = true;
+      if (h.p.entry!.kind === "problem" || predicateNear(s, cues, h.start, h.end, PRED_DISTANCE_EN) || frameInSentence(s, cues, frames, h.start, h.end) !== null) viable = true;
       else objectsSeen.push(h.p.entry!.term);
     }
     if (!viable) {
@@ -340,8 +381,8 @@ class CompiledDetector implements Detector {
     // 社保转移怎么办理) counts, the frame standing in for the predicate; it may frame several objects.
     for (const c of kept) {
       if (c.entry.kind !== "object" || c.pred) continue;
-      for (let from = 0; ; ) {
-        const k = frameInSentence(s, cues, c.start, c.end, from);
+      for (let from = 0, tries = 0; tries < MAX_FRAMES_TRIED; tries++) {
+        const k = frameInSentence(s, cues, frames, c.start, c.end, from);
         if (k === null) break;
         from = k + 1;
         const f = cues[k];
@@ -393,7 +434,7 @@ class CompiledDetector implements Detector {
     };
     if (accepted.length === 0) {
       const why = cands.length === 0 ? "no keyword on a word boundary"
-        : cands.map((c) => `${c.entry.term} ${reasonText(c)}`).join("; ");
+        : listSome(cands.map((c) => `${c.entry.term} ${reasonText(c)}`), "; ");
       return { ...quiet(why, cands.length ? 0.2 : 0), suppressed, guards };
     }
 
@@ -411,11 +452,11 @@ class CompiledDetector implements Detector {
     const grievance = (flags & GRIEVANCE) !== 0;
     const score = Math.min(1, 0.5 + 0.1 * severity + 0.1 * Math.min(2, accepted.length - 1) + (grievance ? 0.1 : 0));
     const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${c.entry.category}, severity ${c.entry.severity})`);
-    let explanation = `complaint: ${parts.join(", ")}`;
+    let explanation = `complaint: ${listSome(parts, ", ")}`;
     if (cueWords.length && (flags & (QUESTION | HYPOTHETICAL | NOTICE))) explanation += `; kept despite ${flags & NOTICE ? "notice" : "question"} by ${[...new Set(cueWords)].join(", ")}`;
     else if (grievance) explanation += "; grievance";
     const ignored = cands.filter((c) => c.reason && c.reason !== "no_predicate");
-    if (ignored.length) explanation += `; ignored: ${ignored.map((c) => `${c.entry.term} ${reasonText(c)}`).join(", ")}`;
+    if (ignored.length) explanation += `; ignored: ${listSome(ignored.map((c) => `${c.entry.term} ${reasonText(c)}`), ", ")}`;
     return { complaint: true, category, severity, keywords: accepted.map((c) => toHit(c, original, norm)), suppressed, guards, score: round(score), explanation };
   }
 }
@@ -511,7 +552,26 @@ class QuickMatcher {
     return false;
   }
 
+  /**
+   * Where the last scan found what sends the message on (a problem term, an object with its predicate or
+   * frame, an English word, a character needing the normaliser); -1: nothing. A message longer than the
+   * analysed length is analysed from there (see CompiledDetector.detect).
+   */
+  wakeAt = -1;
+
+  private wake(seen: number, at: number): number {
+    if (this.wakeAt < 0 || at < this.wakeAt) this.wakeAt = at;
+    return seen;
+  }
+
+  private near(at: number): number {
+    if (this.wakeAt < 0 || at < this.wakeAt) this.wakeAt = Math.max(0, at);
+    return Q_NEAR;
+  }
+
+  /** The OR of the flags seen in `text` (see the class comment); sets `wakeAt`. */
   scan(text: string): number {
+    this.wakeAt = -1;
     const { unit, ac, masks, next, width } = this;
     const n = text.length;
     let st = 0;
@@ -520,6 +580,9 @@ class QuickMatcher {
     let expanded = false;
     // Ends of the last object term, predicate and frame seen (-1: none yet).
     let lastObject = -1, lastPredicate = -1, lastFrame = -1;
+    // A sentence break already found after the last frame / object: every later object / frame is past it
+    // too, so the (unbounded) look back is done once per frame or object, keeping the scan linear.
+    let frameCut = false, objectCut = false;
     // Index of the low half of the surrogate pair being read (-1: none).
     let low = -1;
     for (let i = 0; i < n; i++) {
@@ -531,21 +594,21 @@ class QuickMatcher {
         if (c >= 0xd800 && c <= 0xdfff) {
           const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
           if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-            if (astralNeedsWork(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) return seen | Q_GO;
+            if (astralNeedsWork(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) return this.wake(seen | Q_GO, i);
             low = i + 1; // an emoji stays as it is: both halves go through the automaton
           } else if (i !== low) { st = 0; continue; } // a lone surrogate becomes U+FFFD, in no pattern
           k = this.surrogate[c - 0xd800];
         } else if (this.marks[c]) {
-          return seen | Q_GO; // a combining mark: the normaliser may merge it, so places and surfaces change
+          return this.wake(seen | Q_GO, i); // a combining mark: the normaliser may merge it, so places and surfaces change
         } else {
           const ex = this.expand.get(c); // … → ...
-          if (ex === undefined) return seen | Q_GO; // a traditional character: normalise properly first
+          if (ex === undefined) return this.wake(seen | Q_GO, i); // a traditional character: normalise properly first
           expanded = true;
           for (let k = 0; k < ex.length; k++) {
             st = ac.step(st, ex.charCodeAt(k));
             seen |= masks[st];
           }
-          if (seen & (Q_PROBLEM | Q_GAPPED)) return seen | Q_GO;
+          if (seen & (Q_PROBLEM | Q_GAPPED)) return this.wake(seen | Q_GO, i);
           continue;
         }
       }
@@ -553,29 +616,32 @@ class QuickMatcher {
       const m = masks[st];
       if (m === 0) continue;
       seen |= m;
-      if (m & Q_PROBLEM) return seen | Q_GO;
-      if ((m & Q_GAPPED) && (dropped || this.gapTailNear(text, st, i))) return seen | Q_GO;
+      if (m & (Q_ENGLISH | Q_LOOSE) && this.wakeAt < 0) this.wakeAt = i;
+      if (m & Q_PROBLEM) return this.wake(seen | Q_GO, i);
+      if ((m & Q_GAPPED) && (dropped || this.gapTailNear(text, st, i))) return this.wake(seen | Q_GO, i);
       if (!(m & (Q_OBJECT | Q_PREDICATE | Q_FRAME)) || seen & Q_NEAR) continue;
       // Could an object term pair with a predicate (same clause, close) or a frame (same sentence)? Each is
       // checked against the nearest one of the other kind before it, which is the best placed.
       const end = i + 1;
       if (m & Q_OBJECT) {
-        if (lastPredicate >= 0 && end - lastPredicate <= PRED_DISTANCE_ZH + this.maxObject && !this.breakIn(text, lastPredicate, end, 1)) seen |= Q_NEAR;
-        if (lastFrame >= 0 && !this.breakIn(text, lastFrame, end, 3)) seen |= Q_NEAR;
+        if (lastPredicate >= 0 && end - lastPredicate <= PRED_DISTANCE_ZH + this.maxObject && !this.breakIn(text, lastPredicate, end, 1)) seen |= this.near(lastPredicate - this.maxPredicate);
+        if (lastFrame >= 0 && !frameCut) { if (this.breakIn(text, lastFrame, end, 3)) frameCut = true; else seen |= this.near(lastFrame - MAX_CUE_LENGTH); }
         lastObject = end;
+        objectCut = false;
       }
       if (m & Q_PREDICATE) {
-        if (lastObject >= 0 && end - lastObject <= PRED_DISTANCE_ZH + this.maxPredicate && !this.breakIn(text, lastObject, end, 1)) seen |= Q_NEAR;
+        if (lastObject >= 0 && end - lastObject <= PRED_DISTANCE_ZH + this.maxPredicate && !this.breakIn(text, lastObject, end, 1)) seen |= this.near(lastObject - this.maxObject);
         lastPredicate = end;
       }
       if (m & Q_FRAME) {
-        if (lastObject >= 0 && !this.breakIn(text, lastObject, end, 3)) seen |= Q_NEAR;
+        if (lastObject >= 0 && !objectCut) { if (this.breakIn(text, lastObject, end, 3)) objectCut = true; else seen |= this.near(lastObject - this.maxObject); }
         lastFrame = end;
+        frameCut = false;
       }
     }
     // Raw places are not the normalised text's when characters vanished (distances shrink) or expanded
     // (matches inside an expansion are not placed): any object with any predicate or frame counts then.
-    if ((dropped || expanded || !this.placeable) && seen & Q_OBJECT && seen & (Q_PREDICATE | Q_FRAME)) seen |= Q_NEAR;
+    if ((dropped || expanded || !this.placeable) && seen & Q_OBJECT && seen & (Q_PREDICATE | Q_FRAME)) seen |= this.near(0);
     return seen;
   }
 
@@ -649,6 +715,54 @@ function reasonText(c: Candidate): string {
   }
 }
 
+/** Items shown in one list of an explanation; a message with hundreds of hits gets "… and N more". */
+const EXPLAIN_ITEMS = 8;
+
+/** The first EXPLAIN_ITEMS items joined, and how many more there are. */
+function listSome(items: string[], sep: string): string {
+  if (items.length <= EXPLAIN_ITEMS) return items.join(sep);
+  return `${items.slice(0, EXPLAIN_ITEMS).join(sep)}${sep}… and ${items.length - EXPLAIN_ITEMS} more`;
+}
+
+/** Characters before the quick scan's wake-up point that a long message's window still takes in (its sentence). */
+const WINDOW_BACK = 300;
+
+/** Does a sentence end at position i of the raw text (。！？!?; or a newline, full or half width)? */
+function sentenceEndAt(text: string, i: number): boolean {
+  const c = text[i];
+  return BREAKS[text.charCodeAt(i)] === 3 || c === "。" || c === "！" || c === "？" || c === "；";
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** A detection on a window starting at `by` of a longer text, with offsets into the whole text. */
+function shiftDetection(d: Detection, by: number): Detection {
+  if (by === 0) return d;
+  const move = <T extends KeywordHit>(h: T): T => ({
+    ...h, start: h.start + by, end: h.end + by,
+    ...(h.predicate ? { predicate: { ...h.predicate, start: h.predicate.start + by, end: h.predicate.end + by } } : {}),
+  });
+  return { ...d, keywords: d.keywords.map(move), suppressed: d.suppressed.map(move) };
+}
+
+/**
+ * Where to cut a message longer than `max`: after the last sentence (else clause) break in its final 200
+ * characters, else at `max` — never between the halves of a surrogate pair.
+ */
+function cutPoint(text: string, max: number): number {
+  if (text.length <= max) return text.length;
+  let clause = -1;
+  for (let i = max - 1; i >= max - 200 && i > 0; i--) {
+    if (sentenceEndAt(text, i)) return i + 1;
+    if (clause < 0 && (BREAKS[text.charCodeAt(i)] === 1 || text[i] === "，" || text[i] === "、")) clause = i + 1;
+  }
+  if (clause > 0) return clause;
+  const c = text.charCodeAt(max - 1);
+  return c >= 0xd800 && c <= 0xdbff ? max - 1 : max;
+}
+
 function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
@@ -706,23 +820,75 @@ function predicateNear(s: string, cues: Cue[], start: number, end: number, max: 
 /**
  * Index (in `cues`, from `from` on) of a request / complaint frame (a [frame] cue) in the sentence
  * of [start, end), or null. Only asked for an object term with no predicate nearby, so chatter never pays.
+ * Linear in the message: the sentence comes from `sentences` (computed once), only frame cues are visited
+ * (`frames`, their indices in `cues`), at most MAX_FRAMES_TRIED of them, and each frame's tail is looked up
+ * once (memoised on the cue).
  */
-function frameInSentence(s: string, cues: Cue[], start: number, end: number, from = 0): number | null {
-  let a = start, b = end;
-  while (a > 0 && BREAKS[s.charCodeAt(a - 1)] !== 3) a--;
-  while (b < s.length && BREAKS[s.charCodeAt(b)] !== 3) b++;
-  for (let k = Math.max(from, firstCueFrom(cues, a)); k < cues.length && cues[k].start < b; k++) {
+function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, start: number, end: number, from = 0): number | null {
+  const { a, b } = frames.sentenceAround(start, end);
+  let tried = 0;
+  for (let f = Math.max(frames.firstFrom(a), frames.firstIndexFrom(from)); f < frames.ids.length && tried < MAX_FRAMES_TRIED; f++) {
+    const k = frames.ids[f];
     const c = cues[k];
-    if (!(c.mask & FRAME) || c.end > b) continue;
+    if (c.start >= b) break;
+    if (c.end > b) continue;
     if (c.end > start && c.start < end) continue; // inside the object term itself
+    tried++;
     if (c.tails) {
-      let ok = false;
-      for (const t of c.tails) { const at = s.indexOf(t, c.end); if (at >= 0 && at + t.length <= b) { ok = true; break; } }
-      if (!ok) continue;
+      if (c.tailOk === undefined) {
+        c.tailOk = false;
+        for (const t of c.tails) { const at = s.indexOf(t, c.end); if (at >= 0 && at + t.length <= b) { c.tailOk = true; break; } }
+      }
+      if (!c.tailOk) continue;
     }
     return k;
   }
   return null;
+}
+
+/** Frames examined per object term: the nearest few in its sentence decide (bounds a long sentence of frames). */
+const MAX_FRAMES_TRIED = 8;
+
+/** The frame cues of one message (indices into its sorted cue list) and its sentence bounds, built once. */
+class FrameIndex {
+  /** Indices in `cues` of the frame cues, ascending (so by start). */
+  readonly ids: number[] = [];
+  /** Positions just after each sentence break (ascending). */
+  private readonly breaks: number[] = [];
+  constructor(private readonly s: string, private readonly cues: Cue[]) {
+    cues.forEach((c, k) => { if (c.mask & FRAME) this.ids.push(k); });
+    if (this.ids.length) for (let i = 0; i < s.length; i++) if (BREAKS[s.charCodeAt(i)] === 3) this.breaks.push(i + 1);
+  }
+
+  /** First entry of `ids` whose cue starts at or after `pos`. */
+  firstFrom(pos: number): number {
+    let lo = 0, hi = this.ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cues[this.ids[mid]].start < pos) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First entry of `ids` that is at least `k`. */
+  firstIndexFrom(k: number): number {
+    let lo = 0, hi = this.ids.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.ids[mid] < k) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  /** The sentence [a, b) holding [start, end): from just after the break before `start` to the break at or after `end`. */
+  sentenceAround(start: number, end: number): { a: number; b: number } {
+    const br = this.breaks;
+    let lo = 0, hi = br.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (br[mid] <= start) lo = mid + 1; else hi = mid; }
+    const a = lo > 0 ? br[lo - 1] : 0;
+    // The sentence ends at the first break character at or after `end` (its position is breaks[j] - 1).
+    let j = lo;
+    while (j < br.length && br[j] - 1 < end) j++;
+    const b = j < br.length ? br[j] - 1 : this.s.length;
+    return { a, b };
+  }
 }
 
 function hasBreak(s: string, from: number, to: number): boolean {
@@ -810,11 +976,20 @@ function subwordSet(token: string): Set<string> {
   return words;
 }
 
-/** Can `s` be written as a sequence of the given words? (Short strings only: tokens are a few characters.) */
+/** Longest token piece `splitsInto` examines: jieba's words are a few characters; a longer run is no word. */
+const MAX_SPLIT_LENGTH = 32;
+
+/**
+ * Can `s` be written as a sequence of the given words? Dynamic programming over end positions, so at most
+ * MAX_SPLIT_LENGTH² steps (the plain recursion was exponential on a long token of repeated characters).
+ */
 function splitsInto(s: string, words: Set<string>): boolean {
   if (s === "") return true;
-  for (let i = 2; i <= s.length; i++) if (words.has(s.slice(0, i)) && splitsInto(s.slice(i), words)) return true;
-  return false;
+  if (s.length > MAX_SPLIT_LENGTH) return false;
+  const ok = new Uint8Array(s.length + 1);
+  ok[0] = 1;
+  for (let j = 2; j <= s.length; j++) for (let i = 0; i <= j - 2 && !ok[j]; i++) if (ok[i] && words.has(s.slice(i, j))) ok[j] = 1;
+  return ok[s.length] === 1;
 }
 
 /** Latin-script words of the normalised text (natural's tokenizer), with Porter stems. */
@@ -844,6 +1019,8 @@ interface Cue {
   valid: number;
   /** A gapped frame's tails (关于…问题: 问题): one must follow the cue in its sentence. */
   tails: string[] | null;
+  /** Memo: does one of `tails` follow in the sentence? (undefined: not looked up yet) */
+  tailOk?: boolean;
 }
 
 function cueValid(text: SegmentedText, c: Cue): boolean {
@@ -934,7 +1111,8 @@ class GuardContext {
 
   /** A grievance cue or a duration (停了三天) in these sentences, or anywhere. */
   grievance(sentences: number[] | null): boolean {
-    for (const sid of this.durationSentences()) if (!sentences || sentences.includes(sid)) return true;
+    const durations = this.durationSentences();
+    if (durations.size && (!sentences || sentences.some((sid) => durations.has(sid)))) return true;
     return this.has(GRIEVANCE, sentences ? "sentence" : null, sentences);
   }
 }
@@ -1046,7 +1224,7 @@ class SegmentedText {
     const k = this.cover[start];
     if (k < 0 || k !== this.cover[end - 1]) return false;
     const t = this.tokens[k];
-    if (t.stem !== null || t.end - t.start < 3) return false;
+    if (t.stem !== null || t.end - t.start < 3 || t.end - t.start > 2 * MAX_SPLIT_LENGTH) return false;
     const words = subwordSet(t.text);
     const before = t.text.slice(0, start - t.start);
     const after = t.text.slice(end - t.start);
