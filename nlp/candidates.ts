@@ -70,7 +70,7 @@ export function findCandidates(lex: CompiledLexicon, m: Matches): { text: Segmen
   for (const m of termMatches) {
     const meta = lex.termMeta[m.pattern];
     if (!meta.tail) {
-      if (text.isWord(m.start, m.end)) raw.push(cand(meta.entry, meta.surface, m.start, m.end));
+      if (text.isWord(m.start, m.end)) raw.push(cand(meta.entry, meta.surface, m.start, m.end, meta.place));
       continue;
     }
     // Gapped (停…水): head on boundaries, tail within GAP_MAX in the same clause, ending on a boundary.
@@ -110,7 +110,8 @@ export function findCandidates(lex: CompiledLexicon, m: Matches): { text: Segmen
       if (dist >= 0 && dist <= max && cueValid(text, p)) pairs.push({ obj: c, pred: p, dist });
     }
   }
-  sortStable(pairs, (a, b) => a.dist - b.dist || (b.pred.end - b.pred.start) - (a.pred.end - a.pred.start));
+  // A place word (小区, 门口) takes a predicate only when no other object can: 「小区门口垃圾没人清理」 is the 垃圾's.
+  sortStable(pairs, (a, b) => Number(a.obj.place === true) - Number(b.obj.place === true) || a.dist - b.dist || (b.pred.end - b.pred.start) - (a.pred.end - a.pred.start));
   // A predicate serves one object; overlapping predicates (坏 / 坏了) are one mention.
   const claimed = new Uint8Array(s.length + 1);
   for (const { obj, pred } of pairs) {
@@ -225,8 +226,10 @@ export class FrameIndex {
   }
 }
 
-export function cand(entry: LexiconEntry, surface: string, start: number, end: number): Candidate {
-  return { entry, surface, start, end, pred: null, reason: null };
+export function cand(entry: LexiconEntry, surface: string, start: number, end: number, place = false): Candidate {
+  const c: Candidate = { entry, surface, start, end, pred: null, reason: null };
+  if (place) c.place = true;
+  return c;
 }
 
 /** Longer candidates first; at equal length a problem term beats an object term, then the earlier one. */

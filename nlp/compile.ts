@@ -5,7 +5,7 @@ import { Automaton } from "./automaton.js";
 import { compileEnglish, englishPrefix } from "./english-match.js";
 import type { GuardWords } from "./guards.js";
 import { GAP } from "./lexicon.js";
-import { FRAME, GUARD_BITS, PRED, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM, pushMap, type EnPattern, type ZhPattern } from "./pipeline.js";
+import { FRAME, GUARD_BITS, PRED, RESOLVED, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM, pushMap, type EnPattern, type ZhPattern } from "./pipeline.js";
 import { QuickMatcher } from "./quick-scan.js";
 import { addUserWords, loadSegmenter } from "./segment.js";
 import type { Lexicon } from "./types.js";
@@ -45,6 +45,7 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
   const userWords: string[] = [];
   const termPatterns: string[] = [];
   const termMeta: ZhPattern[] = [];
+  const places = new Set(lexicon.guards.place ?? []);
   const enPrefixes = new Set<string>();
 
   for (const entry of lexicon.entries) {
@@ -53,7 +54,7 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
       if (/\p{Script=Han}/u.test(surface)) {
         const [head, tail] = surface.split(GAP).map((s) => s.trim());
         termPatterns.push(head);
-        termMeta.push({ entry, surface, tail: tail ?? null });
+        termMeta.push({ entry, surface, tail: tail ?? null, place: places.has(surface) });
         userWords.push(head);
         if (tail) userWords.push(tail);
       } else {
@@ -88,7 +89,7 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
         userWords.push(word);
         if (tail) userWords.push(tail);
       } else {
-        const p = compileEnglish(word, null, bit);
+        const p = compileEnglish(word, null, bit, bit === RESOLVED);
         if (p) pushMap(enCues, p.stems[0], p);
       }
     }

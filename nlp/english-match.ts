@@ -5,13 +5,15 @@ import { GAP } from "./lexicon.js";
 import { isLatin, type EnPattern, type Token } from "./pipeline.js";
 import type { LexiconEntry } from "./types.js";
 
-export function compileEnglish(surface: string, entry: LexiconEntry | null, mask: number): EnPattern | null {
+/** A lexicon surface as a stem sequence (`exact`: also the exact words, see EnPattern.words). */
+export function compileEnglish(surface: string, entry: LexiconEntry | null, mask: number, exact = false): EnPattern | null {
   const parts = surface.split(GAP);
   const head = stemPhrase(parts[0]);
   const tail = parts[1] ? stemPhrase(parts[1]) : [];
   const stems = [...head, ...tail];
   if (stems.length === 0) return null;
-  return { entry, mask, surface, stems, gapAt: tail.length ? head.length : -1 };
+  const words = exact ? parts.flatMap((p) => englishWords(p).map((w) => w.word)) : null;
+  return { entry, mask, surface, stems, gapAt: tail.length ? head.length : -1, words };
 }
 
 /** A short prefix every inflection of a surface's most specific word shares (for the quick scan). */
@@ -34,17 +36,18 @@ export function matchEnglish(latin: Token[], patterns: Map<string, EnPattern[]>,
     const list = patterns.get(latin[i].stem!);
     if (!list) continue;
     for (const p of list) {
+      if (p.words && latin[i].text !== p.words[0]) continue;
       let j = i;
       let ok = true;
       for (let k = 1; k < p.stems.length && ok; k++) {
         if (k === p.gapAt) {
           let found = -1;
-          for (let g = j + 1; g <= Math.min(latin.length - 1, j + 4); g++) if (latin[g].stem === p.stems[k]) { found = g; break; }
+          for (let g = j + 1; g <= Math.min(latin.length - 1, j + 4); g++) if (latin[g].stem === p.stems[k] && (!p.words || latin[g].text === p.words[k])) { found = g; break; }
           if (found < 0) ok = false; else j = found;
           continue;
         }
         const nx = latin[j + 1];
-        if (!nx || nx.stem !== p.stems[k] || s.slice(latin[j].end, nx.start).trim() !== "") ok = false;
+        if (!nx || nx.stem !== p.stems[k] || (p.words && nx.text !== p.words[k]) || s.slice(latin[j].end, nx.start).trim() !== "") ok = false;
         else j++;
       }
       if (ok) out.push({ p, start: latin[i].start, end: latin[j].end });

@@ -1,7 +1,7 @@
 // Step 5, guards: negation, resolved, notice, question, hypothetical — and the grievance / help cues that
 // keep a question or a notice a complaint. Each is looked up (and its clause segmented) only when it can
 // change the verdict.
-import { GRIEVANCE, HELP, HYPOTHETICAL, NOTICE, QUESTION, RESOLVED, type Candidate, type Cue } from "./pipeline.js";
+import { DEMAND, FOLLOW_UP, GRIEVANCE, HELP, HYPOTHETICAL, NOTICE, QUESTION, RESOLVED, type Candidate, type Cue } from "./pipeline.js";
 import { cueValid, type SegmentedText } from "./tokens.js";
 
 /** Durations and repeats make a grievance: 停了三天, 两个小时了, 跑了三趟, for 3 days. Not 两天后 (a plan). */
@@ -49,7 +49,7 @@ export class GuardContext {
     }
     const buckets = this.bucket(scope);
     for (const id of ids) {
-      const key = id * 2048 + bit * 2 + (scope === "clause" ? 1 : 0);
+      const key = id * 8192 + bit * 2 + (scope === "clause" ? 1 : 0);
       let hit = this.scoped.get(key);
       if (hit === undefined) {
         hit = false;
@@ -85,9 +85,23 @@ export class GuardContext {
 
   private counts(c: Cue, bit: number): boolean {
     if (!(c.mask & bit) || !cueValid(this.text, c)) return false;
-    if (bit === RESOLVED && this.text.negationBefore(c.start, this.negation, this.skip, this.questions)) return false;
+    if (bit === RESOLVED) {
+      if (this.text.negationBefore(c.start, this.negation, this.skip, this.questions)) return false;
+      // 修好了吗？ / when will it be fixed / 希望尽快恢复正常: a repair asked about or demanded, not reported.
+      const clause = [this.text.clauseOf(c.start)];
+      if (this.has(DEMAND, "clause", clause)) return false;
+      if (this.has(QUESTION, "clause", clause)) { this.asked.add(this.text.sentenceOf(c.start)); return false; }
+    }
     this.seen |= bit;
     return true;
+  }
+
+  /** Sentences holding a "resolved" word that is asked about, not demanded (filled as RESOLVED is looked up). */
+  readonly asked = new Set<number>();
+
+  /** Is a repair asked about in these sentences (修好了吗)? Only after has(RESOLVED, …) on them. */
+  askedIn(sentences: number[]): boolean {
+    return this.asked.size > 0 && sentences.some((s) => this.asked.has(s));
   }
 
   /** A grievance cue or a duration (停了三天) in these sentences, or anywhere. */
@@ -123,6 +137,12 @@ export function applyGuards(text: SegmentedText, cues: Cue[], kept: Candidate[],
   const clauses = c.pred ? [text.clauseOf(c.start), text.clauseOf(c.pred.start)] : [text.clauseOf(c.start)];
   if (neg) { c.reason = "negated"; c.negatedBy = neg; continue; }
   if (ctx.has(RESOLVED, "sentence", sentences)) { c.reason = "resolved"; continue; }
+    // 我上周报的停电修好了吗？: a question about an earlier report (or whether it was fixed) — not a new
+    // complaint, and not a report that it was resolved either. A grievance keeps it a complaint (又停电了，修好了吗).
+    if ((ctx.askedIn(sentences) || (ctx.has(FOLLOW_UP, "sentence", sentences) && ctx.has(QUESTION, "sentence", sentences))) && !ctx.grievance(sentences)) {
+      c.reason = "follow_up";
+      continue;
+    }
   if (ctx.has(NOTICE, null, null) && !ctx.grievance(null)) { c.reason = "notice"; continue; }
   const hypothetical = ctx.has(HYPOTHETICAL, "clause", clauses);
   const question = !hypothetical && c.entry.severity < 3 && ctx.has(QUESTION, "clause", clauses);

@@ -35,11 +35,13 @@ export const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLI
 export const Q_FRAME = 64, Q_LOOSE = 128;
 
 export const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256, FRAME = 512;
+/** Cue kinds, cont.: a reference to an earlier report; a demand. (Place words are not cues: see ZhPattern.place.) */
+export const FOLLOW_UP = 1024, DEMAND = 2048;
 
 export const GUARD_BITS: Array<[keyof Guards, number]> = [
   ["negation", NEG], ["negationSkip", SKIP], ["resolved", RESOLVED], ["notice", NOTICE],
   ["question", QUESTION], ["hypothetical", HYPOTHETICAL], ["grievance", GRIEVANCE], ["help", HELP | PRED], ["predicates", PRED],
-  ["frame", FRAME],
+  ["frame", FRAME], ["followUp", FOLLOW_UP], ["demand", DEMAND],
 ];
 
 // === Compiled and per-message forms
@@ -49,6 +51,8 @@ export interface ZhPattern {
   surface: string;
   /** For gapped patterns: the part after the gap. */
   tail: string | null;
+  /** The surface is a place word ([place] in guards.txt). */
+  place: boolean;
 }
 
 export interface EnPattern {
@@ -58,6 +62,11 @@ export interface EnPattern {
   stems: string[];
   /** Index in `stems` before which up to 3 tokens may be skipped (gapped); -1 if none. */
   gapAt: number;
+  /**
+   * Match these exact lower-case words, not their stems (null: stems). "Resolved" words are exact:
+   * "fixed" reports a repair, "fix it" / "nobody fixes" demand or deny one, and Porter stems all three to fix.
+   */
+  words: string[] | null;
 }
 
 export interface Token {
@@ -79,6 +88,8 @@ export interface Candidate {
   framed?: boolean;
   reason: SuppressReason | null;
   negatedBy?: string;
+  /** Written as a place word (小区, 楼道): does not decide the category while another object is wrong. */
+  place?: boolean;
 }
 
 /** A cue (guard word or predicate) occurrence; `valid` is 1/0 once its boundaries were checked, -1 before. */

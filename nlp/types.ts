@@ -58,6 +58,15 @@ export interface Guards {
    * is framed as a request or complaint (反映 申请 希望 关于…问题 …). `A…B`: A with B later in the sentence.
    */
   frame: string[];
+  /**
+   * Place words (小区, 楼道, 门口 …): an object term written as one of these never decides the category
+   * while another object is wrong in the message, and takes a predicate only when no other object can.
+   */
+  place: string[];
+  /** An earlier report referred to (报的, 反映过 …): with a question, a follow-up, not a new complaint. */
+  followUp: string[];
+  /** Demands (请, 尽快, please, need …): a "resolved" word in a clause with one is asked for, not reported. */
+  demand: string[];
 }
 
 /** A whole lexicon: keyword entries plus guard lists. */
@@ -79,7 +88,7 @@ export interface KeywordHit {
 }
 
 /** Why a candidate keyword did not count. */
-export type SuppressReason = "negated" | "resolved" | "notice" | "question" | "hypothetical" | "no_predicate";
+export type SuppressReason = "negated" | "resolved" | "notice" | "question" | "hypothetical" | "no_predicate" | "follow_up";
 
 /** The detector's verdict on one message. */
 export interface Detection {

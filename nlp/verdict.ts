@@ -6,7 +6,11 @@ import type { Category, Detection, KeywordHit, SuppressReason } from "./types.js
 
 /** Build the Detection from the guarded candidates (`flags`: the guard bits the message carries). */
 export function verdict(original: string, norm: Normalized, cands: Candidate[], flags: number, cueWords: string[]): Detection {
-  const accepted = cands.filter((c) => !c.reason);
+  // Place words (小区, 门口) come after the objects that are wrong, and decide nothing while there is one.
+  const accepted = cands.filter((c) => !c.reason && !c.place);
+  const places = cands.filter((c) => !c.reason && c.place);
+  const decisive = accepted.some((c) => c.entry.category !== "other");
+  accepted.push(...places);
   const suppressed = cands.filter((c) => c.reason).map((c) => toHit(c, original, norm, c.reason!));
   const guards = {
     negated: cands.some((c) => c.reason === "negated" || c.reason === "resolved"),
@@ -21,7 +25,7 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
 
   // Category: the heaviest non-generic category; generic cues (投诉, 没人管) borrow an object's category.
   const weight = new Map<Category, number>();
-  for (const c of accepted) if (c.entry.category !== "other") weight.set(c.entry.category, (weight.get(c.entry.category) ?? 0) + c.entry.severity);
+  for (const c of accepted) if (c.entry.category !== "other" && !(decisive && c.place)) weight.set(c.entry.category, (weight.get(c.entry.category) ?? 0) + c.entry.severity);
   let category: Category = "other";
   let best = 0;
   for (const [cat, w] of weight) if (w > best) { best = w; category = cat; }
@@ -81,6 +85,7 @@ export function reasonText(c: Candidate): string {
     case "question": return "in a question without grievance";
     case "hypothetical": return "in a hypothetical";
     case "no_predicate": return "without a problem predicate";
+    case "follow_up": return "asked about an earlier report (a follow-up question, not a new complaint)";
     default: return "";
   }
 }
