@@ -19,14 +19,16 @@ export interface Matches {
   latin: Token[];
   termMatches: AcMatch[];
   enTermHits: Array<{ p: EnPattern; start: number; end: number }>;
+  /** Set when nothing could count: the verdict, reached without segmenting. */
+  quiet: Detection | null;
 }
 
 /**
  * Step 3: keyword surfaces, guard words and predicates on the normalised text (one automaton pass), English
- * words by stems; a quiet Detection when nothing could count (no problem term, and no object term with a
+ * words by stems; `quiet` is set when nothing could count (no problem term, and no object term with a
  * predicate nearby or a frame in its sentence), so segmentation is never paid for it.
  */
-export function findMatches(lex: CompiledLexicon, s: string): Matches | Detection {
+export function findMatches(lex: CompiledLexicon, s: string): Matches {
   const termMatches: AcMatch[] = [];
   const cues: Cue[] = [];
   for (const m of lex.ac.search(s)) {
@@ -52,10 +54,10 @@ export function findMatches(lex: CompiledLexicon, s: string): Matches | Detectio
     else objectsSeen.push(h.p.entry!.term);
   }
   if (!viable) {
-    if (objectsSeen.length === 0) return quiet("no keyword");
-    return quiet(`object term(s) ${[...new Set(objectsSeen)].join(", ")} without a problem predicate`, 0.1);
+    const why = objectsSeen.length === 0 ? quiet("no keyword") : quiet(`object term(s) ${[...new Set(objectsSeen)].join(", ")} without a problem predicate`, 0.1);
+    return { s, cues, frames, latin, termMatches, enTermHits, quiet: why };
   }
-  return { s, cues, frames, latin, termMatches, enTermHits };
+  return { s, cues, frames, latin, termMatches, enTermHits, quiet: null };
 
 }
 

@@ -14,12 +14,14 @@
 //      help cues that keep a question or notice a complaint.
 //   6. verdict.ts: category, severity, score, explanation.
 // compile.ts builds what every step reads from the lexicon; pipeline.ts holds what they share.
-import { findCandidates, findMatches } from "./candidates.js";
+import { findCandidates, findMatches, type Matches } from "./candidates.js";
+import { CLASSIFIER_CONFIDENCE, sharedClassifier, type ComplaintClassifier } from "./classifier.js";
 import { compileLexicon, type CompiledLexicon } from "./compile.js";
 import { applyGuards } from "./guards.js";
 import { normalizeWithMap } from "./normalize.js";
-import { BREAKS, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY } from "./pipeline.js";
+import { BREAKS, HYPOTHETICAL, NOTICE, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_FAR, SCAN_OBJECT_ONLY } from "./pipeline.js";
 import { quickScan } from "./quick-scan.js";
+import { SegmentedText, cueValid } from "./tokens.js";
 import type { Detection, Detector, Lexicon } from "./types.js";
 import { QUIET_NO_KEYWORD, QUIET_OBJECT_ONLY, quiet, shiftDetection, verdict } from "./verdict.js";
 
@@ -30,9 +32,9 @@ import { QUIET_NO_KEYWORD, QUIET_OBJECT_ONLY, quiet, shiftDetection, verdict } f
  * loads once per process and only words it has not seen are inserted.
  */
 export function createDetector(lexicon: Lexicon, options: DetectorOptions = {}): Detector {
-  const { prefilter, maxChars } = { prefilter: true, maxChars: MAX_ANALYSED_CHARS, ...definedOnly(options) };
+  const { prefilter, maxChars, classifier } = { prefilter: true, maxChars: MAX_ANALYSED_CHARS, classifier: true, ...definedOnly(options) };
   if (!(maxChars >= 100)) throw new RangeError("maxChars must be a number ≥ 100");
-  return new CompiledDetector(lexicon, prefilter, maxChars);
+  return new CompiledDetector(lexicon, prefilter, maxChars, classifier ? sharedClassifier() : null);
 }
 
 /**
@@ -59,13 +61,23 @@ export interface DetectorOptions {
    * is ignored and the explanation says so. The size bench raises it to show the analysis itself is linear.
    */
   maxChars?: number;
+  /**
+   * false: no learned second opinion (nlp/classifier.ts), the lexicon alone decides. Default true; the
+   * classifier trains once per process on lexicon/classifier/train.tsv.
+   */
+  classifier?: boolean;
 }
 
 class CompiledDetector implements Detector {
   readonly lexicon: Lexicon;
   private readonly c: CompiledLexicon;
 
-  constructor(lexicon: Lexicon, private readonly prefilter: boolean, private readonly maxChars: number) {
+  constructor(
+    lexicon: Lexicon,
+    private readonly prefilter: boolean,
+    private readonly maxChars: number,
+    private readonly classifier: ComplaintClassifier | null,
+  ) {
     this.lexicon = lexicon;
     this.c = compileLexicon(lexicon);
   }
@@ -78,7 +90,7 @@ class CompiledDetector implements Detector {
       if (text.length > this.maxChars) return this.detectLong(text);
       const scan = this.prefilter ? quickScan(this.c.quick, text) : SCAN_MAYBE;
       if (scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
-      if (scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
+      if (scan === SCAN_OBJECT_ONLY || scan === SCAN_OBJECT_FAR) return QUIET_OBJECT_ONLY;
       return this.analyse(text);
     } catch (err) {
       // Never throw into intake: a detector bug must not drop a message on the floor.
@@ -95,7 +107,7 @@ class CompiledDetector implements Detector {
   private detectLong(text: string): Detection {
     const scan = quickScan(this.c.quick, text);
     if (this.prefilter && scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
-    if (this.prefilter && scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
+    if (this.prefilter && (scan === SCAN_OBJECT_ONLY || scan === SCAN_OBJECT_FAR)) return QUIET_OBJECT_ONLY;
     const wake = Math.max(0, this.c.quick.wakeAt);
     let from = Math.max(0, wake - WINDOW_BACK);
     for (let i = wake - 1; i > from; i--) if (sentenceEndAt(text, i)) { from = i + 1; break; }
@@ -109,10 +121,42 @@ class CompiledDetector implements Detector {
   private analyse(original: string): Detection {
     const norm = normalizeWithMap(original);
     const found = findMatches(this.c, norm.text);
-    if (!("cues" in found)) return found;
-    const { text, kept } = findCandidates(this.c, found);
-    const { flags, cueWords } = applyGuards(text, found.cues, kept, this.c.guardWords);
-    return verdict(original, norm, kept, flags, cueWords);
+    let d: Detection;
+    let text: SegmentedText | null = null;
+    if (found.quiet) d = found.quiet;
+    else {
+      const r = findCandidates(this.c, found);
+      text = r.text;
+      const { flags, cueWords } = applyGuards(r.text, found.cues, r.kept, this.c.guardWords);
+      d = verdict(original, norm, r.kept, flags, cueWords);
+    }
+    if (d.complaint || !this.classifier) return d;
+    return this.secondOpinion(d, found, text ?? new SegmentedText(found.s, found.latin));
+  }
+
+  /**
+   * The learned classifier's say on a line the lexicon left quiet: only when no guard suppressed a keyword
+   * (negated, resolved, notice, question, hypothetical, follow-up all stand), a problem predicate is on a
+   * word boundary somewhere in the message (the lexicon needs it within 10 characters of an object in the
+   * same clause), and the classifier gives one category CLASSIFIER_CONFIDENCE of the probability.
+   */
+  private secondOpinion(d: Detection, found: Matches, text: SegmentedText): Detection {
+    if (d.suppressed.some((h) => h.reason !== "no_predicate")) return d;
+    const pred = found.cues.find((c) => c.mask & PRED && cueValid(text, c));
+    if (!pred) return d;
+    // The lexicon's guards hold for the classifier too: a negated predicate (没坏), or a notice, question or
+    // hypothetical in its sentence (明天…的话…取消) is no complaint whoever reads it.
+    const g = this.c.guardWords;
+    if (text.negationBefore(pred.start, g.negation, g.skip, g.questions)) return d;
+    const sentence = text.sentenceOf(pred.start);
+    if (found.cues.some((c) => c.mask & (NOTICE | QUESTION | HYPOTHETICAL | RESOLVED) && text.sentenceOf(c.start) === sentence && cueValid(text, c))) return d;
+    const opinion = this.classifier!.classify(found.s);
+    if (!opinion || opinion.label === "chat" || opinion.p < CLASSIFIER_CONFIDENCE) return d;
+    const lexicon = d.explanation.replace(/^not a complaint: /, "");
+    return {
+      ...d, complaint: true, category: opinion.label, severity: 1, score: 0.5, decidedBy: "classifier",
+      explanation: `complaint (learned classifier): ${opinion.label} p ${opinion.p.toFixed(2)} with the problem predicate ${pred.text}; the lexicon alone: ${lexicon}`,
+    };
   }
 }
 

@@ -106,6 +106,11 @@ export interface Detection {
   score: number;
   /** One line a human can read: what matched and which guard decided. */
   explanation: string;
+  /**
+   * Who flagged a complaint: the lexicon (its keywords explain it), or the learned classifier (confident,
+   * with a problem predicate present, where no keyword paired). Absent on quiet verdicts.
+   */
+  decidedBy?: "lexicon" | "classifier";
 }
 
 /** A compiled lexicon; `detect` is pure and synchronous. */

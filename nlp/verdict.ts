@@ -37,12 +37,12 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
   const grievance = (flags & GRIEVANCE) !== 0;
   const score = Math.min(1, 0.5 + 0.1 * severity + 0.1 * Math.min(2, accepted.length - 1) + (grievance ? 0.1 : 0));
   const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${c.entry.category}, severity ${c.entry.severity})`);
-  let explanation = `complaint: ${listSome(parts, ", ")}`;
+  let explanation = `complaint (lexicon): ${listSome(parts, ", ")}`;
   if (cueWords.length && (flags & (QUESTION | HYPOTHETICAL | NOTICE))) explanation += `; kept despite ${flags & NOTICE ? "notice" : "question"} by ${[...new Set(cueWords)].join(", ")}`;
   else if (grievance) explanation += "; grievance";
   const ignored = cands.filter((c) => c.reason && c.reason !== "no_predicate");
   if (ignored.length) explanation += `; ignored: ${listSome(ignored.map((c) => `${c.entry.term} ${reasonText(c)}`), ", ")}`;
-  return { complaint: true, category, severity, keywords: accepted.map((c) => toHit(c, original, norm)), suppressed, guards, score: round(score), explanation };
+  return { complaint: true, category, severity, keywords: accepted.map((c) => toHit(c, original, norm)), suppressed, guards, score: round(score), explanation, decidedBy: "lexicon" };
 }
 
 /** Shared immutable verdicts for the quick path (no allocation per chatter line). Callers must not mutate. */
