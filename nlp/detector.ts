@@ -19,7 +19,7 @@ import { CLASSIFIER_CONFIDENCE, sharedClassifier, type ComplaintClassifier } fro
 import { compileLexicon, type CompiledLexicon } from "./compile.js";
 import { applyGuards } from "./guards.js";
 import { normalizeWithMap } from "./normalize.js";
-import { BREAKS, HYPOTHETICAL, NOTICE, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_FAR, SCAN_OBJECT_ONLY } from "./pipeline.js";
+import { BREAKS, HYPOTHETICAL, NOTICE, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY } from "./pipeline.js";
 import { quickScan } from "./quick-scan.js";
 import { SegmentedText, cueValid } from "./tokens.js";
 import type { Detection, Detector, Lexicon } from "./types.js";
@@ -34,7 +34,8 @@ import { QUIET_NO_KEYWORD, QUIET_OBJECT_ONLY, quiet, shiftDetection, verdict } f
 export function createDetector(lexicon: Lexicon, options: DetectorOptions = {}): Detector {
   const { prefilter, maxChars, classifier } = { prefilter: true, maxChars: MAX_ANALYSED_CHARS, classifier: true, ...definedOnly(options) };
   if (!(maxChars >= 100)) throw new RangeError("maxChars must be a number ≥ 100");
-  return new CompiledDetector(lexicon, prefilter, maxChars, classifier ? sharedClassifier() : null);
+  const second = classifier === true ? sharedClassifier() : classifier === false ? null : classifier;
+  return new CompiledDetector(lexicon, prefilter, maxChars, second);
 }
 
 /**
@@ -62,10 +63,10 @@ export interface DetectorOptions {
    */
   maxChars?: number;
   /**
-   * false: no learned second opinion (nlp/classifier.ts), the lexicon alone decides. Default true; the
-   * classifier trains once per process on lexicon/classifier/train.tsv.
+   * false: no learned second opinion (nlp/classifier.ts), the lexicon alone decides. Default true: the
+   * classifier trained once per process on lexicon/classifier/train.tsv; or a ComplaintClassifier of one's own.
    */
-  classifier?: boolean;
+  classifier?: boolean | ComplaintClassifier;
 }
 
 class CompiledDetector implements Detector {
@@ -90,8 +91,8 @@ class CompiledDetector implements Detector {
       if (text.length > this.maxChars) return this.detectLong(text);
       const scan = this.prefilter ? quickScan(this.c.quick, text) : SCAN_MAYBE;
       if (scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
-      if (scan === SCAN_OBJECT_ONLY || scan === SCAN_OBJECT_FAR) return QUIET_OBJECT_ONLY;
-      return this.analyse(text);
+      if (scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
+      return this.analyse(text, this.prefilter || quickScan(this.c.quick, text) === SCAN_MAYBE);
     } catch (err) {
       // Never throw into intake: a detector bug must not drop a message on the floor.
       return quiet(`detector error: ${err instanceof Error ? err.message : String(err)}`);
@@ -107,18 +108,22 @@ class CompiledDetector implements Detector {
   private detectLong(text: string): Detection {
     const scan = quickScan(this.c.quick, text);
     if (this.prefilter && scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
-    if (this.prefilter && (scan === SCAN_OBJECT_ONLY || scan === SCAN_OBJECT_FAR)) return QUIET_OBJECT_ONLY;
+    if (this.prefilter && scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
     const wake = Math.max(0, this.c.quick.wakeAt);
     let from = Math.max(0, wake - WINDOW_BACK);
     for (let i = wake - 1; i > from; i--) if (sentenceEndAt(text, i)) { from = i + 1; break; }
     if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from++;
     const to = from + cutPoint(text.slice(from), this.maxChars);
-    const d = shiftDetection(this.analyse(text.slice(from, to)), from);
+    const d = shiftDetection(this.analyse(text.slice(from, to), scan === SCAN_MAYBE), from);
     const note = `only characters ${from}–${to} of ${text.length} were analysed (the cap is ${this.maxChars})`;
     return { ...d, explanation: `${d.explanation} (${note})` };
   }
 
-  private analyse(original: string): Detection {
+  /**
+   * Steps 2–6 on one message. `secondOpinion`: the classifier may look at a quiet verdict — only on lines
+   * the quick scan passes, so that `prefilter: false` gives the same verdicts as the default.
+   */
+  private analyse(original: string, secondOpinion: boolean): Detection {
     const norm = normalizeWithMap(original);
     const found = findMatches(this.c, norm.text);
     let d: Detection;
@@ -130,7 +135,7 @@ class CompiledDetector implements Detector {
       const { flags, cueWords } = applyGuards(r.text, found.cues, r.kept, this.c.guardWords);
       d = verdict(original, norm, r.kept, flags, cueWords);
     }
-    if (d.complaint || !this.classifier) return d;
+    if (d.complaint || !this.classifier || !secondOpinion) return d;
     return this.secondOpinion(d, found, text ?? new SegmentedText(found.s, found.latin));
   }
 

@@ -27,8 +27,6 @@ for (const c of ",、:") BREAKS[c.charCodeAt(0)] = 1;
 
 /** Quick-scan outcomes. */
 export const SCAN_NOTHING = 0, SCAN_OBJECT_ONLY = 1, SCAN_MAYBE = 2;
-/** Quick-scan outcome: an object term and a predicate that cannot pair (quiet for the lexicon; the classifier may look). */
-export const SCAN_OBJECT_FAR = 3;
 
 /** Quick-scan pattern flags; Q_GO: stop scanning, take the full path. */
 export const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLISH = 16, Q_GO = 32;
