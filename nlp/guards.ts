@@ -149,6 +149,8 @@ export function applyGuards(text: SegmentedText, cues: Cue[], kept: Candidate[],
   if ((hypothetical || question) && !ctx.grievance(sentences) && !ctx.has(HELP, "sentence", sentences))
     c.reason = hypothetical ? "hypothetical" : "question";
   }
+  // A shadow keyword that would have counted is reported, never acted on.
+  for (const c of kept) if (!c.reason && c.entry.shadow) c.reason = "shadow";
   // Report which guards the message carries (not only those that decided), for people reading the result.
   if (kept.length) for (const bit of [NOTICE, QUESTION, HYPOTHETICAL]) if (!(ctx.seen & bit)) ctx.has(bit, null, null);
   const grievanceWords = cues.filter((c) => c.valid === 1 && c.mask & (GRIEVANCE | HELP)).map((c) => c.text);

@@ -29,6 +29,11 @@ export interface LexiconEntry {
   /** Other surfaces and synonyms; `A…B` is a gapped pattern (停…水 matches 停了三天水). */
   variants: string[];
   enabled: boolean;
+  /**
+   * Shadow mode: matched and reported (suppressed with reason "shadow"), never acted on — a new keyword
+   * proves itself on real traffic before an admin promotes it. Absent: acted on.
+   */
+  shadow?: boolean;
   /** Where the entry was read from (file:line), when it came from a file — for error messages. */
   source?: string;
 }
@@ -88,7 +93,7 @@ export interface KeywordHit {
 }
 
 /** Why a candidate keyword did not count. */
-export type SuppressReason = "negated" | "resolved" | "notice" | "question" | "hypothetical" | "no_predicate" | "follow_up";
+export type SuppressReason = "negated" | "resolved" | "notice" | "question" | "hypothetical" | "no_predicate" | "follow_up" | "shadow";
 
 /** The detector's verdict on one message. */
 export interface Detection {

@@ -85,6 +85,7 @@ export function reasonText(c: Candidate): string {
     case "question": return "in a question without grievance";
     case "hypothetical": return "in a hypothetical";
     case "no_predicate": return "without a problem predicate";
+    case "shadow": return "would have flagged it (a shadow keyword: counted, not acted on until an admin promotes it)";
     case "follow_up": return "asked about an earlier report (a follow-up question, not a new complaint)";
     default: return "";
   }
