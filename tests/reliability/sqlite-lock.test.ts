@@ -41,8 +41,9 @@ describe("SQLite lock held elsewhere", () => {
     h.disable();
     expect(ticket.text).toBe("楼下的水管漏水了");
     const maxMs = h.max / 1e6;
-    // Before the fix better-sqlite3 waited synchronously for the whole 2.5 s hold (busy timeout 10 s).
-    expect(maxMs).toBeLessThan(500);
-    expect(h.percentile(99) / 1e6).toBeLessThan(100);
+    // Before the fix better-sqlite3 waited synchronously for the whole 2.5 s hold (busy timeout 10 s): the loop's
+    // longest stall was ≥ 2,500 ms. Now each synchronous wait is SQLITE_BUSY_TIMEOUT_MS (40 ms); the bound leaves
+    // room for a busy 2-core machine (a percentile bound here failed under load with nothing blocked).
+    expect(maxMs).toBeLessThan(1000);
   });
 });
