@@ -44,6 +44,10 @@ export const configSchema = z.object({
   RECONCILE_EVERY_MS: int(60_000, 100),
   /** A queued reply younger than this may still be on its way into the queue; the reconciler leaves it. */
   RECONCILE_MIN_AGE_MS: int(30_000, 0),
+  /** A broadcast's progress line goes to the author's chat at most this often (the final report always). */
+  BROADCAST_PROGRESS_EVERY_MS: int(60_000, 1000),
+  /** A chat broadcast preview waits this long for 「确认」. */
+  BROADCAST_CONFIRM_TTL_MS: int(600_000, 1000),
   /** How long dead-lettered intake jobs (text masked) are kept for `gridlink queue retry`. */
   DEAD_LETTER_KEEP_HOURS: int(72, 1),
   /** SQLite busy timeout: a synchronous main-thread wait, so short; Gridlink retries asynchronously after it. */

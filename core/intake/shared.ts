@@ -18,6 +18,8 @@ export interface IntakeDeps {
   maxStoredChars: number;
   /** The paces the gateways publish (broadcast ETAs). @defaultValue none published */
   sendingPaces?: () => Promise<Partial<Record<string, SendingPace>>>;
+  /** How long a chat broadcast preview waits for 「确认」. @defaultValue 10 minutes */
+  broadcastConfirmTtlMs?: number;
 }
 
 /** What happened to a message, for logs and tests. */
