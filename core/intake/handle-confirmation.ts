@@ -22,5 +22,6 @@ export async function broadcastConfirmation(db: Db, msg: ChatMessage, text: stri
     select: { id: true },
   });
   if (!draft) return undefined;
-  return parseCommand(`/broadcast ${confirm ? "confirm" : "cancel"} B${draft.id}`);
+  // In Chinese words, so the answer is in the language of the preview.
+  return parseCommand(`/broadcast ${confirm ? "确认" : "取消"} B${draft.id}`);
 }
