@@ -177,6 +177,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
           connection: redis,
           prefix: config.QUEUE_PREFIX,
           log: log.child({ name: `gridlink:outbox-${g.platform}` }),
+          lockDurationMs: config.OUTBOX_LOCK_MS,
           onBroadcastDelivery: (broadcastId) => afterDelivery({ db: prisma, queues, broadcastId, progressEveryMs: config.BROADCAST_PROGRESS_EVERY_MS }),
         });
         workers.push(outbox);

@@ -63,6 +63,8 @@ export interface OutboxWorkerOptions {
   log: Logger;
   /** @defaultValue gateway.sendConcurrency ?? 1 */
   concurrency?: number;
+  /** The job lock (a crashed worker's in-flight sends are taken over after it). @defaultValue 30000 */
+  lockDurationMs?: number;
   /** Told when a broadcast delivery ended (sent, failed or skipped): progress and the final report. */
   onBroadcastDelivery?: (broadcastId: number) => Promise<void>;
 }
@@ -174,6 +176,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     prefix: opts.prefix,
     concurrency: opts.concurrency ?? gateway.sendConcurrency ?? 1,
     autorun: true,
+    ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: Math.max(500, Math.floor(opts.lockDurationMs / 2)) } : {}),
   });
   worker.on("failed", (job, err) => {
     if (!job) return;
