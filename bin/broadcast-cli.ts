@@ -93,7 +93,11 @@ export function broadcastCommand(deps: BroadcastCliDeps): Command {
       withBoth(async (db, queues, s) => {
         const id = s.parseBroadcastId(raw);
         const st = (await s.broadcastStatus({ db, id, paces: await paces(s, queues) })) as Summary | undefined;
-        if (!st) throw Object.assign(new Error(`broadcast ${raw} not found`), { exit: 1 });
+        if (!st) {
+          console.error(`broadcast ${raw} not found (gridlink broadcast list shows the recent ones)`);
+          process.exitCode = 1;
+          return;
+        }
         if (o.watch) return watch(db, queues, s, id);
         report(st);
       }),
@@ -106,7 +110,7 @@ export function broadcastCommand(deps: BroadcastCliDeps): Command {
       .action(async (raw: string) =>
         withBoth(async (db, queues, s) => {
           const r = await s.controlBroadcast({ db, queues, actor: deps.actor(), id: raw, action, lang: "en" });
-          console.log(`B${r.id} ${r.status}: ${r.counts.sent}/${r.counts.total} sent, ${r.counts.failed} failed, ${r.counts.pending} pending`);
+          console.log(`B${r.id} ${r.status}: ${r.counts.sent}/${r.counts.total} sent, ${r.counts.failed} failed, ${r.counts.pending} pending, ${r.counts.skipped} skipped`);
         }),
       );
   }
