@@ -23,6 +23,8 @@ import { readSendingPaces } from "./broadcasts/sending-pace.js";
 import { lexiconChannel } from "./lexicon/context.js";
 import { createLiveDetector, type LiveDetector } from "./lexicon/live.js";
 import type { Detection } from "../nlp/index.js";
+import { createAssistant, type Assistant } from "./assistant/index.js";
+import { faqRoutes } from "./assistant/routes.js";
 
 import type { GatewayFactory } from "./ports/index.js";
 export type { GatewayFactory };
@@ -75,6 +77,8 @@ export interface App {
   intake: IntakeDeps;
   /** The detector that follows admins' lexicon edits (absent when a detect function was injected). */
   live?: LiveDetector;
+  /** The assistant that answers residents' questions (absent when ASSISTANT_ENABLED=false). */
+  assistant?: Assistant;
   /** The BullMQ workers this process runs (intake and each gateway's outbox), once started. */
   workers: Worker[];
   start(): Promise<void>;
@@ -149,6 +153,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
     broadcastConfirmTtlMs: config.BROADCAST_CONFIRM_TTL_MS,
   };
+  const assistant = config.ASSISTANT_ENABLED
+    ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })
+    : undefined;
+  intake.assistant = assistant;
 
   const gateways = roles.gateways ? (await Promise.all((opts.gateways ?? []).map((f) => f(host, config)))).filter((g): g is ChatGateway => g !== undefined) : [];
   const workers: Worker[] = [];
@@ -164,6 +172,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     gateways,
     intake,
     live,
+    assistant,
     workers,
     async start() {
       for (const conn of [producer, jobConnection]) if (conn.status !== "ready") await new Promise((resolve) => conn.once("ready", resolve));
@@ -253,6 +262,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
+        if (assistant) await app.http.register(faqRoutes, { prisma, faq: assistant.faq });
         const address = await app.http.listen({ port: config.PORT, host: config.HOST });
         app.url = address.replace("[::1]", "localhost");
         log.info({ url: app.url }, "HTTP listening");
@@ -268,6 +278,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await queues.close();
       await Promise.allSettled(extraQueues.map((q) => q.close()));
       await live?.close();
+      await assistant?.close();
       await Promise.all([closeRedis(redis), closeRedis(producer), closeRedis(jobConnection)]);
       await prisma.$disconnect();
     },

@@ -7,6 +7,7 @@ import type { Logger } from "../infra/log.js";
 import type { Queues } from "../infra/queues.js";
 import type { Tx } from "../infra/rows.js";
 import type { ChatMessage, Platform } from "../ports/chat.js";
+import type { Assistant, AssistantOutcome } from "../assistant/index.js";
 
 /** What intake needs; injected so tests and the live lexicon can swap the detector. */
 export interface IntakeDeps {
@@ -20,6 +21,8 @@ export interface IntakeDeps {
   sendingPaces?: () => Promise<Partial<Record<string, SendingPace>>>;
   /** How long a chat broadcast preview waits for 「确认」. @defaultValue 10 minutes */
   broadcastConfirmTtlMs?: number;
+  /** Answers residents' questions (core/assistant); absent = off. */
+  assistant?: Pick<Assistant, "route">;
 }
 
 /** What happened to a message, for logs and tests. */
@@ -28,7 +31,8 @@ export type IntakeOutcome =
   | { action: "duplicate"; requeued: number }
   | { action: "ticket"; ticketNumber: string }
   | { action: "command"; command: string; refused?: string }
-  | { action: "edited"; ticketNumber?: string };
+  | { action: "edited"; ticketNumber?: string }
+  | AssistantOutcome;
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
 
