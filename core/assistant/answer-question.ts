@@ -89,6 +89,11 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
     await withTimeout(deps.limiter.consume(String(group.id)), deps.redisTimeoutMs ?? 3000, "rate limiter");
   } catch (err) {
     if (err instanceof Error) throw err; // Redis trouble: the job's retry handles it
+    // A complaint is never silenced by the limit: it goes to intake's complaint path (a ticket and its reply).
+    if (detection.complaint && detection.category) {
+      deps.log.info(log, "assistant: group rate limit reached; the complaint goes to intake");
+      return undefined;
+    }
     deps.log.info(log, "assistant: group rate limit reached; not answering");
     return { outcome: { action: "ignored", reason: "assistant rate limit" } };
   }

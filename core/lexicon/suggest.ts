@@ -5,7 +5,7 @@
 // common in the background or in other categories' tickets scores low. An admin accepts a suggestion with
 // `gridlink lexicon add` — it then starts in shadow mode like every new keyword.
 import fs from "node:fs";
-import type { Db } from "../db.js";
+import type { Db } from "../infra/db.js";
 import { CLASSIFIER_TRAINING_FILE, textFeatures, type Category, type LexiconEntry } from "../../nlp/index.js";
 
 /** One suggestion: a term, its category, its score, and in how many resolved tickets of that category it occurs. */

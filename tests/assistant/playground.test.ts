@@ -179,6 +179,18 @@ describe("assistant: never twice, never a flood", () => {
     expect(answered).toHaveLength(2);
   });
 
+  it("never silences a complaint: past the group's limit a complaint still becomes a ticket with its reply", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway], env: { ASSISTANT_PER_GROUP_PER_MINUTE: "1" } });
+    const first = await say(t, G, "王阿姨", "3栋又停电了，什么时候来电？");
+    await answerTo(t, G, first); // the detector's ticket
+    const second = await say(t, G, "李大爷", "3栋又停电了，什么时候来电？");
+    await answerTo(t, G, second); // an enquiry on the open incident: the group's one answer this minute
+    const third = await say(t, G, "张阿姨", "3栋又停电了，什么时候来电？");
+    await answerTo(t, G, third); // over the limit, yet a complaint: ticketed, not dropped
+    const reporters = await t.app.prisma.ticket.findMany({ include: { reporter: true } });
+    expect(reporters.map((r) => r.reporter.displayName).sort()).toEqual(["张阿姨", "王阿姨"].sort());
+  });
+
   it("stays off entirely with ASSISTANT_ENABLED=false", async () => {
     t = await createTestApp({ gateways: [playgroundGateway], env: { ASSISTANT_ENABLED: "false" } });
     const done = jobsDone(t);

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
-import type { Db } from "../../core/db.js";
+import type { Db } from "../../core/infra/db.js";
 import { createLiveDetector, type LiveDetector } from "../../core/lexicon/live.js";
 import { REVIEW_MIN_VERDICTS, addTerm, getTerm, listTerms, promoteTerm } from "../../core/lexicon/store.js";
 import { suggestKeywords } from "../../core/lexicon/suggest.js";
