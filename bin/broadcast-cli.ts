@@ -103,10 +103,10 @@ export function broadcastCommand(deps: BroadcastCliDeps): Command {
       }),
     );
 
-  for (const action of ["pause", "resume", "cancel"] as const) {
+  for (const action of ["pause", "resume", "cancel", "urgent", "normal"] as const) {
     cmd
       .command(`${action} <id>`)
-      .description(`${action} a broadcast (12 or B12)`)
+      .description(action === "urgent" || action === "normal" ? `make a broadcast ${action} (常急转换; 12 or B12)` : `${action} a broadcast (12 or B12)`)
       .action(async (raw: string) =>
         withBoth(async (db, queues, s) => {
           const r = await s.controlBroadcast({ db, queues, actor: deps.actor(), id: raw, action, lang: "en" });

@@ -83,6 +83,7 @@ export const messages = {
     broadcastProgress: (p: { id: number; sent: number; total: number; failed: number }) => `通知 #B${p.id}：已送达 ${p.sent}/${p.total}，失败 ${p.failed}`,
     broadcastReport: (p: { id: number; sent: number; total: number; failed: string[] }) =>
       `通知 #B${p.id} 发送完毕：已送达 ${p.sent}/${p.total}` + (p.failed.length ? `，失败 ${p.failed.length}：${p.failed.join("；")}` : "，全部送达。"),
+    broadcastPriority: (p: { id: number; urgent: boolean }) => (p.urgent ? `通知 #B${p.id} 已转为紧急，优先发送。` : `通知 #B${p.id} 已转为普通通知。`),
     broadcastNotFound: (p: { id: string }) => `没有通知 ${p.id}。`,
     broadcastBadState: (p: { id: number; status: string; action: string }) => `通知 #B${p.id} 当前状态为“${p.status}”，不能${p.action}。`,
     broadcastStatusLine: (p: { id: number; status: string; sent: number; total: number; failed: number; pending: number }) =>
@@ -138,6 +139,7 @@ export const messages = {
     broadcastProgress: (p: { id: number; sent: number; total: number; failed: number }) => `Notice #B${p.id}: ${p.sent}/${p.total} delivered, ${p.failed} failed`,
     broadcastReport: (p: { id: number; sent: number; total: number; failed: string[] }) =>
       `Notice #B${p.id} finished: ${p.sent}/${p.total} delivered` + (p.failed.length ? `, ${p.failed.length} failed: ${p.failed.join("; ")}` : ", all delivered."),
+    broadcastPriority: (p: { id: number; urgent: boolean }) => (p.urgent ? `Notice #B${p.id} is urgent now and goes first.` : `Notice #B${p.id} is an ordinary notice again.`),
     broadcastNotFound: (p: { id: string }) => `There is no notice ${p.id}.`,
     broadcastBadState: (p: { id: number; status: string; action: string }) => `Notice #B${p.id} is "${p.status}"; cannot ${p.action} it now.`,
     broadcastStatusLine: (p: { id: number; status: string; sent: number; total: number; failed: number; pending: number }) =>

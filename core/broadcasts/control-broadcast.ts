@@ -88,7 +88,14 @@ export async function runFollowUp(db: Db, queues: Queues, f: FollowUp): Promise<
 }
 
 /** The control actions, by name. */
-export const CONTROL_ACTIONS = { confirm: confirmBroadcast, pause: pauseBroadcast, resume: resumeBroadcast, cancel: cancelBroadcast } as const;
+export const CONTROL_ACTIONS = {
+  confirm: confirmBroadcast,
+  pause: pauseBroadcast,
+  resume: resumeBroadcast,
+  cancel: cancelBroadcast,
+  urgent: (o: ControlOptions) => setBroadcastPriority(o, "urgent"),
+  normal: (o: ControlOptions) => setBroadcastPriority(o, "normal"),
+} as const;
 
 /** One control action in its own transaction, then its queue work (the CLI's and the API's door). */
 export async function controlBroadcast(opts: Omit<ControlOptions, "tx"> & { db: Db; queues: Queues; action: keyof typeof CONTROL_ACTIONS }): Promise<ControlResult> {
@@ -179,6 +186,17 @@ export async function cancelBroadcast(opts: ControlOptions): Promise<ControlResu
     await recordAudit(opts.tx, { actor: opts.actor, action: "broadcast.cancel", subject: `broadcast:${b.id}`, before: { status: b.status }, after: { status: "cancelled" } });
   }
   return { id: b.id, status: "cancelled", counts: await deliveryCounts(opts.tx, b.id), followUp: b.status === "scheduled" ? { kind: "unschedule", id: b.id } : { kind: "none" } };
+}
+
+/** 常急转换: make a broadcast urgent (or ordinary again); its pending deliveries move to that lane. */
+export async function setBroadcastPriority(opts: ControlOptions, priority: "urgent" | "normal"): Promise<ControlResult> {
+  const b = await load(opts);
+  if (b.status === "done" || b.status === "cancelled") throw badState(b, opts.lang === "en" ? "change the priority of" : "转换", opts.lang);
+  if (b.priority !== priority) {
+    await opts.tx.broadcast.update({ where: { id: b.id }, data: { priority } });
+    await recordAudit(opts.tx, { actor: opts.actor, action: "broadcast.priority", subject: `broadcast:${b.id}`, before: { priority: b.priority }, after: { priority } });
+  }
+  return { id: b.id, status: b.status as BroadcastState, counts: await deliveryCounts(opts.tx, b.id), followUp: b.status === "sending" ? { kind: "enqueue", id: b.id, priority, fresh: true } : { kind: "none" } };
 }
 
 // === Progress and the final report

@@ -103,6 +103,22 @@ describe("broadcast engine", () => {
     void admin;
   });
 
+  it("常急转换: an ordinary broadcast made urgent overtakes another ordinary one (audited)", async () => {
+    const { w, url, app } = await world(8);
+    const a = await api(url, "/api/broadcasts", { text: "普通甲：周末大扫除" });
+    const b = await api(url, "/api/broadcasts", { text: "普通乙：转为紧急" });
+    await waitFor(() => (noticeCount(w, "普通甲").size >= 1 ? true : undefined));
+    const r = await api(url, `/api/broadcasts/${b.body.id}/urgent`, {});
+    expect(r.status).toBe(200);
+    await waitFor(() => (noticeCount(w, "普通甲").size === 8 && noticeCount(w, "普通乙").size === 8 ? true : undefined), 20_000);
+    const order = w.sent().map((s) => (s.text?.includes("普通甲") ? "a" : s.text?.includes("普通乙") ? "b" : "-")).filter((x) => x !== "-");
+    // Once escalated, every remaining 乙 went before the rest of 甲 (at most a send in flight in between).
+    expect(order.lastIndexOf("b")).toBeLessThan(order.lastIndexOf("a"));
+    expect(order.slice(0, order.lastIndexOf("b")).filter((x) => x === "a").length).toBeLessThanOrEqual(3);
+    expect((await api(url, `/api/broadcasts/${a.body.id}`)).body.priority).toBe("normal");
+    expect((await app.prisma.auditEvent.findFirst({ where: { action: "broadcast.priority" } }))?.subject).toBe(`broadcast:${b.body.id}`);
+  });
+
   it("pause holds the rest, resume continues where it stopped, nothing is resent; cancel skips the rest", async () => {
     const { w, url, app } = await world(10);
     const sent = await api(url, "/api/broadcasts", { text: "停电通知：周三9点检修" });

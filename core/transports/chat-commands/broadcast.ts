@@ -10,6 +10,7 @@ import { usageOf, type CommandHandler } from "./context.js";
 
 const CONTROL: Record<string, keyof typeof CONTROL_ACTIONS | "status"> = {
   pause: "pause", 暂停: "pause", resume: "resume", 继续: "resume", cancel: "cancel", 取消: "cancel", confirm: "confirm", 确认: "confirm", status: "status", 状态: "status", 进度: "status",
+  urgent: "urgent", 加急: "urgent", 转紧急: "urgent", normal: "normal", 转普通: "normal",
 };
 const SCOPE_WORDS: Record<string, string> = { grid: "grid", 网格: "grid", tag: "tag", 标签: "tag", tags: "tags", "tags-all": "tags-all", platform: "platform", 平台: "platform", community: "community", 社区: "community", groups: "groups" };
 
@@ -34,6 +35,7 @@ export const broadcast: CommandHandler = async (ctx, cmd) => {
     const reply =
       action === "pause" ? m.broadcastPaused({ id, sent: r.counts.sent, total: r.counts.total })
       : action === "resume" ? m.broadcastResumed({ id })
+      : action === "urgent" || action === "normal" ? m.broadcastPriority({ id, urgent: action === "urgent" })
       : action === "cancel" ? (r.counts.sent === 0 && r.counts.failed === 0 ? m.broadcastDiscarded({ id }) : m.broadcastCancelled({ id, sent: r.counts.sent, total: r.counts.total }))
       : r.status === "scheduled" ? m.broadcastScheduled({ id, at: formatChinaTime(r.scheduledAt!) })
       : m.broadcastStarted({ id });
