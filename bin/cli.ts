@@ -11,6 +11,7 @@ import type { Queues } from "../core/infra/queues.js";
 import { cliActor } from "../core/policy/authorize.js";
 import type { Roles } from "../core/app.js";
 import type { GatewayFactory } from "../core/ports/index.js";
+import { broadcastCommand } from "./broadcast-cli.js";
 
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
@@ -302,6 +303,10 @@ queue
       }),
     );
   });
+
+// === Broadcasts (bin/broadcast-cli.ts)
+
+program.addCommand(broadcastCommand({ config, withDb, withQueues, actor }));
 
 // === The audit trail
 

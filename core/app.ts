@@ -15,6 +15,8 @@ import { startOutboxWorker } from "./outbox.js";
 import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra/queues.js";
 import { bounded, closeRedis, jobRedisOptions, producerRedisOptions, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
 import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
+import { startBroadcastWorker } from "./jobs/start-broadcasts.js";
+import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
 import { readSendingPaces } from "./broadcasts/sending-pace.js";
@@ -149,6 +151,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ticketPrefix: config.TICKET_PREFIX,
     maxStoredChars: config.MAX_STORED_CHARS,
     sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
+    broadcastConfirmTtlMs: config.BROADCAST_CONFIRM_TTL_MS,
   };
   const assistant = config.ASSISTANT_ENABLED
     ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })
@@ -176,7 +179,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
       producer.options.enableOfflineQueue = false;
       for (const g of gateways) {
         await g.start();
-        const outbox = startOutboxWorker({ prisma, gateway: g, groups, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: `gridlink:outbox-${g.platform}` }) });
+        const outbox = startOutboxWorker({
+          prisma,
+          gateway: g,
+          groups,
+          connection: redis,
+          prefix: config.QUEUE_PREFIX,
+          log: log.child({ name: `gridlink:outbox-${g.platform}` }),
+          lockDurationMs: config.OUTBOX_LOCK_MS,
+          onBroadcastDelivery: (broadcastId) => afterDelivery({ db: prisma, queues, broadcastId, progressEveryMs: config.BROADCAST_PROGRESS_EVERY_MS }),
+        });
         workers.push(outbox);
         await workerReady(outbox);
         log.info({ platform: g.platform }, "gateway started");
@@ -243,6 +255,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         extraQueues.push(reconcile.queue);
         await workerReady(reconcile.worker);
         inFlight.push(reconcile.firstPass);
+        const broadcasts = await startBroadcastWorker({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:broadcasts" }) });
+        workers.push(broadcasts.worker);
+        await workerReady(broadcasts.worker);
+        inFlight.push(broadcasts.firstPass);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });

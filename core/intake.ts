@@ -10,6 +10,7 @@ import { parseCommand } from "./transports/chat-commands/table.js";
 import { handleCommand } from "./intake/handle-command.js";
 import { handleComplaint } from "./intake/handle-complaint.js";
 import { handleEdit } from "./intake/handle-edit.js";
+import { broadcastConfirmation } from "./intake/handle-confirmation.js";
 import { messageKey, requeue, type IntakeDeps, type IntakeOutcome } from "./intake/shared.js";
 
 export type { IntakeDeps, IntakeOutcome } from "./intake/shared.js";
@@ -26,8 +27,9 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
     // Never stored (it was chatter): judge the edited text as a new message.
   }
 
-  // Chatter costs no database work at all: classify first (pure, microseconds), store nothing.
-  const command = parseCommand(text);
+  // Chatter costs no database work at all: classify first (pure, microseconds), store nothing. The one
+  // exception: a bare 「确认」/「取消」 from an author with a broadcast preview waiting in this chat.
+  const command = parseCommand(text) ?? (await broadcastConfirmation(prisma, msg, text));
   let detection = command ? undefined : deps.detect(text);
   // === Assistant hook: core/assistant decides (in one place) whether a non-command line is an enquiry it
   // answers, a reply about a ticket, or a complaint (possibly one the detector missed, with its detection).

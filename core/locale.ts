@@ -68,6 +68,26 @@ export const messages = {
     broadcastQueued: (p: { id: number; groups: number; minutes: number }) =>
       `通知 #B${p.id} 已提交，将发送到 ${p.groups} 个群` + (p.minutes >= 1 ? `，预计约 ${p.minutes} 分钟内送达。` : "。"),
     broadcastNoGroups: "没有符合条件的群可以发送。",
+    // === Broadcast engine (issue 14)
+    broadcastPreview: (p: { id: number; groups: number; platforms: string; minutes: number; at?: string; urgent: boolean; skipped: number }) =>
+      `${p.urgent ? "【紧急】" : ""}通知 #B${p.id}：将发送到 ${p.groups} 个群（${p.platforms}），预计 ${p.minutes} 分钟${p.at ? `，定于 ${p.at}（北京时间）开始` : ""}。${p.skipped ? `另有 ${p.skipped} 个群不可发送（未启用或机器人已不在群内）。` : ""}回复"确认"发送，"取消"放弃。`,
+    broadcastPlatforms: (p: { wechat: number; telegram: number; playground: number }) =>
+      [`微信 ${p.wechat}`, `Telegram ${p.telegram}`, ...(p.playground ? [`体验群 ${p.playground}`] : [])].join("，"),
+    broadcastStarted: (p: { id: number }) => `通知 #B${p.id} 开始发送。`,
+    broadcastScheduled: (p: { id: number; at: string }) => `通知 #B${p.id} 已定时，将于 ${p.at}（北京时间）发送；发送 /broadcast cancel B${p.id} 可取消。`,
+    broadcastDiscarded: (p: { id: number }) => `通知 #B${p.id} 已放弃，没有发送。`,
+    broadcastExpired: (p: { id: number }) => `通知 #B${p.id} 的确认已过期，没有发送；请重新发送通知。`,
+    broadcastPaused: (p: { id: number; sent: number; total: number }) => `通知 #B${p.id} 已暂停（已送达 ${p.sent}/${p.total}）；发送 /broadcast resume B${p.id} 继续。`,
+    broadcastResumed: (p: { id: number }) => `通知 #B${p.id} 继续发送，已送达的群不会重复发送。`,
+    broadcastCancelled: (p: { id: number; sent: number; total: number }) => `通知 #B${p.id} 已取消（已送达 ${p.sent}/${p.total}，其余不再发送）。`,
+    broadcastProgress: (p: { id: number; sent: number; total: number; failed: number }) => `通知 #B${p.id}：已送达 ${p.sent}/${p.total}，失败 ${p.failed}`,
+    broadcastReport: (p: { id: number; sent: number; total: number; failed: string[] }) =>
+      `通知 #B${p.id} 发送完毕：已送达 ${p.sent}/${p.total}` + (p.failed.length ? `，失败 ${p.failed.length}：${p.failed.join("；")}` : "，全部送达。"),
+    broadcastPriority: (p: { id: number; urgent: boolean }) => (p.urgent ? `通知 #B${p.id} 已转为紧急，优先发送。` : `通知 #B${p.id} 已转为普通通知。`),
+    broadcastNotFound: (p: { id: string }) => `没有通知 ${p.id}。`,
+    broadcastBadState: (p: { id: number; status: string; action: string }) => `通知 #B${p.id} 当前状态为“${p.status}”，不能${p.action}。`,
+    broadcastStatusLine: (p: { id: number; status: string; sent: number; total: number; failed: number; pending: number }) =>
+      `通知 #B${p.id}（${p.status}）：已送达 ${p.sent}/${p.total}，失败 ${p.failed}，待发送 ${p.pending}`,
     tagged: (p: { tags: string }) => `本群标签：${p.tags || "（无）"}`,
     enabled: "本群已启用 Gridlink：居民反映的问题会自动登记为工单。",
     disabled: "本群已停用 Gridlink，机器人将不再回复。",
@@ -105,6 +125,25 @@ export const messages = {
     broadcastQueued: (p: { id: number; groups: number; minutes: number }) =>
       `Notice #B${p.id} queued for ${p.groups} group(s)` + (p.minutes >= 1 ? `; delivery takes about ${p.minutes} min.` : "."),
     broadcastNoGroups: "No group matches; nothing was sent.",
+    broadcastPreview: (p: { id: number; groups: number; platforms: string; minutes: number; at?: string; urgent: boolean; skipped: number }) =>
+      `${p.urgent ? "[URGENT] " : ""}Notice #B${p.id}: goes to ${p.groups} group(s) (${p.platforms}), about ${p.minutes} min${p.at ? `, starting ${p.at} (China time)` : ""}.${p.skipped ? ` ${p.skipped} group(s) cannot receive (disabled or the bot left).` : ""} Reply "confirm" to send, "cancel" to discard.`,
+    broadcastPlatforms: (p: { wechat: number; telegram: number; playground: number }) =>
+      [`WeChat ${p.wechat}`, `Telegram ${p.telegram}`, ...(p.playground ? [`playground ${p.playground}`] : [])].join(", "),
+    broadcastStarted: (p: { id: number }) => `Notice #B${p.id} is being sent.`,
+    broadcastScheduled: (p: { id: number; at: string }) => `Notice #B${p.id} is scheduled for ${p.at} (China time); /broadcast cancel B${p.id} cancels it.`,
+    broadcastDiscarded: (p: { id: number }) => `Notice #B${p.id} discarded; nothing was sent.`,
+    broadcastExpired: (p: { id: number }) => `The confirmation of notice #B${p.id} expired; nothing was sent. Send the notice again.`,
+    broadcastPaused: (p: { id: number; sent: number; total: number }) => `Notice #B${p.id} paused (${p.sent}/${p.total} delivered); /broadcast resume B${p.id} continues.`,
+    broadcastResumed: (p: { id: number }) => `Notice #B${p.id} resumed; groups already reached get nothing twice.`,
+    broadcastCancelled: (p: { id: number; sent: number; total: number }) => `Notice #B${p.id} cancelled (${p.sent}/${p.total} delivered; the rest is not sent).`,
+    broadcastProgress: (p: { id: number; sent: number; total: number; failed: number }) => `Notice #B${p.id}: ${p.sent}/${p.total} delivered, ${p.failed} failed`,
+    broadcastReport: (p: { id: number; sent: number; total: number; failed: string[] }) =>
+      `Notice #B${p.id} finished: ${p.sent}/${p.total} delivered` + (p.failed.length ? `, ${p.failed.length} failed: ${p.failed.join("; ")}` : ", all delivered."),
+    broadcastPriority: (p: { id: number; urgent: boolean }) => (p.urgent ? `Notice #B${p.id} is urgent now and goes first.` : `Notice #B${p.id} is an ordinary notice again.`),
+    broadcastNotFound: (p: { id: string }) => `There is no notice ${p.id}.`,
+    broadcastBadState: (p: { id: number; status: string; action: string }) => `Notice #B${p.id} is "${p.status}"; cannot ${p.action} it now.`,
+    broadcastStatusLine: (p: { id: number; status: string; sent: number; total: number; failed: number; pending: number }) =>
+      `Notice #B${p.id} (${p.status}): ${p.sent}/${p.total} delivered, ${p.failed} failed, ${p.pending} pending`,
     tagged: (p: { tags: string }) => `Group tags: ${p.tags || "(none)"}`,
     enabled: "Gridlink is on in this group: residents' problems become tickets automatically.",
     disabled: "Gridlink is off in this group; the bot will stay quiet.",

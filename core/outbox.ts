@@ -63,6 +63,10 @@ export interface OutboxWorkerOptions {
   log: Logger;
   /** @defaultValue gateway.sendConcurrency ?? 1 */
   concurrency?: number;
+  /** The job lock (a crashed worker's in-flight sends are taken over after it). @defaultValue 30000 */
+  lockDurationMs?: number;
+  /** Told when a broadcast delivery ended (sent, failed or skipped): progress and the final report. */
+  onBroadcastDelivery?: (broadcastId: number) => Promise<void>;
 }
 
 /** Turn a stored row into what the gateway sends, at the group's current chat id (it may have migrated). */
@@ -103,6 +107,16 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     const row = await prisma.outboundMessage.findUnique({ where: { id: job.data.outboundId }, include: { group: true } });
     if (!row) throw new UnrecoverableError(`outbound message ${job.data.outboundId} does not exist`);
     if (row.status === "sent") return { skipped: "already sent" };
+    if (row.status === "skipped") return { skipped: row.error ?? "skipped" };
+    if (row.broadcastId) {
+      // A paused (or not yet started) broadcast holds its deliveries: the row stays pending, resume queues it again.
+      const b = await prisma.broadcast.findUnique({ where: { id: row.broadcastId }, select: { status: true } });
+      if (b?.status === "cancelled") {
+        await prisma.outboundMessage.updateMany({ where: { id: row.id, status: "queued" }, data: { status: "skipped", error: "cancelled" } });
+        return { skipped: "broadcast cancelled" };
+      }
+      if (b && b.status !== "sending" && b.status !== "done") return { held: b.status };
+    }
     if (!row.group.active) {
       await fail(row.id, "group inactive: the bot is no longer in this chat");
       throw new UnrecoverableError("group inactive");
@@ -150,7 +164,11 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       .catch((err: { code?: string }) => {
         if (err?.code !== "P2002") throw err; // only "a replayed send already stored it" is expected here
       });
+    if (row.broadcastId) await delivered(row.broadcastId);
     return { platformMessageId: result.platformMessageId };
+  };
+  const delivered = async (broadcastId: number) => {
+    await opts.onBroadcastDelivery?.(broadcastId).catch((err: Error) => log.warn({ broadcastId, err: err.message }, "broadcast progress failed; the next delivery reports it"));
   };
 
   const worker: Worker<OutboxJob> = new Worker<OutboxJob>(outboxQueueName(platform), processor, {
@@ -158,12 +176,18 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     prefix: opts.prefix,
     concurrency: opts.concurrency ?? gateway.sendConcurrency ?? 1,
     autorun: true,
+    ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: Math.max(500, Math.floor(opts.lockDurationMs / 2)) } : {}),
   });
   worker.on("failed", (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (final) {
-      fail(job.data.outboundId, err.message).catch(() => undefined);
+      fail(job.data.outboundId, err.message)
+        .then(async () => {
+          const row = await prisma.outboundMessage.findUnique({ where: { id: job.data.outboundId }, select: { broadcastId: true } });
+          if (row?.broadcastId) await delivered(row.broadcastId);
+        })
+        .catch(() => undefined);
       log.error({ platform, outboundId: job.data.outboundId, err: err.message }, "message could not be delivered");
     }
   });

@@ -58,7 +58,11 @@ export class PlaygroundGateway implements ChatGateway {
   readonly sendConcurrency = 8;
   private readonly byId = new Map(DEMO_GROUPS.map((g) => [g.id, g]));
 
-  constructor(private readonly host: GatewayHost) {}
+  constructor(
+    private readonly host: GatewayHost,
+    /** Simulated pace: ms per send. */
+    private readonly sendDelayMs = 0,
+  ) {}
 
   private key(chatId: string): string {
     return `${this.host.prefix}:playground:${chatId}`;
@@ -77,6 +81,7 @@ export class PlaygroundGateway implements ChatGateway {
   async stop(): Promise<void> {}
 
   async send(msg: OutgoingMessage): Promise<SendResult> {
+    if (this.sendDelayMs) await new Promise((r) => setTimeout(r, this.sendDelayMs));
     const seq = await this.host.redis.incr(`${this.host.prefix}:playground:seq`);
     const id = `bot-${seq}`;
     await this.append(msg.chatId, { id, from: "bot", sender: "Gridlink", text: msg.text, at: Date.now(), replyTo: msg.replyTo?.messageId, mention: msg.mention?.name });
@@ -124,4 +129,4 @@ export class PlaygroundGateway implements ChatGateway {
 }
 
 /** The playground is on unless PLAYGROUND_ENABLED=false. */
-export const playgroundGateway: GatewayFactory = (host, config) => (config.PLAYGROUND_ENABLED ? new PlaygroundGateway(host) : undefined);
+export const playgroundGateway: GatewayFactory = (host, config) => (config.PLAYGROUND_ENABLED ? new PlaygroundGateway(host, config.PLAYGROUND_SEND_DELAY_MS) : undefined);

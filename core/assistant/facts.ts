@@ -164,7 +164,8 @@ export async function gatherFacts(scope: FactScope, intent: Intent, text: string
       take: 20,
     }),
     prisma.outboundMessage.findMany({
-      where: { groupId: scope.groupId, kind: "broadcast", broadcastId: { not: null }, createdAt: { gte: new Date(now.getTime() - scope.noticeDays * DAY) } },
+      // Only notices that were confirmed (a draft or a cancelled one was never told to anyone).
+      where: { groupId: scope.groupId, kind: "broadcast", broadcastId: { not: null }, status: { not: "skipped" }, broadcast: { status: { in: ["sending", "paused", "done"] } }, createdAt: { gte: new Date(now.getTime() - scope.noticeDays * DAY) } },
       orderBy: { id: "desc" },
       take: 20,
       select: { broadcastId: true, text: true, createdAt: true, sentAt: true },

@@ -21,12 +21,12 @@ export async function broadcastStatus(opts: BroadcastStatusOptions) {
     include: { deliveries: { include: { group: { select: { id: true, title: true, platform: true, chatId: true } } }, orderBy: { id: "asc" } } },
   });
   if (!b) return undefined;
-  const counts = { queued: 0, sent: 0, failed: 0 };
+  const counts = { queued: 0, sent: 0, failed: 0, skipped: 0 };
   const queuedByPlatform = new Map<string, number>();
   for (const d of b.deliveries) {
     const status = d.status as keyof typeof counts;
     counts[status] = (counts[status] ?? 0) + 1;
-    if (d.status === "queued") queuedByPlatform.set(d.group.platform, (queuedByPlatform.get(d.group.platform) ?? 0) + 1);
+    if (d.status === "queued" && (b.status === "sending" || b.status === "paused" || b.status === "scheduled" || b.status === "draft")) queuedByPlatform.set(d.group.platform, (queuedByPlatform.get(d.group.platform) ?? 0) + 1);
   }
   // Platforms send in parallel; each at its own pace, after any hold on it ends.
   const held = [...queuedByPlatform.keys()].flatMap((p) => {
@@ -40,14 +40,23 @@ export async function broadcastStatus(opts: BroadcastStatusOptions) {
     text: b.text,
     scope: b.scope,
     actor: b.actor,
+    /** draft | scheduled | sending | paused | done | cancelled */
+    status: b.status,
+    priority: b.priority,
     createdAt: b.createdAt,
-    total: b.deliveries.length,
+    scheduledAt: b.scheduledAt,
+    startedAt: b.startedAt,
+    finishedAt: b.finishedAt,
+    expiresAt: b.status === "draft" ? b.expiresAt : null,
+    total: b.deliveries.length - counts.skipped,
     ...counts,
+    pending: counts.queued,
     done: counts.queued === 0,
     etaSeconds,
     held,
     lastSentAt: lastSent,
-    deliveries: b.deliveries.map((d) => ({ groupId: d.group.id, group: d.group.title, platform: d.group.platform, status: d.status, attempts: d.attempts, error: d.error, sentAt: d.sentAt })),
+    /** Per group: pending, sent (platform message id, time), failed (reason) or skipped (why). */
+    deliveries: b.deliveries.map((d) => ({ groupId: d.group.id, group: d.group.title, platform: d.group.platform, status: d.status === "queued" ? "pending" : d.status, attempts: d.attempts, error: d.error, platformMessageId: d.platformMessageId, sentAt: d.sentAt })),
   };
 }
 

@@ -44,6 +44,12 @@ export const configSchema = z.object({
   RECONCILE_EVERY_MS: int(60_000, 100),
   /** A queued reply younger than this may still be on its way into the queue; the reconciler leaves it. */
   RECONCILE_MIN_AGE_MS: int(30_000, 0),
+  /** An outbox job's lock: after a crash, another worker takes its in-flight sends over once it expires. */
+  OUTBOX_LOCK_MS: int(30_000, 1000),
+  /** A broadcast's progress line goes to the author's chat at most this often (the final report always). */
+  BROADCAST_PROGRESS_EVERY_MS: int(60_000, 1000),
+  /** A chat broadcast preview waits this long for 「确认」. */
+  BROADCAST_CONFIRM_TTL_MS: int(600_000, 1000),
   /** How long dead-lettered intake jobs (text masked) are kept for `gridlink queue retry`. */
   DEAD_LETTER_KEEP_HOURS: int(72, 1),
   /** SQLite busy timeout: a synchronous main-thread wait, so short; Gridlink retries asynchronously after it. */
@@ -54,6 +60,8 @@ export const configSchema = z.object({
   MAX_STORED_CHARS: int(2000, 100),
   /** The built-in local channel with 20 simulated groups. */
   PLAYGROUND_ENABLED: bool(true),
+  /** A simulated platform pace for the playground (ms per send; 0 = instant): demos and fault tests of broadcasts. */
+  PLAYGROUND_SEND_DELAY_MS: int(0, 0),
 
   // === Telegram
   TELEGRAM_BOT_TOKEN: optionalString,

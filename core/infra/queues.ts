@@ -27,6 +27,24 @@ export const INTAKE_QUEUE = "intake";
 /** The outbox queue of one platform; it is consumed where that platform's gateway runs. */
 export const outboxQueueName = (platform: Platform): string => `outbox-${platform}`;
 
+/** The queue of broadcast control jobs (a scheduled broadcast's delayed start, `bcstart-<id>`). */
+export const BROADCASTS_QUEUE = "broadcasts";
+
+/** Job data of a broadcast control job. */
+export interface BroadcastJob {
+  broadcastId: number;
+}
+
+/**
+ * The lanes of an outbox: replies, ticket notices and command answers carry no priority, and BullMQ takes
+ * un-prioritised jobs before any prioritised one — so they never wait behind a broadcast; urgent broadcasts
+ * (priority 1) go ahead of ordinary ones (priority 10).
+ */
+export function lanePriority(row: { kind?: string; priority?: string | null }): number | undefined {
+  if (row.kind !== "broadcast") return undefined;
+  return row.priority === "urgent" ? 1 : 10;
+}
+
 /** Job data of an outbox job: the OutboundMessage row to send. */
 export interface OutboxJob {
   outboundId: number;
@@ -168,21 +186,57 @@ export class Queues {
     await bounded(this.outbox(platform).add("send", { outboundId }, { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", outboundId) }), this.opts.commandTimeoutMs, "the outbox add");
   }
 
-  /** Queue many OutboundMessage rows at once, one bulk add per platform (broadcast fan-out, replays). */
-  async enqueueOutboundRows(rows: Array<{ id: number; platform: string }>): Promise<void> {
-    const byPlatform = new Map<Platform, number[]>();
-    for (const r of rows) byPlatform.set(r.platform as Platform, [...(byPlatform.get(r.platform as Platform) ?? []), r.id]);
-    for (const [platform, ids] of byPlatform) {
-      const jobs = ids.map((id) => ({ name: "send", data: { outboundId: id }, opts: { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", id) } }));
-      await bounded(this.outbox(platform).addBulk(jobs), this.opts.commandTimeoutMs, "the outbox bulk add");
+  /** Queue many OutboundMessage rows at once, one bulk add per platform (broadcast fan-out, replays), each in its lane. */
+  async enqueueOutboundRows(rows: Array<{ id: number; platform: string; priority?: number }>): Promise<void> {
+    const byPlatform = new Map<Platform, Array<{ id: number; priority?: number }>>();
+    for (const r of rows) {
+      const list = byPlatform.get(r.platform as Platform) ?? [];
+      list.push(r);
+      byPlatform.set(r.platform as Platform, list);
     }
+    for (const [platform, list] of byPlatform) {
+      for (let i = 0; i < list.length; i += 1000) {
+        const jobs = list.slice(i, i + 1000).map((r) => ({ name: "send", data: { outboundId: r.id }, opts: { ...OUTBOX_JOB_OPTIONS, jobId: jobId("out", r.id), ...(r.priority ? { priority: r.priority } : {}) } }));
+        await bounded(this.outbox(platform).addBulk(jobs), this.opts.commandTimeoutMs, "the outbox bulk add");
+      }
+    }
+  }
+
+  /** Remove the outbox jobs of these rows unless a worker holds them (so a resume can queue them afresh). */
+  async removeOutboxJobs(rows: Array<{ id: number; platform: string }>): Promise<void> {
+    for (const r of rows) await bounded(this.outbox(r.platform as Platform).remove(jobId("out", r.id)), this.opts.commandTimeoutMs, "the outbox job removal").catch(() => 0);
+  }
+
+  /** The queue of broadcast control jobs (created on first use). */
+  get broadcasts(): Queue<BroadcastJob> {
+    if (!this.broadcastQueue) {
+      if (this.closed) throw new Error("the queues are closed");
+      this.broadcastQueue = new Queue<BroadcastJob>(BROADCASTS_QUEUE, { connection: this.connection, prefix: this.prefix });
+      this.broadcastQueue.on("error", () => {});
+    }
+    return this.broadcastQueue;
+  }
+  private broadcastQueue?: Queue<BroadcastJob>;
+
+  /** Schedule a broadcast's start at `at` (deterministic id: scheduling twice is one job). */
+  async scheduleBroadcast(broadcastId: number, at: Date): Promise<void> {
+    await bounded(
+      this.broadcasts.add("start", { broadcastId }, { jobId: jobId("bcstart", broadcastId), delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } }),
+      this.opts.commandTimeoutMs,
+      "the broadcast schedule",
+    );
+  }
+
+  /** Remove a scheduled broadcast's start job (cancel before it starts). */
+  async unscheduleBroadcast(broadcastId: number): Promise<void> {
+    await bounded(this.broadcasts.remove(jobId("bcstart", broadcastId)), this.opts.commandTimeoutMs, "the broadcast unschedule").catch(() => 0);
   }
 
   private closed = false;
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close())]);
+    await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close()), this.broadcastQueue?.close()]);
   }
 }
 

@@ -1,5 +1,6 @@
 // A chat command: store it, run it (core/transports/chat-commands) inside the same transaction, queue the reply.
 
+import { runFollowUp, type FollowUp } from "../broadcasts/control-broadcast.js";
 import { AppError } from "../infra/errors.js";
 import type { Group } from "../infra/rows.js";
 import { langOf } from "../locale.js";
@@ -25,6 +26,7 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
   const clipped = clip(msg.text, deps.maxStoredChars);
   const name = command.kind === "command" ? command.name : command.command;
   let refused: string | undefined;
+  let followUp: FollowUp | undefined;
   const result = await storeOnce(deps, msg, () =>
     prisma.$transaction(
       async (tx) => {
@@ -36,7 +38,7 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
         let ran: CommandResult;
         try {
           ran = await runCommand(
-            { tx, actor, group, resident, messageRowId: row.id, lang, ticketPrefix: deps.ticketPrefix, detect: deps.detect, sendingPaces: deps.sendingPaces ?? (async () => ({})) },
+            { tx, actor, group, resident, messageRowId: row.id, lang, ticketPrefix: deps.ticketPrefix, detect: deps.detect, sendingPaces: deps.sendingPaces ?? (async () => ({})), confirmTtlMs: deps.broadcastConfirmTtlMs },
             command,
           );
         } catch (err) {
@@ -45,6 +47,7 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
           if (err.code === "forbidden") deps.log.warn({ platform: msg.platform, chatId: msg.chatId, user: msg.sender.id, command: name }, "command refused");
           ran = { reply: err.userMessage, outbounds: [] };
         }
+        followUp = ran.followUp;
         if (ran.reply) {
           ran.outbounds.push(
             await createOutbound(tx, {
@@ -67,5 +70,6 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
   if ("duplicate" in result) return result.duplicate;
   const rows = await prisma.outboundMessage.findMany({ where: { id: { in: result.stored } }, select: { id: true, platform: true } });
   await deps.queues.enqueueOutboundRows(rows);
+  if (followUp) await runFollowUp(prisma, deps.queues, followUp);
   return { action: "command", command: name, refused };
 }

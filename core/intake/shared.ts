@@ -19,6 +19,8 @@ export interface IntakeDeps {
   maxStoredChars: number;
   /** The paces the gateways publish (broadcast ETAs). @defaultValue none published */
   sendingPaces?: () => Promise<Partial<Record<string, SendingPace>>>;
+  /** How long a chat broadcast preview waits for 「确认」. @defaultValue 10 minutes */
+  broadcastConfirmTtlMs?: number;
   /** Answers residents' questions (core/assistant); absent = off. */
   assistant?: Pick<Assistant, "route">;
 }

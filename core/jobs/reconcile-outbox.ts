@@ -8,7 +8,7 @@ import type { Platform } from "../ports/chat.js";
 import type { Db } from "../infra/db.js";
 import { throttle, type Logger } from "../infra/log.js";
 import { definedOnly } from "../infra/options.js";
-import { jobId, type Queues } from "../infra/queues.js";
+import { jobId, lanePriority, type Queues } from "../infra/queues.js";
 import { bounded } from "../infra/redis.js";
 
 /** The queue that carries the repeatable reconcile job. */
@@ -30,16 +30,20 @@ export interface ReconcileOptions {
 export async function reconcileOutbox(options: ReconcileOptions): Promise<{ checked: number; requeued: number }> {
   const { prisma, queues } = options;
   const { minAgeMs, batch, commandTimeoutMs } = { minAgeMs: 30_000, batch: 1000, commandTimeoutMs: 5000, ...definedOnly(options) };
+  // A broadcast's deliveries are queued only while it is sending (a draft, scheduled or paused one waits).
   const rows = await prisma.outboundMessage.findMany({
-    where: { status: "queued", createdAt: { lte: new Date(Date.now() - minAgeMs) } },
-    select: { id: true, platform: true },
+    where: { status: "queued", createdAt: { lte: new Date(Date.now() - minAgeMs) }, OR: [{ broadcastId: null }, { broadcast: { status: "sending" } }] },
+    select: { id: true, platform: true, kind: true, broadcast: { select: { priority: true } } },
     orderBy: { id: "asc" },
     take: batch,
   });
-  const missing: typeof rows = [];
+  const missing: Array<{ id: number; platform: string; priority?: number }> = [];
   for (const row of rows) {
     const job = await bounded(queues.outbox(row.platform as Platform).getJob(jobId("out", row.id)), commandTimeoutMs, "the outbox job lookup");
-    if (!job) missing.push(row);
+    // A job that completed while its row is still pending was held by a pause: it must run again.
+    const stale = job ? await bounded(job.isCompleted(), commandTimeoutMs, "the outbox job state") : false;
+    if (stale) await bounded(job!.remove(), commandTimeoutMs, "the stale job removal").catch(() => undefined);
+    if (!job || stale) missing.push({ id: row.id, platform: row.platform, priority: lanePriority({ kind: row.kind, priority: row.broadcast?.priority }) });
   }
   if (missing.length) await queues.enqueueOutboundRows(missing);
   return { checked: rows.length, requeued: missing.length };

@@ -90,7 +90,9 @@ describe("assistant: notices, the FAQ, registering, and a complaint with nothing
     expect((await answerTo(t, G, none)).text).toBe("暂时没有查到相关的工单或通知。需要登记为问题吗？回复“登记”即可。");
 
     for (const notice of ["停水通知：明天9:00至12:00 3栋二次供水设施检修，届时停水", "停电通知：今天14:00至17:00线路检修，17:00恢复供电", "电梯维保：2号电梯今天9:00-11:30保养"]) {
-      await say(t, G, "李网格", `/broadcast ${notice}`);
+      const preview = await say(t, G, "李网格", `/broadcast ${notice}`);
+      expect((await answerTo(t, G, preview)).text).toMatch(/将发送到/);
+      await say(t, G, "李网格", "确认");
     }
     await waitFor(async () => (await t.app.prisma.outboundMessage.count({ where: { kind: "broadcast", status: "sent", group: { chatId: G } } })) === 3);
 

@@ -85,6 +85,7 @@ describe("commands in a group", () => {
     const id = await say(t, "taoyuan-01", "李网格", "#通知 明早8点至12点停水检修，请提前储水。");
     const ack = await answer(t, "taoyuan-01", id);
     expect(ack.text).toMatch(/将发送到 10 个群/);
+    await say(t, "taoyuan-01", "李网格", "确认");
     const b = await waitFor(async () => {
       const s = (await (await fetch(`${t.url}/api/broadcasts/1`)).json()) as { total: number; sent: number; done: boolean; deliveries: Array<{ group: string; status: string }> };
       return s.done ? s : undefined;
@@ -128,6 +129,7 @@ describe("commands in a group", () => {
     await t.app.redis.hset(`${t.config.QUEUE_PREFIX}:wechat:pace`, { pausedUntil: String(pausedUntil), sentToday: "10", dailyCap: "3000" });
     const id = await say(t, "lianhua-01", "主任", "/broadcast 明天上午停水");
     await answer(t, "lianhua-01", id);
+    await say(t, "lianhua-01", "主任", "确认");
     const s = await waitFor(async () => {
       const b = (await (await fetch(`${t.url}/api/broadcasts/1`)).json()) as { total: number; sent: number; queued: number; etaSeconds: number; held: Array<{ platform: string; reason: string }> };
       return b.sent === 20 ? b : undefined; // the playground groups are delivered; WeChat's wait

@@ -122,6 +122,8 @@ describe("WeChat rooms through core", () => {
     await app.prisma.staff.create({ data: { platform: "wechat", userId: admin.id, role: "admin", name: "王主任" } });
 
     world.emit(admin, rooms[0], T.Text, "#通知 明天9点到17点全小区停水，请提前储水。");
+    await waitFor(() => botLines(world, rooms[0].id).some((l) => l.includes("将发送到 10 个群")));
+    world.emit(admin, rooms[0], T.Text, "确认");
     await waitFor(() => new Set(world.sent().filter((s) => s.text?.includes("停水")).map((s) => s.roomId)).size === 10, 20_000);
     await waitFor(() => world.sent().length === 11, 5000); // + the "已提交" reply to the admin
     const sent = world.sent();

@@ -1,24 +1,81 @@
-// /broadcast [grid:网格|tag:标签] 内容 (#通知): a notice to many groups; the reply says how many and how long.
+// /broadcast [scope] [--urgent] [--at "12-02 08:00"] 内容 (#通知, #紧急通知): a preview the author confirms with
+// 「确认」; /broadcast pause|resume|cancel|status|confirm B12 controls one.
 import { createBroadcast } from "../../broadcasts/create-broadcast.js";
+import { formatChinaTime, parseChinaTime } from "../../broadcasts/china-time.js";
+import { CONTROL_ACTIONS, deliveryCounts, parseBroadcastId } from "../../broadcasts/control-broadcast.js";
 import { sendingSeconds } from "../../broadcasts/sending-pace.js";
 import { AppError } from "../../infra/errors.js";
 import { t } from "../../locale.js";
 import { usageOf, type CommandHandler } from "./context.js";
 
-/** Parse the optional scope, then let the broadcast service decide, fan out and audit. */
+const CONTROL: Record<string, keyof typeof CONTROL_ACTIONS | "status"> = {
+  pause: "pause", 暂停: "pause", resume: "resume", 继续: "resume", cancel: "cancel", 取消: "cancel", confirm: "confirm", 确认: "confirm", status: "status", 状态: "status", 进度: "status",
+  urgent: "urgent", 加急: "urgent", 转紧急: "urgent", normal: "normal", 转普通: "normal",
+};
+const SCOPE_WORDS: Record<string, string> = { grid: "grid", 网格: "grid", tag: "tag", 标签: "tag", tags: "tags", "tags-all": "tags-all", platform: "platform", 平台: "platform", community: "community", 社区: "community", groups: "groups" };
+
+/** Control a broadcast, or parse scope and flags and let the broadcast service build the preview. */
 export const broadcast: CommandHandler = async (ctx, cmd) => {
   const m = t(ctx.lang);
-  let scope: string | undefined;
+  const control = /^(\S+)\s+(#?B?\d+)\s*$/i.exec(cmd.args);
+  if (control && CONTROL[control[1].toLowerCase()]) {
+    const action = CONTROL[control[1].toLowerCase()];
+    const id = parseBroadcastId(control[2], ctx.lang);
+    if (action === "status") {
+      const b = await ctx.tx.broadcast.findUnique({ where: { id } });
+      if (!b) throw new AppError("not_found", { message: `broadcast ${id} not found`, userMessage: m.broadcastNotFound({ id: `B${id}` }) });
+      const c = await deliveryCounts(ctx.tx, id);
+      return { reply: m.broadcastStatusLine({ id, status: b.status, ...c }), outbounds: [] };
+    }
+    const r = await CONTROL_ACTIONS[action]({ tx: ctx.tx, actor: ctx.actor, id, lang: ctx.lang });
+    // Confirmed here and this group is in the audience: the notice itself arriving is the acknowledgement.
+    if (action === "confirm" && r.status === "sending" && (await ctx.tx.outboundMessage.count({ where: { broadcastId: id, groupId: ctx.group.id } }))) {
+      return { outbounds: [], followUp: r.followUp };
+    }
+    const reply =
+      action === "pause" ? m.broadcastPaused({ id, sent: r.counts.sent, total: r.counts.total })
+      : action === "resume" ? m.broadcastResumed({ id })
+      : action === "urgent" || action === "normal" ? m.broadcastPriority({ id, urgent: action === "urgent" })
+      : action === "cancel" ? (r.counts.sent === 0 && r.counts.failed === 0 ? m.broadcastDiscarded({ id }) : m.broadcastCancelled({ id, sent: r.counts.sent, total: r.counts.total }))
+      : r.status === "scheduled" ? m.broadcastScheduled({ id, at: formatChinaTime(r.scheduledAt!) })
+      : m.broadcastStarted({ id });
+    return { reply, outbounds: [], followUp: r.followUp };
+  }
+
   let text = cmd.args;
-  const scoped = /^(grid|tag|网格|标签)[:：](\S+)\s+([\s\S]+)$/.exec(cmd.args);
-  if (scoped) {
-    scope = `${scoped[1] === "grid" || scoped[1] === "网格" ? "grid" : "tag"}:${scoped[2]}`;
+  let urgent = cmd.alias === "紧急通知";
+  let at: Date | undefined;
+  let scope: string | undefined;
+  // Flags anywhere before the text: --urgent, --at "…" (or 'at' with a bare date and time).
+  text = text.replace(/(?:^|\s)--urgent(?=\s|$)/, () => ((urgent = true), " "));
+  text = text.replace(/(?:^|\s)--at[=\s]+(?:"([^"]+)"|“([^”]+)”|(\S+(?:\s+\d{1,2}[:：]\d{2})?))/, (_all, a, b, c) => ((at = parseChinaTime(a ?? b ?? c)), " "));
+  text = text.trim();
+  const scoped = /^([A-Za-z-]+|网格|标签|平台|社区)[:：](\S+)\s+([\s\S]+)$/.exec(text);
+  if (scoped && SCOPE_WORDS[scoped[1].toLowerCase()]) {
+    scope = `${SCOPE_WORDS[scoped[1].toLowerCase()]}:${scoped[2]}`;
     text = scoped[3].trim();
   }
   if (!text) throw new AppError("bad_request", { message: "broadcast text missing", userMessage: m.needText({ usage: usageOf(cmd) }) });
-  const b = await createBroadcast({ tx: ctx.tx, actor: ctx.actor, text, scope, sourceMessageId: ctx.messageRowId, lang: ctx.lang });
-  if (b.outboundIds.length === 0) return { reply: m.broadcastNoGroups, outbounds: [] };
+  const b = await createBroadcast({
+    tx: ctx.tx,
+    actor: ctx.actor,
+    text,
+    scope,
+    priority: urgent ? "urgent" : "normal",
+    at,
+    origin: { groupId: ctx.group.id, userId: ctx.resident.userId },
+    confirmTtlMs: ctx.confirmTtlMs,
+    lang: ctx.lang,
+  });
+  if (b.outboundIds.length === 0) {
+    await ctx.tx.broadcast.update({ where: { id: b.id }, data: { status: "cancelled", finishedAt: new Date() } });
+    return { reply: m.broadcastNoGroups, outbounds: [] };
+  }
   const paces = await ctx.sendingPaces();
   const seconds = b.perPlatform.reduce((max, p) => Math.max(max, sendingSeconds(paces[p.platform], p.count)), 0);
-  return { reply: m.broadcastQueued({ id: b.id, groups: b.outboundIds.length, minutes: Math.ceil(seconds / 60) }), outbounds: b.outboundIds };
+  const n = (p: string) => b.perPlatform.find((x) => x.platform === p)?.count ?? 0;
+  return {
+    reply: m.broadcastPreview({ id: b.id, groups: b.outboundIds.length, platforms: m.broadcastPlatforms({ wechat: n("wechat"), telegram: n("telegram"), playground: n("playground") }), minutes: Math.ceil(seconds / 60), at: b.scheduledAt && formatChinaTime(b.scheduledAt), urgent, skipped: b.skipped.length }),
+    outbounds: [],
+  };
 };

@@ -1,6 +1,7 @@
 // What every chat command handler runs with, and the two helpers most of them need.
 
 import type { Detection } from "../../../nlp/index.js";
+import type { FollowUp } from "../../broadcasts/control-broadcast.js";
 import type { SendingPace } from "../../broadcasts/sending-pace.js";
 import { AppError } from "../../infra/errors.js";
 import type { Group, TicketDetail, Tx } from "../../infra/rows.js";
@@ -27,6 +28,8 @@ export interface CommandContext {
   detect(text: string): Detection;
   /** The paces the gateways publish (broadcast ETAs). */
   sendingPaces(): Promise<Partial<Record<string, SendingPace>>>;
+  /** How long a broadcast preview waits for 「确认」. @defaultValue CONFIRM_TTL_MS */
+  confirmTtlMs?: number;
 }
 
 /** A parsed, known command. */
@@ -36,6 +39,8 @@ export type KnownCommand = Extract<ParsedCommand, { kind: "command" }>;
 export interface CommandResult {
   reply?: string;
   outbounds: number[];
+  /** Queue work to do once the command's transaction committed (a broadcast's start, resume, schedule). */
+  followUp?: FollowUp;
 }
 
 /** One command's handler: parse its arguments, call a service, format the reply. */

@@ -30,7 +30,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "progress", zh: ["进展"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/progress A0012 电工已到场", zh: "#进展 A0012 电工已到场" }, help: { zh: "通报进展", en: "post progress" } },
   { name: "resolve", zh: ["办结"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/resolve A0012 已恢复供电", zh: "#办结 A0012 已恢复供电" }, help: { zh: "办结工单并通知群", en: "resolve and tell the group" } },
   { name: "dismiss", zh: ["不是问题"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/dismiss A0012", zh: "#不是问题 A0012" }, help: { zh: "标记为不是问题", en: "mark as not a complaint" } },
-  { name: "broadcast", zh: ["通知"], role: "grid_leader", action: "broadcast.create", usage: { slash: "/broadcast [grid:网格|tag:标签] 内容", zh: "#通知 [grid:网格|tag:标签] 内容" }, help: { zh: "向各群发送通知", en: "send a notice to groups" } },
+  { name: "broadcast", zh: ["通知", "紧急通知"], role: "grid_leader", action: "broadcast.create", usage: { slash: "/broadcast [grid:网格|tag:标签|platform:微信] [--urgent] [--at \"12-02 08:00\"] 内容 | /broadcast pause|resume|cancel|status B12", zh: "#通知 [grid:网格|tag:标签] 内容（#紧急通知 优先发送）" }, help: { zh: "向各群发送通知", en: "send a notice to groups" } },
   { name: "tag", zh: ["标签"], role: "grid_leader", action: "group.update", usage: { slash: "/tag 老旧小区 [-旧标签]", zh: "#标签 老旧小区 [-旧标签]" }, help: { zh: "给本群加标签", en: "tag this group" } },
   { name: "enable", zh: ["启用"], role: "grid_leader", action: "group.update", usage: { slash: "/enable", zh: "#启用" }, help: { zh: "在本群启用", en: "turn Gridlink on here" } },
   { name: "disable", zh: ["停用"], role: "grid_leader", action: "group.update", usage: { slash: "/disable", zh: "#停用" }, help: { zh: "在本群停用", en: "turn Gridlink off here" } },
@@ -42,7 +42,7 @@ const BY_ZH = [...COMMANDS.flatMap((c) => c.zh.map((z) => [z, c] as const))].sor
 
 /** A parsed command, or an unknown slash command (which gets the list of what exists). */
 export type ParsedCommand =
-  | { kind: "command"; spec: CommandSpec; name: CommandName; args: string; style: "slash" | "zh" }
+  | { kind: "command"; spec: CommandSpec; name: CommandName; args: string; style: "slash" | "zh"; /** The name as typed (#紧急通知 vs #通知). */ alias?: string }
   | { kind: "unknown"; command: string; style: "slash" };
 
 /**
@@ -64,7 +64,7 @@ export function parseCommand(text: string): ParsedCommand | undefined {
         const rest = body.slice(zh.length);
         // "#工单详情" must not read as "#工单" + "详情": require a break or a ticket-number-like argument.
         if (rest && !/^[\s:：]/.test(rest) && !/^[A-Za-z]?\d/.test(rest) && spec.name !== "report") continue;
-        return { kind: "command", spec, name: spec.name, args: rest.replace(/^[\s:：]+/, "").trim(), style: "zh" };
+        return { kind: "command", spec, name: spec.name, args: rest.replace(/^[\s:：]+/, "").trim(), style: "zh", alias: zh };
       }
     }
   }
