@@ -86,7 +86,7 @@ describe("commands in a group", () => {
     const ack = await answer(t, "taoyuan-01", id);
     expect(ack.text).toMatch(/将发送到 10 个群/);
     const b = await waitFor(async () => {
-      const s = (await (await fetch(`${t.url}/api/broadcasts/1`)).json()) as { total: number; sent: number; done: boolean; deliveries: Array<{ group: string; status: string }> };
+      const s = (await (await fetch(`${t.url}/api/broadcasts/1`, { headers: t.auth })).json()) as { total: number; sent: number; done: boolean; deliveries: Array<{ group: string; status: string }> };
       return s.done ? s : undefined;
     });
     expect(b.total).toBe(10);
@@ -129,7 +129,7 @@ describe("commands in a group", () => {
     const id = await say(t, "lianhua-01", "主任", "/broadcast 明天上午停水");
     await answer(t, "lianhua-01", id);
     const s = await waitFor(async () => {
-      const b = (await (await fetch(`${t.url}/api/broadcasts/1`)).json()) as { total: number; sent: number; queued: number; etaSeconds: number; held: Array<{ platform: string; reason: string }> };
+      const b = (await (await fetch(`${t.url}/api/broadcasts/1`, { headers: t.auth })).json()) as { total: number; sent: number; queued: number; etaSeconds: number; held: Array<{ platform: string; reason: string }> };
       return b.sent === 20 ? b : undefined; // the playground groups are delivered; WeChat's wait
     });
     expect(s.total).toBe(23);

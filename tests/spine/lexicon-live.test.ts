@@ -26,7 +26,7 @@ describe("live lexicon across processes", () => {
 
     // The word is unknown: chatter, nothing stored.
     expect(worker.live!.detect("楼下那只鸽子又来了").complaint).toBe(false);
-    const added = await fetch(`${web.url}/api/lexicon`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ term: "鸽子", category: "noise", severity: 1 }) });
+    const added = await fetch(`${web.url}/api/lexicon`, { method: "POST", headers: { "content-type": "application/json", ...web.auth }, body: JSON.stringify({ term: "鸽子", category: "noise", severity: 1 }) });
     expect(added.status).toBe(201);
 
     await waitFor(() => worker!.live!.detect("楼下那只鸽子又来了").complaint, 5000);

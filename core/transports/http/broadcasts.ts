@@ -14,9 +14,9 @@ export const broadcastRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (
   const paces = () => readSendingPaces({ redis: app.queues.connection, prefix: app.config.QUEUE_PREFIX });
   const masked = <T extends { deliveries?: Array<{ group: string }> }>(s: T): T => ({ ...s, ...(s.deliveries ? { deliveries: s.deliveries.map((d) => ({ ...d, group: maskPersonal(d.group) })) } : {}) });
 
-  server.get("/api/broadcasts", async () => recentBroadcasts({ db: prisma, paces: await paces() }));
+  server.get("/api/broadcasts", { config: { action: "broadcast.read" } }, async () => recentBroadcasts({ db: prisma, paces: await paces() }));
 
-  server.get<{ Params: { id: string } }>("/api/broadcasts/:id", async (req) => {
+  server.get<{ Params: { id: string } }>("/api/broadcasts/:id", { config: { action: "broadcast.read" } }, async (req) => {
     const id = Number(req.params.id.replace(/^B/i, ""));
     if (!Number.isInteger(id) || id <= 0) throw new AppError("bad_request", { message: "broadcast id must be a positive integer (e.g. 12 or B12)" });
     const s = await broadcastStatus({ db: prisma, id, paces: await paces() });

@@ -9,6 +9,8 @@ import { AppError } from "../../infra/errors.js";
 import { TICKET_STATUSES, type Group } from "../../infra/rows.js";
 import { categoryLabel, statusLabel } from "../../locale.js";
 import { maskPersonal } from "../../privacy.js";
+import { authorize, scopeOf } from "../../policy/authorize.js";
+import { actorOf } from "./auth.js";
 import { findTicket, findTickets, type TicketListItem } from "../../tickets/find-tickets.js";
 import { parseTicketNumber } from "../../tickets/ticket-number.js";
 import { findGroupByRef } from "../../groups/find-groups.js";
@@ -61,17 +63,18 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     return group.id;
   };
 
-  server.get("/api/tickets", async (req) => {
+  server.get("/api/tickets", { config: { action: "ticket.list" } }, async (req) => {
     const q = listQuery.parse(req.query);
-    const { total, items } = await findTickets({ db: prisma, status: q.status, category: q.category, groupId: q.group ? await groupId(q.group) : undefined, page: q.page, pageSize: q.pageSize });
+    const { total, items } = await findTickets({ db: prisma, grids: scopeOf(actorOf(req)), status: q.status, category: q.category, groupId: q.group ? await groupId(q.group) : undefined, page: q.page, pageSize: q.pageSize });
     return { total, page: q.page, pageSize: q.pageSize, items: items.map(ticketJson) };
   });
 
-  server.get<{ Params: { number: string } }>("/api/tickets/:number", async (req) => {
+  server.get<{ Params: { number: string } }>("/api/tickets/:number", { config: { action: "ticket.read" } }, async (req) => {
     const number = parseTicketNumber(req.params.number, app.config.TICKET_PREFIX);
     if (!number) throw new AppError("bad_request", { message: `"${req.params.number}" is not a ticket number (e.g. A0012)` });
     const t = await findTicket({ db: prisma, number });
     if (!t) throw new AppError("not_found", { message: `ticket ${number} not found` });
+    authorize(actorOf(req), "ticket.read", { kind: "ticket", grid: t.group.grid, number }, "en");
     return {
       ...ticketJson(t),
       events: t.events.map((e) => ({ from: e.from, to: e.to, actor: maskPersonal(e.actor), note: e.note ? maskPersonal(e.note) : null, at: e.at })),
