@@ -171,3 +171,28 @@ describe("the playground", () => {
     expect(line.sender).toBe("grid_leader-name");
   }, 60_000);
 });
+
+describe("personal numbers by role", () => {
+  it("are masked for every role but admin; an admin's ?raw=1 shows them and is itself audited; anyone else's is 403", async () => {
+    world = await accessWorld();
+    const { t, cookies } = world;
+    await t.app.queues.submit({ platform: "playground", chatId: "lianhua-05", messageId: "pii-1", sender: { id: "pg-周叔", name: "周叔" }, text: "3栋又停电了，电话13812345678", sentAt: Date.now() });
+    const ticket = await waitFor(() => t.app.prisma.ticket.findFirst({ where: { text: { contains: "138" } } }));
+    const read = async (who: "viewer" | "street" | "admin", raw: boolean) => {
+      const res = await fetch(`${t.url}/api/tickets/${ticket.number}${raw ? "?raw=1" : ""}`, { headers: cookies[who] });
+      return { status: res.status, text: await res.text() };
+    };
+    for (const who of ["viewer", "street", "admin"] as const) {
+      const r = await read(who, false);
+      expect(r.status).toBe(200);
+      expect(r.text).toContain("138****5678");
+      expect(r.text).not.toContain("13812345678");
+    }
+    expect((await read("street", true)).status).toBe(403);
+    const raw = await read("admin", true);
+    expect(raw.status).toBe(200);
+    expect(raw.text).toContain("13812345678");
+    const audit = await findAuditEvents({ db: t.app.prisma, action: "privacy.raw" });
+    expect(audit.map((e) => [e.subject, e.channel, e.actor])).toEqual([[`ticket:${ticket.number}`, "web", "web:admin-name"]]);
+  }, 60_000);
+});
