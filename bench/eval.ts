@@ -1,78 +1,51 @@
-// Evaluate the detector on the third-party development data in ../shared/data/dev (read at run time,
-// never copied into the repo): recall on citizen_messages_zh.csv's `short` column (every row is a
-// complaint), mapped-category accuracy on those hits, and the false-alarm rate on chat_lines_zh.csv,
-// printing every flagged chat line so a human can tell false alarms from real grumbles.
+// Evaluate the detector: the dev data split once into a tuning and a check half (bench/eval-sets.ts),
+// reported separately — recall on complaint titles and on every row, mapped-category accuracy, a
+// confusion matrix of board label × detected category, chat false alarms — then the project's own
+// fixtures (P/R/F1, category accuracy).
 //
 //   npm run eval                      # GRIDLINK_EVAL_DIR overrides the data folder
-//   npm run eval -- --misses          # also print the complaints the detector missed
-import { detect, type Category } from "../nlp/index.js";
-import { DEV_DIR, readDevCsv } from "./dev-data.js";
-
-// === Inputs
+//   npm run eval -- --misses          # also print the TUNING half's misses and wrong categories (never the check half's)
+//   npm run eval -- --flagged         # print every flagged chat line of both halves (to tell false alarms from real grumbles)
+import fs from "node:fs";
+import path from "node:path";
+import { CATEGORIES, detect } from "../nlp/index.js";
+import { DEV_DIR } from "./dev-data.js";
+import { FIXTURES, FIXTURE_DIR, evaluateHalf, loadFixture, score, type HalfReport } from "./eval-sets.js";
 
 const showMisses = process.argv.includes("--misses");
-
-/** The board's first-level labels → Gridlink categories counted as right (from the data README). */
-const LABEL_MAP: Record<string, Category[]> = {
-  城乡建设: ["housing", "utilities", "safety", "traffic"],
-  环境保护: ["environment", "noise"],
-  交通运输: ["traffic"],
-  教育文体: ["education"],
-  劳动和社会保障: ["employment", "social_security"],
-  商贸旅游: ["market"],
-  卫生计生: ["health"],
-};
-
+const showFlagged = process.argv.includes("--flagged");
 const pct = (a: number, b: number): string => (b === 0 ? "n/a" : `${((100 * a) / b).toFixed(1)}%`);
 
-// === Citizen messages: recall and category accuracy
+detect("预热"); // load jieba before anything else
 
-detect("预热"); // load jieba before timing anything
-const citizens = readDevCsv("citizen_messages_zh.csv");
-let hits = 0;
-let rightCategory = 0;
-const perLabel = new Map<string, { n: number; hit: number; right: number }>();
-const confusion = new Map<string, number>();
-const misses: string[] = [];
-for (const row of citizens) {
-  const d = detect(row.short ?? "");
-  const stat = perLabel.get(row.label) ?? { n: 0, hit: 0, right: 0 };
-  stat.n++;
-  if (d.complaint) {
-    hits++;
-    stat.hit++;
-    const ok = (LABEL_MAP[row.label] ?? []).includes(d.category!);
-    if (ok) { rightCategory++; stat.right++; } else confusion.set(`${row.label} → ${d.category}`, (confusion.get(`${row.label} → ${d.category}`) ?? 0) + 1);
-  } else misses.push(`${row.label}\t${row.short}\t${d.explanation}`);
-  perLabel.set(row.label, stat);
+function print(r: HalfReport): void {
+  console.log(`== ${r.half} half`);
+  console.log(`  titles:  recall ${r.titles.hit}/${r.titles.n} = ${pct(r.titles.hit, r.titles.n)}   mapped category ${r.titles.right}/${r.titles.hit} = ${pct(r.titles.right, r.titles.hit)}`);
+  console.log(`  all rows: recall ${r.rows.hit}/${r.rows.n} = ${pct(r.rows.hit, r.rows.n)}   mapped category ${r.rows.right}/${r.rows.hit} = ${pct(r.rows.right, r.rows.hit)}`);
+  console.log(`  chat lines flagged ${r.chat.flagged}/${r.chat.n} = ${pct(r.chat.flagged, r.chat.n)} (upper bound of the false-alarm rate: a few are real grumbles)`);
+  const cats = CATEGORIES.filter((c) => [...r.confusion.values()].some((m) => m.has(c)));
+  console.log(`  confusion (board label × detected category; rows of this half):`);
+  console.log(`    ${"".padEnd(8, "　")} ${cats.map((c) => c.slice(0, 6).padStart(6)).join(" ")} missed`);
+  for (const [label, m] of [...r.confusion].sort((a, b) => b[0].localeCompare(a[0]))) {
+    console.log(`    ${label.padEnd(8, "　")} ${cats.map((c) => String(m.get(c) ?? "").padStart(6)).join(" ")} ${String(m.get("(missed)") ?? 0).padStart(6)}`);
+  }
 }
 
-// === Chat lines: false alarms
-
-const chats = readDevCsv("chat_lines_zh.csv");
-const flagged: string[] = [];
-const t0 = process.hrtime.bigint();
-for (const row of chats) {
-  const d = detect(row.text ?? "");
-  if (d.complaint) flagged.push(`${row.id}\t${d.category}\t${d.keywords.map((k) => k.term).join(",")}\t${row.text}`);
+console.log(`data: ${DEV_DIR} (split by FNV-1a of the id: even → tuning, odd → check)`);
+const tuning = evaluateHalf("tuning", detect);
+const check = evaluateHalf("check", detect);
+print(tuning);
+print(check);
+console.log(`== fixtures written for this project (${FIXTURE_DIR})`);
+for (const f of FIXTURES) {
+  if (!fs.existsSync(path.join(FIXTURE_DIR, f.file))) { console.log(`  ${f.file}: missing`); continue; }
+  const r = score(loadFixture(f.file), detect);
+  console.log(`  ${f.file.padEnd(24)} ${f.role.padEnd(18)} n=${r.tp + r.fp + r.fn + r.tn}  P ${r.precision.toFixed(3)}  R ${r.recall.toFixed(3)}  F1 ${r.f1.toFixed(3)}  category ${r.categoryAccuracy.toFixed(3)}`);
 }
-const chatMs = Number(process.hrtime.bigint() - t0) / 1e6;
-
-// === Report
-
-console.log(`data: ${DEV_DIR}`);
-console.log(`citizen_messages_zh.csv short: ${citizens.length} complaints`);
-console.log(`  recall                      ${hits}/${citizens.length} = ${pct(hits, citizens.length)}`);
-console.log(`  mapped-category accuracy    ${rightCategory}/${hits} = ${pct(rightCategory, hits)} of detected`);
-console.log(`  per label (recall, category accuracy):`);
-for (const [label, s] of [...perLabel].sort((a, b) => b[1].n - a[1].n))
-  console.log(`    ${label.padEnd(8, "　")} n=${String(s.n).padStart(3)}  recall ${pct(s.hit, s.n).padStart(6)}  category ${pct(s.right, s.hit).padStart(6)}`);
-console.log(`  most common category confusions:`);
-for (const [k, v] of [...confusion].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${v}\t${k}`);
-console.log(`chat_lines_zh.csv: ${chats.length} everyday lines (${(chatMs / chats.length * 1000).toFixed(1)} µs/line)`);
-console.log(`  flagged as complaints       ${flagged.length}/${chats.length} = ${pct(flagged.length, chats.length)} (upper bound of the false-alarm rate; check by hand below)`);
-for (const f of flagged) console.log(`    ${f}`);
+if (showFlagged) for (const r of [tuning, check]) { console.log(`flagged chat lines, ${r.half} half:`); for (const f of r.flaggedChat) console.log(`    ${f}`); }
 if (showMisses) {
-  console.log(`missed complaints (${misses.length}):`);
-  for (const m of misses) console.log(`    ${m}`);
+  console.log(`tuning half: missed (${tuning.misses.length})`);
+  for (const m of tuning.misses) console.log(`    ${m}`);
+  console.log(`tuning half: wrong category (${tuning.wrongCategory.length})`);
+  for (const m of tuning.wrongCategory) console.log(`    ${m}`);
 }

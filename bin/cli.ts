@@ -516,5 +516,19 @@ if (process.argv[2] === "lexicon" || process.argv[2] === "classify") {
   program.command("lexicon").description("curate the complaint keywords (list, add, remove, enable, disable, test, export, import)");
   program.command("classify").description("classify messages with the shipped detector (one JSON line each)");
 }
+if (process.argv[2] === "faq") {
+  const { faqCommand } = await import("./faq-cli.js");
+  program.addCommand(
+    faqCommand(async () => {
+      const cfg = config();
+      const { assertMigrated } = await import("../core/infra/migrations.js");
+      await assertMigrated(cfg.DATABASE_URL).catch(fail);
+      const { openFaqContext } = await import("../core/assistant/context.js");
+      return openFaqContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX });
+    }, { exitOnError: true }),
+  );
+} else {
+  program.command("faq").description("curate the assistant's FAQ (list, add, remove, test)");
+}
 
 await program.parseAsync(process.argv);

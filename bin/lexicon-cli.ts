@@ -8,8 +8,9 @@ import { Command, Option } from "commander";
 import type { Db } from "../core/infra/db.js";
 import type { LiveDetector } from "../core/lexicon/live.js";
 import {
-  addTerm, disableTerm, enableTerm, exportLexicon, importLexicon, listTerms, removeTerm, type TermRow,
+  addTerm, disableTerm, enableTerm, exportLexicon, importLexicon, listTerms, promoteTerm, removeTerm, type TermRow,
 } from "../core/lexicon/store.js";
+import { suggestKeywords } from "../core/lexicon/suggest.js";
 import { CATEGORIES, CATEGORY_LABELS, detect, highlight, type Category, type Detection } from "../nlp/index.js";
 
 /** What the lexicon commands need: a database, the live detector, and a way to let go of both. */
@@ -37,15 +38,17 @@ const pad = (s: string, n: number): string => {
 /** The `lexicon list` table: one keyword per line with its statistics and precision. */
 export function formatTermTable(rows: TermRow[]): string {
   const lines = [
-    pad("term", 22) + pad("category", 17) + pad("sev", 5) + pad("kind", 8) + pad("on", 4) + pad("hits", 6) + pad("ok", 5) + pad("dis", 5) + "precision",
+    pad("term", 22) + pad("category", 17) + pad("sev", 5) + pad("kind", 8) + pad("on", 4) + pad("hits", 6) + pad("ok", 5) + pad("dis", 5) + pad("precision", 10) + "status",
   ];
   for (const r of rows) {
     lines.push(
       pad(r.term, 22) + pad(r.category, 17) + pad(String(r.severity), 5) + pad(r.kind, 8) + pad(r.enabled ? "yes" : "no", 4) +
-        pad(String(r.hits), 6) + pad(String(r.confirmed), 5) + pad(String(r.dismissed), 5) + (r.precision === null ? "-" : `${(r.precision * 100).toFixed(0)}%`),
+        pad(String(r.hits), 6) + pad(String(r.confirmed), 5) + pad(String(r.dismissed), 5) + pad(r.precision === null ? "-" : `${(r.precision * 100).toFixed(0)}%`, 10) +
+        [r.shadow ? `shadow (${r.shadowHits} would-be hits; promote to act on it)` : "", r.review ? "REVIEW: precision under 50%" : ""].filter(Boolean).join(", "),
     );
   }
-  lines.push(`${rows.length} keyword(s)`);
+  const shadow = rows.filter((r) => r.shadow).length, review = rows.filter((r) => r.review).length;
+  lines.push(`${rows.length} keyword(s)${shadow ? `, ${shadow} in shadow mode` : ""}${review ? `, ${review} flagged for review` : ""}`);
   return lines.join("\n");
 }
 
@@ -121,6 +124,26 @@ export function lexiconCommand(open: () => Promise<LexiconContext>, io: CliIo = 
           out(`${verb} ${term}`);
         })());
   }
+
+  cmd.command("promote <term>")
+    .description("take a shadow keyword live: from now on it opens tickets (audited)")
+    .action(async (term: string) =>
+      withContext(async ({ prisma, live }) => {
+        const row = await promoteTerm(prisma, term, actor());
+        await live.publishChange();
+        out(`promoted ${row.term} (it had ${row.shadowHits} would-be hits in shadow mode)`);
+      })());
+
+  cmd.command("suggest")
+    .description("suggest new keywords per category: TF-IDF of resolved tickets' text against dismissed tickets and the project's chat corpus")
+    .addOption(categoryOption())
+    .addOption(new Option("--limit <n>", "suggestions per category").default("10"))
+    .action(async (o: { category?: Category; limit: string }) =>
+      withContext(async ({ prisma, live }) => {
+        const list = await suggestKeywords(prisma, { category: o.category, limit: Number(o.limit), known: live.current.lexicon.entries });
+        if (list.length === 0) out("no suggestions yet: they need resolved tickets (at least two sharing a term)");
+        for (const s of list) out(`${pad(s.category, 17)}${pad(s.term, 14)}score ${s.score}  (${s.tickets} resolved tickets)  → gridlink lexicon add ${s.term} --category ${s.category}`);
+      })());
 
   cmd.command("test <sentence>")
     .description("run the current lexicon on a sentence and show the hits")

@@ -21,6 +21,8 @@ import { readSendingPaces } from "./broadcasts/sending-pace.js";
 import { lexiconChannel } from "./lexicon/context.js";
 import { createLiveDetector, type LiveDetector } from "./lexicon/live.js";
 import type { Detection } from "../nlp/index.js";
+import { createAssistant, type Assistant } from "./assistant/index.js";
+import { faqRoutes } from "./assistant/routes.js";
 
 import type { GatewayFactory } from "./ports/index.js";
 export type { GatewayFactory };
@@ -73,6 +75,8 @@ export interface App {
   intake: IntakeDeps;
   /** The detector that follows admins' lexicon edits (absent when a detect function was injected). */
   live?: LiveDetector;
+  /** The assistant that answers residents' questions (absent when ASSISTANT_ENABLED=false). */
+  assistant?: Assistant;
   /** The BullMQ workers this process runs (intake and each gateway's outbox), once started. */
   workers: Worker[];
   start(): Promise<void>;
@@ -146,6 +150,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     maxStoredChars: config.MAX_STORED_CHARS,
     sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
   };
+  const assistant = config.ASSISTANT_ENABLED
+    ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })
+    : undefined;
+  intake.assistant = assistant;
 
   const gateways = roles.gateways ? (await Promise.all((opts.gateways ?? []).map((f) => f(host, config)))).filter((g): g is ChatGateway => g !== undefined) : [];
   const workers: Worker[] = [];
@@ -161,6 +169,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     gateways,
     intake,
     live,
+    assistant,
     workers,
     async start() {
       for (const conn of [producer, jobConnection]) if (conn.status !== "ready") await new Promise((resolve) => conn.once("ready", resolve));
@@ -237,6 +246,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
+        if (assistant) await app.http.register(faqRoutes, { prisma, faq: assistant.faq });
         const address = await app.http.listen({ port: config.PORT, host: config.HOST });
         app.url = address.replace("[::1]", "localhost");
         log.info({ url: app.url }, "HTTP listening");
@@ -252,6 +262,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await queues.close();
       await Promise.allSettled(extraQueues.map((q) => q.close()));
       await live?.close();
+      await assistant?.close();
       await Promise.all([closeRedis(redis), closeRedis(producer), closeRedis(jobConnection)]);
       await prisma.$disconnect();
     },

@@ -28,7 +28,14 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
 
   // Chatter costs no database work at all: classify first (pure, microseconds), store nothing.
   const command = parseCommand(text);
-  const detection = command ? undefined : deps.detect(text);
+  let detection = command ? undefined : deps.detect(text);
+  // === Assistant hook: core/assistant decides (in one place) whether a non-command line is an enquiry it
+  // answers, a reply about a ticket, or a complaint (possibly one the detector missed, with its detection).
+  if (!command && deps.assistant) {
+    const routed = await deps.assistant.route(msg, detection!);
+    if (routed && "outcome" in routed) return routed.outcome;
+    if (routed) detection = routed.complaint;
+  }
   if (!command && (!detection!.complaint || !detection!.category)) return { action: "ignored", reason: "not a complaint" };
 
   const row = await ensureGroup(prisma, msg.platform, msg.chatId, msg.chatTitle);

@@ -9,7 +9,8 @@ export type { Category, Detection, Detector, Guards, KeywordHit, Lexicon, Lexico
 export { CATEGORY_LABELS } from "./categories.js";
 export { normalize } from "./normalize.js";
 export { highlight } from "./highlight.js";
-export { createDetector } from "./detector.js";
+export { MAX_ANALYSED_CHARS, createDetector } from "./detector.js";
+export { ComplaintClassifier, TRAINING_FILE as CLASSIFIER_TRAINING_FILE, features as textFeatures } from "./classifier.js";
 export type { DetectorOptions } from "./detector.js";
 export {
   DEFAULT_LEXICON_DIR, emptyGuards, formatLexicon, langOf, canonicalSurface, loadGuards, loadLexiconDir, mergeLexicon, parseLexiconFile,
@@ -29,3 +30,4 @@ export function defaultDetector(): Detector {
 export function detect(text: string): Detection {
   return defaultDetector().detect(text);
 }
+export * from "./intent/index.js";

@@ -20,6 +20,9 @@ const GUARD_SECTIONS: Record<string, keyof Guards> = {
   help: "help",
   predicates: "predicates",
   frame: "frame",
+  place: "place",
+  "follow-up": "followUp",
+  demand: "demand",
 };
 
 /** The repository's lexicon/ folder, resolved from this module (not the working directory). */
@@ -27,7 +30,7 @@ export const DEFAULT_LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(impor
 
 /** Guards with every list empty — the starting point for merging files. */
 export function emptyGuards(): Guards {
-  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [], frame: [] };
+  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [], frame: [], place: [], followUp: [], demand: [] };
 }
 
 /** Chinese (Han) characters decide a surface's language. */

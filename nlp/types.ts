@@ -29,6 +29,11 @@ export interface LexiconEntry {
   /** Other surfaces and synonyms; `A…B` is a gapped pattern (停…水 matches 停了三天水). */
   variants: string[];
   enabled: boolean;
+  /**
+   * Shadow mode: matched and reported (suppressed with reason "shadow"), never acted on — a new keyword
+   * proves itself on real traffic before an admin promotes it. Absent: acted on.
+   */
+  shadow?: boolean;
   /** Where the entry was read from (file:line), when it came from a file — for error messages. */
   source?: string;
 }
@@ -58,6 +63,15 @@ export interface Guards {
    * is framed as a request or complaint (反映 申请 希望 关于…问题 …). `A…B`: A with B later in the sentence.
    */
   frame: string[];
+  /**
+   * Place words (小区, 楼道, 门口 …): an object term written as one of these never decides the category
+   * while another object is wrong in the message, and takes a predicate only when no other object can.
+   */
+  place: string[];
+  /** An earlier report referred to (报的, 反映过 …): with a question, a follow-up, not a new complaint. */
+  followUp: string[];
+  /** Demands (请, 尽快, please, need …): a "resolved" word in a clause with one is asked for, not reported. */
+  demand: string[];
 }
 
 /** A whole lexicon: keyword entries plus guard lists. */
@@ -79,7 +93,7 @@ export interface KeywordHit {
 }
 
 /** Why a candidate keyword did not count. */
-export type SuppressReason = "negated" | "resolved" | "notice" | "question" | "hypothetical" | "no_predicate";
+export type SuppressReason = "negated" | "resolved" | "notice" | "question" | "hypothetical" | "no_predicate" | "follow_up" | "shadow";
 
 /** The detector's verdict on one message. */
 export interface Detection {
@@ -97,6 +111,11 @@ export interface Detection {
   score: number;
   /** One line a human can read: what matched and which guard decided. */
   explanation: string;
+  /**
+   * Who flagged a complaint: the lexicon (its keywords explain it), or the learned classifier (confident,
+   * with a problem predicate present, where no keyword paired). Absent on quiet verdicts.
+   */
+  decidedBy?: "lexicon" | "classifier";
 }
 
 /** A compiled lexicon; `detect` is pure and synchronous. */

@@ -97,6 +97,28 @@ export const configSchema = z.object({
   WECHAT_PER_MINUTE: int(40, 1),
   WECHAT_SAME_ROOM_GAP_MS: int(1000),
   WECHAT_DAILY_CAP: int(3000, 1),
+
+  // === Assistant (answers residents' questions from tickets, notices and the FAQ; core/assistant)
+  ASSISTANT_ENABLED: bool(true),
+  /** Answers per group per minute; more questions in that minute get no answer. */
+  ASSISTANT_PER_GROUP_PER_MINUTE: int(6, 1),
+  /** Notices (broadcasts) this many days old or newer answer questions. */
+  ASSISTANT_NOTICE_DAYS: int(7, 1),
+  /** Times in answers are shown in this zone. */
+  ASSISTANT_TIME_ZONE: z.string().default("Asia/Shanghai"),
+  /** OpenAI-compatible chat-completions endpoint (…/v1); unset = templates only. */
+  LLM_BASE_URL: optionalString,
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  /** Per attempt; the whole phrasing (with retries) is bounded by LLM_TOTAL_TIMEOUT_MS. */
+  LLM_TIMEOUT_MS: int(2500, 100),
+  LLM_TOTAL_TIMEOUT_MS: int(4000, 100),
+  LLM_RETRIES: int(1, 0),
+  /** Phrasings longer than this are refused (the template is sent). */
+  LLM_MAX_CHARS: int(300, 20),
+  /** Consecutive failures that open the circuit, and how long it stays open. */
+  LLM_BREAKER_FAILURES: int(3, 1),
+  LLM_BREAKER_COOLDOWN_MS: int(30_000, 100),
 });
 
 /** Validated configuration (PLAYGROUND_ENABLED resolved from PLAYGROUND, PLAYGROUND_ENABLED and HOST). */

@@ -7,6 +7,7 @@ import type { Logger } from "../infra/log.js";
 import type { Queues } from "../infra/queues.js";
 import type { Tx } from "../infra/rows.js";
 import type { ChatMessage, Platform } from "../ports/chat.js";
+import type { Assistant, AssistantOutcome } from "../assistant/index.js";
 
 /** What intake needs; injected so tests and the live lexicon can swap the detector. */
 export interface IntakeDeps {
@@ -18,6 +19,8 @@ export interface IntakeDeps {
   maxStoredChars: number;
   /** The paces the gateways publish (broadcast ETAs). @defaultValue none published */
   sendingPaces?: () => Promise<Partial<Record<string, SendingPace>>>;
+  /** Answers residents' questions (core/assistant); absent = off. */
+  assistant?: Pick<Assistant, "route">;
 }
 
 /** What happened to a message, for logs and tests. */
@@ -26,7 +29,8 @@ export type IntakeOutcome =
   | { action: "duplicate"; requeued: number }
   | { action: "ticket"; ticketNumber: string }
   | { action: "command"; command: string; refused?: string }
-  | { action: "edited"; ticketNumber?: string };
+  | { action: "edited"; ticketNumber?: string }
+  | AssistantOutcome;
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
 

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Db } from "../infra/db.js";
 import { createDetector, loadGuards, type Detection, type Detector, type Guards } from "../../nlp/index.js";
-import { enabledEntries, seedLexicon } from "./store.js";
+import { enabledEntries, recordShadowHits, seedLexicon } from "./store.js";
 
 /** Options of createLiveDetector. */
 export interface LiveDetectorOptions {
@@ -21,6 +21,8 @@ export interface LiveDetectorOptions {
   seed?: boolean;
   /** Check the table's version this often as a fallback to pub/sub (0: never). @defaultValue 30000 */
   pollMs?: number;
+  /** Write shadow keywords' hit counts this often (0: only on flushShadowHits / close). @defaultValue 10000 */
+  shadowFlushMs?: number;
   /** Called when a rebuild fails (the previous detector stays in use). */
   onError?: (err: Error) => void;
 }
@@ -35,6 +37,8 @@ export interface LiveDetector {
   reload(): Promise<void>;
   /** Rebuild here and tell every other process to rebuild. Call after any lexicon change. */
   publishChange(): Promise<void>;
+  /** Write the shadow keywords' pending hit counts now (also done every `shadowFlushMs` and on close). */
+  flushShadowHits(): Promise<void>;
   /** Unsubscribe and stop polling. */
   close(): Promise<void>;
 }
@@ -100,8 +104,33 @@ export async function createLiveDetector(opts: LiveDetectorOptions): Promise<Liv
     : null;
   timer?.unref();
 
+  // Shadow keywords are counted here, in memory, and written in aggregate: never per message, never with text.
+  const shadowHits = new Map<string, number>();
+  const flushShadowHits = async (): Promise<void> => {
+    if (shadowHits.size === 0) return;
+    const counts = new Map(shadowHits);
+    shadowHits.clear();
+    try {
+      await recordShadowHits(prisma, counts);
+    } catch (err) {
+      for (const [t, n] of counts) shadowHits.set(t, (shadowHits.get(t) ?? 0) + n); // kept for the next flush
+      throw err;
+    }
+  };
+  const shadowFlushMs = opts.shadowFlushMs ?? 10_000;
+  const flushTimer = shadowFlushMs > 0 ? setInterval(() => { flushShadowHits().catch((err: Error) => onError(err)); }, shadowFlushMs) : null;
+  flushTimer?.unref();
+
   return {
-    detect: (text: string) => current.detect(text),
+    detect: (text: string) => {
+      const d = current.detect(text);
+      if (d.suppressed.length) {
+        const terms = new Set(d.suppressed.filter((h) => h.reason === "shadow").map((h) => h.term)); // once per message
+        for (const t of terms) shadowHits.set(t, (shadowHits.get(t) ?? 0) + 1);
+      }
+      return d;
+    },
+    flushShadowHits,
     get current() {
       return current;
     },
@@ -113,6 +142,8 @@ export async function createLiveDetector(opts: LiveDetectorOptions): Promise<Liv
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
+      if (flushTimer) clearInterval(flushTimer);
+      await flushShadowHits().catch((err: Error) => onError(err));
       try {
         await sub.unsubscribe(channel);
       } finally {

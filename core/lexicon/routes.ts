@@ -9,8 +9,9 @@ import { AppError } from "../infra/errors.js";
 import { CATEGORIES, highlight, type Category } from "../../nlp/index.js";
 import type { LiveDetector } from "./live.js";
 import {
-  addTerm, disableTerm, enableTerm, exportLexicon, getTerm, importLexicon, listTerms, removeTerm, updateTerm, type TermRow,
+  addTerm, disableTerm, enableTerm, exportLexicon, getTerm, importLexicon, listTerms, promoteTerm, removeTerm, updateTerm, type TermRow,
 } from "./store.js";
+import { suggestKeywords } from "./suggest.js";
 
 /** Options of the lexicon routes. */
 export interface LexiconRoutesOptions {
@@ -27,11 +28,12 @@ const severity = z.number().int().min(1).max(3);
 const kind = z.enum(["problem", "object"]);
 const variants = z.array(z.string().min(1).max(40)).max(100);
 
-const AddBody = z.object({ term: z.string().min(1).max(40), category, severity: severity.optional(), kind: kind.optional(), variants: variants.optional(), enabled: z.boolean().optional() }).strict();
+const AddBody = z.object({ term: z.string().min(1).max(40), category, severity: severity.optional(), kind: kind.optional(), variants: variants.optional(), enabled: z.boolean().optional(), shadow: z.boolean().optional() }).strict();
 const PatchBody = z.object({ category: category.optional(), severity: severity.optional(), kind: kind.optional(), variants: variants.optional(), enabled: z.boolean().optional() }).strict();
 const ListQuery = z.object({ category: category.optional() });
 const TestBody = z.object({ text: z.string().max(65536) });
 const ImportBody = z.union([z.string().min(1), z.object({ text: z.string().min(1), fileName: z.string().max(200).optional() })]);
+const SuggestQuery = z.object({ category: category.optional(), limit: z.coerce.number().int().min(1).max(100).optional() });
 const TermParam = z.object({ term: z.string().min(1).max(200) });
 
 // === Helpers
@@ -57,7 +59,8 @@ export const lexiconRoutes: FastifyPluginAsync<LexiconRoutesOptions> = async (se
   });
 
   server.post("/api/lexicon", edit, async (req, reply) => {
-    const row = await addTerm(prisma, AddBody.parse(req.body), actorOf(req));
+    const { shadow, ...input } = AddBody.parse(req.body);
+    const row = await addTerm(prisma, input, actorOf(req), { shadow });
     await live.publishChange();
     return reply.status(201).send(json(row));
   });
@@ -74,6 +77,17 @@ export const lexiconRoutes: FastifyPluginAsync<LexiconRoutesOptions> = async (se
     await removeTerm(prisma, term, actorOf(req));
     await live.publishChange();
     return reply.status(204).send();
+  });
+
+  server.post("/api/lexicon/:term/promote", edit, async (req) => {
+    const row = await promoteTerm(prisma, TermParam.parse(req.params).term, actorOf(req));
+    await live.publishChange();
+    return json(row);
+  });
+
+  server.get("/api/lexicon/suggest", read, async (req) => {
+    const q = SuggestQuery.parse(req.query);
+    return { suggestions: await suggestKeywords(prisma, { category: q.category, limit: q.limit, known: live.current.lexicon.entries }) };
   });
 
   server.post("/api/lexicon/:term/enable", edit, async (req) => {

@@ -18,8 +18,18 @@ export interface TermRow extends LexiconEntry {
   confirmed: number;
   dismissed: number;
   precision: number | null;
+  /** Shadow mode: counted (shadowHits), not acted on, until promoted. */
+  shadow: boolean;
+  shadowHits: number;
+  /** Precision under REVIEW_PRECISION after at least REVIEW_MIN_VERDICTS verdicts: an admin should look. */
+  review: boolean;
   updatedAt: Date;
 }
+
+/** A keyword whose precision falls under this, once judged often enough, is flagged for review. */
+export const REVIEW_PRECISION = 0.5;
+/** Verdicts (resolved + dismissed tickets) before a keyword's precision is trusted for a review flag. */
+export const REVIEW_MIN_VERDICTS = 5;
 
 /** Fields an admin may change on an existing keyword. */
 export type TermPatch = Partial<Pick<EntryInput, "category" | "severity" | "kind" | "variants" | "enabled">>;
@@ -44,7 +54,9 @@ function toRow(r: Row): TermRow {
   return {
     term: r.term, category: r.category as Category, severity: r.severity as 1 | 2 | 3, kind: r.kind as "problem" | "object",
     lang: r.lang as "zh" | "en", variants: parseVariants(r.variants), enabled: r.enabled, source: r.source as "seed" | "admin",
-    hits: r.hits, confirmed: r.confirmed, dismissed: r.dismissed, precision: judged ? r.confirmed / judged : null, updatedAt: r.updatedAt,
+    hits: r.hits, confirmed: r.confirmed, dismissed: r.dismissed, precision: judged ? r.confirmed / judged : null,
+    shadow: r.shadow, shadowHits: r.shadowHits, review: judged >= REVIEW_MIN_VERDICTS && r.confirmed / judged < REVIEW_PRECISION,
+    updatedAt: r.updatedAt,
   };
 }
 
@@ -59,7 +71,7 @@ function parseVariants(json: string): string[] {
 
 /** The audited state of a keyword (statistics are counters, not curation, so they stay out). */
 function snapshot(e: LexiconEntry & { source?: string }): string {
-  return JSON.stringify({ term: e.term, category: e.category, severity: e.severity, kind: e.kind, lang: e.lang, variants: e.variants, enabled: e.enabled, source: e.source });
+  return JSON.stringify({ term: e.term, category: e.category, severity: e.severity, kind: e.kind, lang: e.lang, variants: e.variants, enabled: e.enabled, source: e.source, shadow: e.shadow === true });
 }
 
 function data(e: LexiconEntry) {
@@ -145,17 +157,22 @@ export async function getTerm(prisma: Db, term: string): Promise<TermRow | null>
 
 /** The enabled keywords as detector entries (what the live detector is built from). */
 export async function enabledEntries(prisma: Db): Promise<LexiconEntry[]> {
-  return (await listTerms(prisma, { enabled: true })).map(({ term, category, severity, kind, lang, variants, enabled }) => ({ term, category, severity, kind, lang, variants, enabled }));
+  return (await listTerms(prisma, { enabled: true })).map(({ term, category, severity, kind, lang, variants, enabled, shadow }) => (
+    shadow ? { term, category, severity, kind, lang, variants, enabled, shadow } : { term, category, severity, kind, lang, variants, enabled }
+  ));
 }
 
 // === Changing
 
-/** Add a keyword (source admin). Conflict when the term or one of its variants is taken. */
-export async function addTerm(prisma: Db, input: EntryInput, actor: string): Promise<TermRow> {
-  const e = validate(input);
+/**
+ * Add a keyword (source admin). It starts in shadow mode — matched and counted, never acted on — until an
+ * admin promotes it (`opts.shadow: false` adds it live at once). Conflict when the term or a variant is taken.
+ */
+export async function addTerm(prisma: Db, input: EntryInput, actor: string, opts: { shadow?: boolean } = {}): Promise<TermRow> {
+  const e = { ...validate(input), shadow: opts.shadow ?? true };
   return prisma.$transaction(async (tx) => {
     await assertSurfacesFree(tx, e);
-    const row = await tx.lexiconTerm.create({ data: { term: e.term, source: "admin", ...data(e) } });
+    const row = await tx.lexiconTerm.create({ data: { term: e.term, source: "admin", shadow: e.shadow, ...data(e) } });
     await audit(tx, e.term, "add", actor, null, snapshot({ ...e, source: "admin" }));
     return toRow(row);
   });
@@ -165,12 +182,36 @@ export async function addTerm(prisma: Db, input: EntryInput, actor: string): Pro
 export async function updateTerm(prisma: Db, term: string, patch: TermPatch, actor: string, action = "update"): Promise<TermRow> {
   return prisma.$transaction(async (tx) => {
     const before = toRow(await mustGet(tx, term));
-    const e = validate({ ...before, ...patch, term: before.term });
+    const e = { ...validate({ ...before, ...patch, term: before.term }), shadow: before.shadow };
     await assertSurfacesFree(tx, e, before.term);
     const row = await tx.lexiconTerm.update({ where: { term: before.term }, data: { ...data(e), source: "admin" } });
     await audit(tx, before.term, action, actor, snapshot(before), snapshot({ ...e, source: "admin" }));
     return toRow(row);
   });
+}
+
+/**
+ * Take a keyword out of shadow mode: from now on it opens tickets. Audited ("promote"); a keyword that is
+ * not in shadow mode is a bad request (nothing to promote).
+ */
+export async function promoteTerm(prisma: Db, term: string, actor: string): Promise<TermRow> {
+  return prisma.$transaction(async (tx) => {
+    const before = toRow(await mustGet(tx, term));
+    if (!before.shadow) throw new AppError("bad_request", { message: `"${before.term}" is not in shadow mode` });
+    const row = await tx.lexiconTerm.update({ where: { term: before.term }, data: { shadow: false } });
+    await audit(tx, before.term, "promote", actor, snapshot(before), snapshot({ ...before, shadow: false }));
+    return toRow(row);
+  });
+}
+
+/**
+ * Add aggregate counts of messages shadow keywords would have flagged (no text is kept). Raw SQL so that
+ * `updatedAt` stays put: it is the live detector's change signal, and a counter is not a lexicon change.
+ */
+export async function recordShadowHits(prisma: Db, counts: ReadonlyMap<string, number>): Promise<void> {
+  for (const [term, n] of counts) {
+    if (n > 0) await prisma.$executeRaw`UPDATE "LexiconTerm" SET "shadowHits" = "shadowHits" + ${n} WHERE "term" = ${term} AND "shadow" = ${true}`;
+  }
 }
 
 /** Switch a keyword on. */
@@ -218,15 +259,16 @@ export async function importLexicon(prisma: Db, text: string, fileName: string, 
       const existing = await tx.lexiconTerm.findUnique({ where: { term: e.term } });
       await assertSurfacesFree(tx, e, e.term);
       if (!existing) {
-        await tx.lexiconTerm.create({ data: { term: e.term, source: "admin", ...data(e) } });
-        await audit(tx, e.term, "import", actor, null, snapshot({ ...e, source: "admin" }));
+        // Imported keywords are new to this installation: shadow mode until promoted, like added ones.
+        await tx.lexiconTerm.create({ data: { term: e.term, source: "admin", shadow: true, ...data(e) } });
+        await audit(tx, e.term, "import", actor, null, snapshot({ ...e, source: "admin", shadow: true }));
         result.added.push(e.term);
         continue;
       }
       const before = toRow(existing);
-      if (snapshot({ ...before, source: undefined }) === snapshot({ ...e, source: undefined })) { result.unchanged++; continue; }
+      if (snapshot({ ...before, source: undefined }) === snapshot({ ...e, source: undefined, shadow: before.shadow })) { result.unchanged++; continue; }
       await tx.lexiconTerm.update({ where: { term: e.term }, data: { ...data(e), source: "admin" } });
-      await audit(tx, e.term, "import", actor, snapshot(before), snapshot({ ...e, source: "admin" }));
+      await audit(tx, e.term, "import", actor, snapshot(before), snapshot({ ...e, source: "admin", shadow: before.shadow }));
       result.updated.push(e.term);
     }
     return result;

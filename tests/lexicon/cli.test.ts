@@ -56,10 +56,15 @@ describe("gridlink lexicon", () => {
 
   it("add, list (with precision), disable, enable, remove, export and import", async () => {
     expect(await run("add", "漏水", "--category", "housing", "--severity", "2", "--variants", "渗水,漏雨")).toMatch(/added 漏水 \(housing, severity 2, problem\)/);
+    expect(await run("test", "楼上漏雨了")).toMatch(/not a complaint: 漏水 would have flagged it \(a shadow keyword/);
+    expect(await run("list", "--category", "housing")).toMatch(/^漏水\s+housing\s+2\s+problem\s+yes\s+0\s+0\s+0\s+-\s+shadow \(1 would-be hits; promote to act on it\)$/m); // the test above, counted
+    expect(await run("promote", "漏水")).toMatch(/promoted 漏水/);
     await prisma.lexiconTerm.update({ where: { term: "漏水" }, data: { hits: 4, confirmed: 3, dismissed: 1 } });
     const list = await run("list", "--category", "housing");
-    expect(list).toMatch(/^漏水\s+housing\s+2\s+problem\s+yes\s+4\s+3\s+1\s+75%$/m);
+    expect(list).toMatch(/^漏水\s+housing\s+2\s+problem\s+yes\s+4\s+3\s+1\s+75%\s*$/m);
     expect(list).toMatch(/1 keyword\(s\)/);
+    await prisma.lexiconTerm.update({ where: { term: "漏水" }, data: { hits: 10, confirmed: 2, dismissed: 6 } });
+    expect(await run("list", "--category", "housing")).toMatch(/^漏水\s+.*25%\s+REVIEW: precision under 50%$/m);
     expect(await run("disable", "漏水")).toMatch(/disabled 漏水/);
     expect(await run("test", "楼上漏雨了")).toMatch(/not a complaint/);
     await run("enable", "漏水");
@@ -73,7 +78,7 @@ describe("gridlink lexicon", () => {
     expect(await run("remove", "噪音")).toMatch(/removed 噪音/);
     const audits = await prisma.lexiconAudit.findMany({ where: { term: { in: ["漏水", "噪音"] } } });
     expect(audits.every((a) => a.actor.startsWith("cli:"))).toBe(true);
-    expect(audits.map((a) => a.action).sort()).toEqual(["add", "disable", "enable", "import", "remove"]);
+    expect(audits.map((a) => a.action).sort()).toEqual(["add", "disable", "enable", "import", "promote", "remove"]);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 

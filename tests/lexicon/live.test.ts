@@ -56,7 +56,7 @@ describe("live detector", () => {
     const a = await live();
     const b = await live();
     expect(b.detect("楼上漏水了").complaint).toBe(false);
-    await addTerm(prisma, { term: "漏水", category: "housing", severity: 2 }, "admin:test");
+    await addTerm(prisma, { term: "漏水", category: "housing", severity: 2 }, "admin:test", { shadow: false });
     await a.publishChange();
     expect(a.detect("楼上漏水了").category).toBe("housing"); // the publisher rebuilt before returning
     const ms = await within(1000, () => b.detect("楼上漏水了").complaint);
@@ -73,13 +73,13 @@ describe("live detector", () => {
   it("falls back to polling the table when a pub/sub message was missed", async () => {
     const a = await createLiveDetector({ prisma, redis, channel, lexiconDir: dir, pollMs: 100 });
     opened.push(a);
-    await addTerm(prisma, { term: "漏水", category: "housing", severity: 2 }, "admin:test"); // no publish
+    await addTerm(prisma, { term: "漏水", category: "housing", severity: 2 }, "admin:test", { shadow: false }); // no publish
     await within(2000, () => a.detect("楼上漏水了").complaint);
   });
 
   it("ignores other channels and stops listening after close", async () => {
     const a = await live();
-    await addTerm(prisma, { term: "漏水", category: "housing" }, "admin:test");
+    await addTerm(prisma, { term: "漏水", category: "housing" }, "admin:test", { shadow: false });
     await redis.publish(`${channel}:other`, "x");
     await new Promise((r) => setTimeout(r, 200));
     expect(a.detect("楼上漏水了").complaint).toBe(false);

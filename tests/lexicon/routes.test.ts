@@ -59,7 +59,12 @@ describe("/api/lexicon", () => {
   it("adds, lists by category, patches, disables, enables and deletes — audited, live", async () => {
     const add = await server.inject({ method: "POST", url: "/api/lexicon", payload: { term: "漏水", category: "housing", severity: 2, variants: ["渗水"] } });
     expect(add.statusCode).toBe(201);
-    expect(add.json()).toMatchObject({ term: "漏水", category: "housing", severity: 2, variants: ["渗水"], precision: null });
+    expect(add.json()).toMatchObject({ term: "漏水", category: "housing", severity: 2, variants: ["渗水"], precision: null, shadow: true });
+    // A new keyword starts in shadow mode: matched and counted, not acted on, until promoted.
+    expect(live.detect("楼上渗水了")).toMatchObject({ complaint: false, suppressed: [{ term: "漏水", reason: "shadow" }] });
+    const promoted = await server.inject({ method: "POST", url: `/api/lexicon/${encodeURIComponent("漏水")}/promote` });
+    expect(promoted.json()).toMatchObject({ term: "漏水", shadow: false });
+    expect((await server.inject({ method: "POST", url: `/api/lexicon/${encodeURIComponent("漏水")}/promote` })).statusCode).toBe(400);
     expect(live.detect("楼上渗水了").category).toBe("housing");
 
     const list = await server.inject({ method: "GET", url: "/api/lexicon?category=housing" });
@@ -74,7 +79,7 @@ describe("/api/lexicon", () => {
     expect(live.detect("楼上渗水了").complaint).toBe(false);
 
     const audits = await prisma.lexiconAudit.findMany({ where: { term: "漏水" }, orderBy: { id: "asc" } });
-    expect(audits.map((a) => a.action)).toEqual(["add", "update", "disable", "enable", "remove"]);
+    expect(audits.map((a) => a.action)).toEqual(["add", "promote", "update", "disable", "enable", "remove"]);
     expect(audits[0].actor).toBe("http:127.0.0.1");
   });
 
@@ -99,6 +104,8 @@ describe("/api/lexicon", () => {
     expect(exp.body).toMatch(/^停电 \| 2 \| problem \| 断电$/m);
     const imp = await server.inject({ method: "POST", url: "/api/lexicon/import", headers: { "content-type": "text/plain" }, payload: "[noise]\n噪音 | 1 | problem | 太吵了\n" });
     expect(imp.json()).toEqual({ added: ["噪音"], updated: [], unchanged: 0 });
+    expect(live.detect("楼下太吵了").complaint).toBe(false); // imported: shadow mode
+    await server.inject({ method: "POST", url: `/api/lexicon/${encodeURIComponent("噪音")}/promote` });
     expect(live.detect("楼下太吵了").category).toBe("noise");
     const bad = await server.inject({ method: "POST", url: "/api/lexicon/import", payload: { text: "[noise]\n吵 | 9\n", fileName: "x.txt" } });
     expect(bad.statusCode).toBe(400);

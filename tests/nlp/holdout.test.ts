@@ -26,6 +26,9 @@ const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fi
 const ROUNDS = [
   { file: "detection-holdout.tsv", minLines: 75, precision: 0.9, recall: 0.5, f1: 0.65, category: 0.8 },
   { file: "detection-holdout2.tsv", minLines: 80, precision: 0.9, recall: 0.65, f1: 0.75, category: 0.85 },
+  // English (30 complaints, 20 chatter / repaired lines), written before the English demand change:
+  // measured P 1.000 R 0.400 before it (demands read as repairs), P 1.000 R 0.967 category 1.000 after.
+  { file: "detection-en.tsv", minLines: 50, precision: 0.9, recall: 0.85, f1: 0.88, category: 0.9 },
 ];
 
 describe("held-out fixtures", () => {

@@ -28,6 +28,11 @@ describe("live lexicon across processes", () => {
     expect(worker.live!.detect("楼下那只鸽子又来了").complaint).toBe(false);
     const added = await fetch(`${web.url}/api/lexicon`, { method: "POST", headers: { "content-type": "application/json", ...web.auth }, body: JSON.stringify({ term: "鸽子", category: "noise", severity: 1 }) });
     expect(added.status).toBe(201);
+    // New keywords start in shadow mode: the worker matches it but acts on it only once it is promoted.
+    await waitFor(() => worker!.live!.detect("楼下那只鸽子又来了").suppressed.some((h) => h.reason === "shadow"), 5000);
+    expect(worker.live!.detect("楼下那只鸽子又来了").complaint).toBe(false);
+    const promoted = await fetch(`${web.url}/api/lexicon/${encodeURIComponent("鸽子")}/promote`, { method: "POST" });
+    expect(promoted.status).toBe(200);
 
     await waitFor(() => worker!.live!.detect("楼下那只鸽子又来了").complaint, 5000);
     await say("pigeon-1", "楼下那只鸽子又来了");

@@ -1,0 +1,194 @@
+// The assistant's use case: one non-command group line → recognise the intent (pure), look up the facts it
+// needs, decide (decide.ts), and answer once — a quoted reply in the asker's language, stored with the
+// message it answers so a replayed job re-queues it instead of answering twice. Per-group rate limit.
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import type { ChatMessage } from "../ports/chat.js";
+import type { Db } from "../infra/db.js";
+import { ensureGroup } from "../groups/registry.js";
+import type { Lang } from "../locale.js";
+import type { Logger } from "../infra/log.js";
+import { createOutbound } from "../outbox.js";
+import { maskPersonal } from "../privacy.js";
+import type { Queues } from "../infra/queues.js";
+import { openTicket } from "../tickets/open-ticket.js";
+import { CONCEPT_CATEGORY, conceptsOf, type Detection, type IntentRecogniser } from "../../nlp/index.js";
+import { composeAnswer, composeFeedback, composeRegistered, type ComposedAnswer } from "./compose-answer.js";
+import { decideMessage, type Decision } from "./decide.js";
+import { gatherFacts } from "./facts.js";
+import type { LiveFaq } from "./faq-live.js";
+import type { LlmPhraser } from "./llm.js";
+
+/** What the assistant did with a line intake handed it (intake returns it as the job's outcome). */
+export type AssistantOutcome =
+  | { action: "answered"; intent: string; outcome: string; source?: string; ticketNumber?: string }
+  | { action: "ignored"; reason: string }
+  | { action: "duplicate"; requeued: number };
+
+/** The hook's verdict for intake: handled (an outcome), a complaint to ticket (with this detection), or not ours. */
+export type AssistantRoute = { outcome: AssistantOutcome } | { complaint: Detection } | undefined;
+
+/** What answerQuestion needs. */
+export interface AssistantDeps {
+  prisma: Db;
+  queues: Queues;
+  log: Logger;
+  recogniser: IntentRecogniser;
+  faq: LiveFaq;
+  /** Per-group limiter: one point per answer. */
+  limiter: RateLimiterAbstract;
+  /** Re-classify a registered question for its category. */
+  detect(text: string): Detection;
+  phraser?: LlmPhraser;
+  ticketPrefix: string;
+  maxStoredChars: number;
+  noticeDays: number;
+  timeZone: string;
+  /** Bound on Redis calls (the limiter) so a Redis outage fails the job instead of hanging it. @defaultValue 3000 */
+  redisTimeoutMs?: number;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";
+
+/** Reply language: the asker's own (English only when they wrote English). */
+const langOf = (text: string): Lang => (/[\u3400-\u9fff]/.test(text) || !/[A-Za-z]{2,}/.test(text) ? "zh" : "en");
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms); })]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Handle one line if it is the assistant's. Chatter returns undefined after a pure classification (no
+ * database work); so do lines the decision leaves to intake's complaint path.
+ */
+export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, detection: Detection): Promise<AssistantRoute> {
+  if (msg.edited) return undefined; // edits update stored complaints; never a second answer
+  const text = msg.text;
+  const intent = deps.recogniser.recognise(text);
+  if (intent.kind === "none") return undefined;
+
+  const { prisma } = deps;
+  const group = await ensureGroup(prisma, msg.platform, msg.chatId, msg.chatTitle);
+  if (!group.enabled) return undefined;
+  const key = { platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } };
+  const existing = await prisma.message.findUnique({ where: key, select: { id: true } });
+  if (existing) return { outcome: await requeue(deps, existing.id) };
+
+  const resident = await prisma.resident.findUnique({ where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } } });
+  const known = await gatherFacts({ prisma, groupId: group.id, residentId: resident?.id, ticketPrefix: deps.ticketPrefix, noticeDays: deps.noticeDays, faq: deps.faq }, intent, text);
+  const decision = decideMessage({ intent, detection, known });
+  const log = { platform: msg.platform, chatId: msg.chatId, intent: intent.kind, decision: decision.action };
+  if (decision.action === "pass") {
+    deps.log.debug({ ...log, reason: decision.reason }, "assistant: not ours");
+    return undefined;
+  }
+  if (decision.action === "complaint") return { complaint: decision.detection };
+
+  // === One answer per group per slot: a busy group never gets a flood of bot replies.
+  try {
+    await withTimeout(deps.limiter.consume(String(group.id)), deps.redisTimeoutMs ?? 3000, "rate limiter");
+  } catch (err) {
+    if (err instanceof Error) throw err; // Redis trouble: the job's retry handles it
+    // A complaint is never silenced by the limit: it goes to intake's complaint path (a ticket and its reply).
+    if (detection.complaint && detection.category) {
+      deps.log.info(log, "assistant: group rate limit reached; the complaint goes to intake");
+      return undefined;
+    }
+    deps.log.info(log, "assistant: group rate limit reached; not answering");
+    return { outcome: { action: "ignored", reason: "assistant rate limit" } };
+  }
+
+  const lang = intent.lang === "en" ? "en" : langOf(text);
+  const composed = compose(decision, lang, deps.timeZone);
+  let reply = composed.text;
+  let phrasedBy = "template";
+  if (deps.phraser && decision.action === "answer" && decision.facts.kind !== "unknown") {
+    const p = await deps.phraser.phrase({ question: text, template: composed.text, facts: composed.facts, ticketNumbers: composed.ticketNumbers, lang });
+    reply = p.text;
+    phrasedBy = p.by;
+  }
+
+  const clipped = text.length > deps.maxStoredChars ? text.slice(0, deps.maxStoredChars) : text;
+  let stored: { outboundId: number; outcome: AssistantOutcome };
+  try {
+    stored = await prisma.$transaction(async (tx) => {
+      const res = resident && (!msg.sender.name || msg.sender.name === resident.displayName)
+        ? resident
+        : await tx.resident.upsert({
+            where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } },
+            create: { platform: msg.platform, userId: msg.sender.id, displayName: msg.sender.name || msg.sender.id },
+            update: msg.sender.name ? { displayName: msg.sender.name } : {},
+          });
+      const row = await tx.message.create({
+        data: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId, groupId: group.id, residentId: res.id, kind: "enquiry", text: clipped, truncated: clipped.length < text.length, sentAt: new Date(msg.sentAt) },
+      });
+      let outcome = decision.action === "answer" ? (decision.facts.kind === "unknown" || decision.facts.kind === "ticket_not_found" ? "unknown" : "answered") : decision.action === "feedback" ? "feedback" : "registered";
+      if (decision.action === "answer" && decision.facts.kind === "ticket_not_found") outcome = "not_found";
+      let ticketId = composed.ticketId;
+      let registeredTicketId: number | undefined;
+      let ticketNumber = composed.ticketNumbers[0];
+      if (decision.action === "feedback") {
+        // The verdict goes on the ticket's history (status unchanged): the ticket cycle rates or reopens from it.
+        ticketId = decision.ticket.id;
+        await tx.ticketEvent.create({
+          data: { ticketId: decision.ticket.id, fromStatus: decision.ticket.status, toStatus: decision.ticket.status, actor: `resident:${res.displayName}`, note: `${decision.feedback === "satisfied" ? "feedback:satisfied" : "feedback:not_fixed (reopen requested)"} — ${maskPersonal(clipped.slice(0, 100))}` },
+        });
+      }
+      if (decision.action === "register") {
+        const original = decision.offer.text;
+        const d = deps.detect(original);
+        const concept = conceptsOf(original)[0];
+        const category = d.category ?? (concept ? CONCEPT_CATEGORY[concept] : "other");
+        const ticket = await openTicket({
+          tx,
+          prefix: deps.ticketPrefix, groupId: group.id, reporterId: res.id, sourceMessageId: decision.offer.messageRowId, text: original, category,
+          severity: Math.max(1, d.severity || 1), keywords: [...new Set(d.keywords.map((k) => k.term))], origin: "report", actor: `resident:${res.displayName}`,
+        });
+        await tx.assistantReply.update({ where: { id: decision.offer.replyId }, data: { registeredTicketId: ticket.id } });
+        registeredTicketId = ticket.id;
+        ticketId = ticket.id;
+        ticketNumber = ticket.number;
+        const r = composeRegistered(ticket.number, category, lang);
+        reply = r.text;
+      }
+      await tx.assistantReply.create({
+        data: {
+          messageRowId: row.id, groupId: group.id, residentId: res.id, intent: intent.kind, outcome, source: composed.source ?? (ticketNumber ? `ticket:${ticketNumber}` : null),
+          ticketId: ticketId ?? null, feedback: decision.action === "feedback" ? decision.feedback : null, registeredTicketId: registeredTicketId ?? null, phrasedBy,
+        },
+      });
+      const outboundId = await createOutbound(tx, {
+        key: `assist-${row.id}`,
+        platform: msg.platform,
+        groupId: group.id,
+        kind: "reply",
+        text: reply,
+        ticketId,
+        sourceMessageId: row.id,
+        replyTo: { messageId: msg.messageId, senderName: res.displayName, excerpt: maskPersonal(text.slice(0, 30)) },
+        mention: { userId: msg.sender.id, name: res.displayName },
+      });
+      return { outboundId, outcome: { action: "answered" as const, intent: intent.kind, outcome, source: composed.source, ticketNumber } };
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const winner = await prisma.message.findUnique({ where: key, select: { id: true } });
+    if (!winner) throw err;
+    return { outcome: await requeue(deps, winner.id) };
+  }
+  await deps.queues.enqueueOutbound(msg.platform, stored.outboundId);
+  deps.log.info({ ...log, outcome: stored.outcome.action === "answered" ? stored.outcome.outcome : undefined, phrasedBy }, "assistant answered");
+  return { outcome: stored.outcome };
+}
+
+function compose(decision: Exclude<Decision, { action: "pass" } | { action: "complaint" }>, lang: Lang, timeZone: string): ComposedAnswer {
+  if (decision.action === "answer") return composeAnswer(decision.facts, lang, timeZone);
+  if (decision.action === "feedback") return composeFeedback(decision.feedback, decision.ticket.number, lang);
+  return { text: "", facts: [], ticketNumbers: [] }; // register: composed inside the transaction, once the number exists
+}
+
+async function requeue(deps: AssistantDeps, messageRowId: number): Promise<AssistantOutcome> {
+  const pending = await deps.prisma.outboundMessage.findMany({ where: { sourceMessageId: messageRowId, status: "queued" }, select: { id: true, platform: true } });
+  await deps.queues.enqueueOutboundRows(pending);
+  return { action: "duplicate", requeued: pending.length };
+}

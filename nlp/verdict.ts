@@ -1,0 +1,115 @@
+// Step 6, the verdict: category (the heaviest non-generic one), severity, score and the one-line
+// explanation; quiet verdicts; keyword hits with offsets in the original text.
+import { GRIEVANCE, HYPOTHETICAL, NOTICE, QUESTION, type Candidate } from "./pipeline.js";
+import { originalEnd, originalStart, type Normalized } from "./normalize.js";
+import type { Category, Detection, KeywordHit, SuppressReason } from "./types.js";
+
+/** Build the Detection from the guarded candidates (`flags`: the guard bits the message carries). */
+export function verdict(original: string, norm: Normalized, cands: Candidate[], flags: number, cueWords: string[]): Detection {
+  // Place words (小区, 门口) come after the objects that are wrong, and decide nothing while there is one.
+  const accepted = cands.filter((c) => !c.reason && !c.place);
+  const places = cands.filter((c) => !c.reason && c.place);
+  const decisive = accepted.some((c) => c.entry.category !== "other");
+  accepted.push(...places);
+  const suppressed = cands.filter((c) => c.reason).map((c) => toHit(c, original, norm, c.reason!));
+  const guards = {
+    negated: cands.some((c) => c.reason === "negated" || c.reason === "resolved"),
+    notice: (flags & NOTICE) !== 0,
+    question: (flags & (QUESTION | HYPOTHETICAL)) !== 0,
+  };
+  if (accepted.length === 0) {
+    const why = cands.length === 0 ? "no keyword on a word boundary"
+      : listSome(cands.map((c) => `${c.entry.term} ${reasonText(c)}`), "; ");
+    return { ...quiet(why, cands.length ? 0.2 : 0), suppressed, guards };
+  }
+
+  // Category: the heaviest non-generic category; generic cues (投诉, 没人管) borrow an object's category.
+  const weight = new Map<Category, number>();
+  for (const c of accepted) if (c.entry.category !== "other" && !(decisive && c.place)) weight.set(c.entry.category, (weight.get(c.entry.category) ?? 0) + c.entry.severity);
+  let category: Category = "other";
+  let best = 0;
+  for (const [cat, w] of weight) if (w > best) { best = w; category = cat; }
+  if (category === "other") {
+    const obj = cands.find((c) => c.entry.kind === "object" && c.reason === "no_predicate" && c.entry.category !== "other");
+    if (obj) category = obj.entry.category;
+  }
+  const severity = Math.max(...accepted.map((c) => c.entry.severity));
+  const grievance = (flags & GRIEVANCE) !== 0;
+  const score = Math.min(1, 0.5 + 0.1 * severity + 0.1 * Math.min(2, accepted.length - 1) + (grievance ? 0.1 : 0));
+  const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${c.entry.category}, severity ${c.entry.severity})`);
+  let explanation = `complaint (lexicon): ${listSome(parts, ", ")}`;
+  if (cueWords.length && (flags & (QUESTION | HYPOTHETICAL | NOTICE))) explanation += `; kept despite ${flags & NOTICE ? "notice" : "question"} by ${[...new Set(cueWords)].join(", ")}`;
+  else if (grievance) explanation += "; grievance";
+  const ignored = cands.filter((c) => c.reason && c.reason !== "no_predicate");
+  if (ignored.length) explanation += `; ignored: ${listSome(ignored.map((c) => `${c.entry.term} ${reasonText(c)}`), ", ")}`;
+  return { complaint: true, category, severity, keywords: accepted.map((c) => toHit(c, original, norm)), suppressed, guards, score: round(score), explanation, decidedBy: "lexicon" };
+}
+
+/** Shared immutable verdicts for the quick path (no allocation per chatter line). Callers must not mutate. */
+export const QUIET_NO_KEYWORD: Detection = deepFreeze(quiet("no keyword"));
+
+export const QUIET_OBJECT_ONLY: Detection = deepFreeze(quiet("an object term without a problem predicate", 0.1));
+
+export function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === "object") deepFreeze(v as object);
+  return Object.freeze(o);
+}
+
+/**
+ * A candidate as reported: term, category and offsets in the original text; with the reason it did not
+ * count, for a suppressed one (set here rather than spread into a copy: spreading is measurably slower).
+ */
+export function toHit(c: Candidate, original: string, norm: Normalized): KeywordHit;
+export function toHit(c: Candidate, original: string, norm: Normalized, reason: SuppressReason): KeywordHit & { reason: SuppressReason };
+export function toHit(c: Candidate, original: string, norm: Normalized, reason?: SuppressReason): KeywordHit & { reason?: SuppressReason } {
+  const start = originalStart(norm, c.start, original.length);
+  const end = originalEnd(norm, c.end);
+  const hit: KeywordHit & { reason?: SuppressReason } = { term: c.entry.term, category: c.entry.category, surface: original.slice(start, end), start, end };
+  if (c.pred) hit.predicate = { text: c.pred.text, start: originalStart(norm, c.pred.start, original.length), end: originalEnd(norm, c.pred.end) };
+  if (reason) hit.reason = reason;
+  return hit;
+}
+
+export function quiet(explanation: string, score = 0): Detection {
+  return {
+    complaint: false, category: null, severity: 0, keywords: [], suppressed: [],
+    guards: { negated: false, notice: false, question: false }, score, explanation: `not a complaint: ${explanation}`,
+  };
+}
+
+export function reasonText(c: Candidate): string {
+  switch (c.reason) {
+    case "negated": return `negated${c.negatedBy ? ` by ${c.negatedBy}` : ""}`;
+    case "resolved": return "already resolved";
+    case "notice": return "in a notice or plan";
+    case "question": return "in a question without grievance";
+    case "hypothetical": return "in a hypothetical";
+    case "no_predicate": return "without a problem predicate";
+    case "shadow": return "would have flagged it (a shadow keyword: counted, not acted on until an admin promotes it)";
+    case "follow_up": return "asked about an earlier report (a follow-up question, not a new complaint)";
+    default: return "";
+  }
+}
+
+/** Items shown in one list of an explanation; a message with hundreds of hits gets "… and N more". */
+export const EXPLAIN_ITEMS = 8;
+
+/** The first EXPLAIN_ITEMS items joined, and how many more there are. */
+export function listSome(items: string[], sep: string): string {
+  if (items.length <= EXPLAIN_ITEMS) return items.join(sep);
+  return `${items.slice(0, EXPLAIN_ITEMS).join(sep)}${sep}… and ${items.length - EXPLAIN_ITEMS} more`;
+}
+
+export function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** A detection on a window starting at `by` of a longer text, with offsets into the whole text. */
+export function shiftDetection(d: Detection, by: number): Detection {
+  if (by === 0) return d;
+  const move = <T extends KeywordHit>(h: T): T => ({
+    ...h, start: h.start + by, end: h.end + by,
+    ...(h.predicate ? { predicate: { ...h.predicate, start: h.predicate.start + by, end: h.predicate.end + by } } : {}),
+  });
+  return { ...d, keywords: d.keywords.map(move), suppressed: d.suppressed.map(move) };
+}

@@ -1,0 +1,202 @@
+// The issue's lines in a playground group, end to end (real Redis, real SQLite, the intake and outbox
+// workers): each gets the right answer from what Gridlink knows, or the right silence.
+import { afterEach, describe, expect, it } from "vitest";
+import { playgroundGateway } from "../../bots/playground/index.js";
+import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+import { answerTo, answersTo, jobsDone, say } from "./helpers.js";
+import { intakeJobId } from "../../core/infra/queues.js";
+import type { ChatMessage } from "../../core/ports/chat.js";
+
+let t: TestApp;
+afterEach(async () => t?.cleanup());
+
+const G = "lianhua-01";
+
+async function withLeader() {
+  // More questions per minute than the default 6: these tests ask many in one group (the limit has its own test).
+  t = await createTestApp({ gateways: [playgroundGateway], env: { ASSISTANT_PER_GROUP_PER_MINUTE: "50" } });
+  await t.app.prisma.staff.create({ data: { platform: "playground", userId: "pg-李网格", role: "admin", name: "李网格" } });
+}
+
+describe("assistant in a playground group: progress of a ticket, then feedback after it is resolved", () => {
+  it("answers 进度呢 / 怎么还没来电 / A0001怎么样了 from the ticket, a neighbour's 什么时候来电 from the group's incident, and records 满意 / 还是没修好", async () => {
+    await withLeader();
+    const first = await say(t, G, "王阿姨", "3栋又停电了");
+    expect((await answerTo(t, G, first)).text).toContain("#A0001");
+    await say(t, G, "李网格", "/accept A0001");
+    await say(t, G, "李网格", "/progress A0001 电工已到场，正在排查线路");
+    await waitFor(async () => (await t.app.prisma.ticketEvent.count()) === 3);
+
+    const q1 = await say(t, G, "王阿姨", "进度呢");
+    const a1 = await answerTo(t, G, q1);
+    expect(a1.text).toContain("#A0001");
+    expect(a1.text).toContain("处理中");
+    expect(a1.text).toContain("李网格");
+    expect(a1.text).toContain("电工已到场，正在排查线路");
+
+    const q2 = await say(t, G, "王阿姨", "怎么还没来电");
+    expect((await answerTo(t, G, q2)).text).toMatch(/^您的工单 #A0001【水电气暖】目前处理中/);
+
+    // The same line with a complaint's weight is an enquiry on the open ticket, not a second ticket.
+    const q3 = await say(t, G, "王阿姨", "怎么还没来电，都三天了");
+    expect((await answerTo(t, G, q3)).text).toContain("#A0001");
+
+    const q4 = await say(t, G, "张叔", "什么时候来电");
+    expect((await answerTo(t, G, q4)).text).toMatch(/^本群已登记此问题：工单 #A0001/);
+
+    const q5 = await say(t, G, "张叔", "A0001怎么样了");
+    expect((await answerTo(t, G, q5)).text).toContain("处理人：李网格");
+    expect(await t.app.prisma.ticket.count()).toBe(1);
+
+    await say(t, G, "李网格", "/resolve A0001 已恢复供电");
+    await waitFor(async () => (await t.app.prisma.ticket.findFirst())?.status === "resolved");
+
+    const q6 = await say(t, G, "王阿姨", "我上周报的停电修好了吗？");
+    const a6 = await answerTo(t, G, q6);
+    expect(a6.text).toMatch(/^您的工单 #A0001【水电气暖】已于今天\d{1,2}:\d\d办结：已恢复供电。/);
+
+    const r1 = await say(t, G, "王阿姨", "满意");
+    expect((await answerTo(t, G, r1)).text).toBe("感谢您的反馈！已为工单 #A0001 记录您的评价：满意。");
+    const r2 = await say(t, G, "王阿姨", "谢谢，来电了");
+    expect((await answerTo(t, G, r2)).text).toContain("#A0001");
+    const r3 = await say(t, G, "王阿姨", "还是没修好");
+    expect((await answerTo(t, G, r3)).text).toBe("抱歉问题还没有解决。已为工单 #A0001 记录“仍未解决”，并提交重新处理申请。");
+
+    // Recorded on the ticket for the ticket cycle: events with the status unchanged, and the assistant's rows.
+    const events = await t.app.prisma.ticketEvent.findMany({ where: { actor: "resident:王阿姨", note: { startsWith: "feedback:" } }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.fromStatus, e.toStatus, e.note?.split(" — ")[0]])).toEqual([
+      ["resolved", "resolved", "feedback:satisfied"],
+      ["resolved", "resolved", "feedback:satisfied"],
+      ["resolved", "resolved", "feedback:not_fixed (reopen requested)"],
+    ]);
+    const feedback = await t.app.prisma.assistantReply.findMany({ where: { intent: "feedback" }, orderBy: { id: "asc" } });
+    expect(feedback.map((f) => f.feedback)).toEqual(["satisfied", "satisfied", "not_fixed"]);
+    expect((await t.app.prisma.ticket.findFirst())?.status).toBe("resolved");
+
+    // A neighbour's thanks is chatter: no ticket of theirs, no answer.
+    const done = jobsDone(t);
+    const chat1 = await say(t, G, "张叔", "谢谢王阿姨");
+    const chat2 = await say(t, G, "张叔", "大家早上好");
+    await waitFor(() => done() >= 2);
+    expect(await answersTo(t, G, chat1)).toHaveLength(0);
+    expect(await answersTo(t, G, chat2)).toHaveLength(0);
+  });
+});
+
+describe("assistant: notices, the FAQ, registering, and a complaint with nothing open", () => {
+  it("answers 明天停水吗 / 几点恢复供电 / 电梯检修到几点 from the notices' own words, and says so when no notice answers", async () => {
+    await withLeader();
+    const none = await say(t, G, "王阿姨", "明天停水吗");
+    expect((await answerTo(t, G, none)).text).toBe("暂时没有查到相关的工单或通知。需要登记为问题吗？回复“登记”即可。");
+
+    for (const notice of ["停水通知：明天9:00至12:00 3栋二次供水设施检修，届时停水", "停电通知：今天14:00至17:00线路检修，17:00恢复供电", "电梯维保：2号电梯今天9:00-11:30保养"]) {
+      await say(t, G, "李网格", `/broadcast ${notice}`);
+    }
+    await waitFor(async () => (await t.app.prisma.outboundMessage.count({ where: { kind: "broadcast", status: "sent", group: { chatId: G } } })) === 3);
+
+    const water = await say(t, G, "王阿姨", "明天停水吗");
+    expect((await answerTo(t, G, water)).text).toMatch(/^根据今天\d{1,2}:\d\d的通知：“停水通知：明天9:00至12:00 3栋二次供水设施检修，届时停水”$/);
+    const power = await say(t, G, "王阿姨", "几点恢复供电");
+    expect((await answerTo(t, G, power)).text).toContain("17:00恢复供电");
+    const lift = await say(t, G, "王阿姨", "电梯检修到几点");
+    expect((await answerTo(t, G, lift)).text).toContain("2号电梯今天9:00-11:30保养");
+    // Another building's question does not get 3栋's notice.
+    const other = await say(t, G, "刘姐", "5栋明天停水吗");
+    expect((await answerTo(t, G, other)).text).toContain("暂时没有查到");
+    expect(await t.app.prisma.ticket.count()).toBe(0);
+  });
+
+  it("answers 失业了去哪里登记 / 居住证怎么办 / 高龄补贴怎么领 from the FAQ instead of opening tickets", async () => {
+    await withLeader();
+    const faq = await t.app.prisma.faq.findMany();
+    const answerOf = (key: string) => faq.find((f) => f.key === key)!.answer;
+    for (const [q, key] of [["失业了去哪里登记", "unemployment-registration"], ["居住证怎么办", "residence-permit"], ["高龄补贴怎么领", "elderly-allowance"]] as const) {
+      const id = await say(t, G, "赵大哥", q);
+      expect((await answerTo(t, G, id)).text).toBe(answerOf(key));
+    }
+    const en = await say(t, G, "Tom", "how do I get a residence permit?");
+    expect((await answerTo(t, G, en)).text).toBe(faq.find((f) => f.key === "residence-permit")!.answerEn);
+    expect(await t.app.prisma.ticket.count()).toBe(0);
+  });
+
+  it("「怎么还没来电，都三天了」 with nothing open is a complaint (a ticket); 3栋的水什么时候恢复 offers to register and 登记 registers it", async () => {
+    await withLeader();
+    const c = await say(t, "lianhua-02", "孙奶奶", "怎么还没来电，都三天了");
+    const reply = await answerTo(t, "lianhua-02", c);
+    const ticket = await waitFor(() => t.app.prisma.ticket.findFirst());
+    expect(ticket.category).toBe("utilities");
+    expect(reply.text).toContain(`#${ticket.number}`);
+    expect(reply.text).toContain("停电");
+
+    const q = await say(t, G, "王阿姨", "3栋的水什么时候恢复");
+    expect((await answerTo(t, G, q)).text).toContain("回复“登记”");
+    const reg = await say(t, G, "王阿姨", "登记");
+    const r = await answerTo(t, G, reg);
+    const registered = await waitFor(() => t.app.prisma.ticket.findFirst({ where: { text: "3栋的水什么时候恢复" } }));
+    expect(registered.category).toBe("utilities");
+    expect(r.text).toBe(`收到，已为您登记工单 #${registered.number}（水电气暖），网格员会尽快处理。`);
+    // A second 登记 has nothing waiting: silence, no second ticket.
+    const done = jobsDone(t);
+    const again = await say(t, G, "王阿姨", "登记");
+    await waitFor(() => done() >= 1);
+    expect(await answersTo(t, G, again)).toHaveLength(0);
+    expect(await t.app.prisma.ticket.count()).toBe(2);
+  });
+
+  it("answers English questions in English", async () => {
+    await withLeader();
+    const id = await say(t, G, "Tom", "when will the power be back?");
+    expect((await answerTo(t, G, id)).text).toBe(`I couldn't find a ticket or notice about this. Shall I register it as a problem? Reply "register".`);
+  });
+});
+
+describe("assistant: never twice, never a flood", () => {
+  it("a replayed job re-queues the stored answer instead of answering again", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    const done = jobsDone(t);
+    const id = await say(t, G, "王阿姨", "明天停电吗");
+    await answerTo(t, G, id);
+    await waitFor(() => done() >= 1);
+    // The same platform message delivered again after submit's deduplication marker is gone (it lives an hour):
+    // the job runs a second time and must find the stored answer.
+    await t.app.redis.del(t.app.queues.dedupKey(intakeJobId({ platform: "playground", chatId: G, messageId: id } as ChatMessage)));
+    await say(t, G, "王阿姨", "明天停电吗", id);
+    await waitFor(() => done() >= 2);
+    expect(await answersTo(t, G, id)).toHaveLength(1);
+    expect(await t.app.prisma.assistantReply.count()).toBe(1);
+  });
+
+  it("answers at most ASSISTANT_PER_GROUP_PER_MINUTE questions per group per minute", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway], env: { ASSISTANT_PER_GROUP_PER_MINUTE: "2" } });
+    const done = jobsDone(t);
+    const ids: string[] = [];
+    for (const q of ["明天停电吗", "明天停水吗", "后天停电吗", "今晚停水吗"]) ids.push(await say(t, G, `居民${ids.length}`, q));
+    const other = await say(t, "lianhua-02", "王阿姨", "明天停电吗");
+    await waitFor(() => done() >= 5);
+    await answerTo(t, "lianhua-02", other);
+    await waitFor(async () => (await t.app.prisma.outboundMessage.count({ where: { status: "sent" } })) === 3);
+    const answered = (await Promise.all(ids.map((id) => answersTo(t, G, id)))).filter((a) => a.length > 0);
+    expect(answered).toHaveLength(2);
+  });
+
+  it("never silences a complaint: past the group's limit a complaint still becomes a ticket with its reply", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway], env: { ASSISTANT_PER_GROUP_PER_MINUTE: "1" } });
+    const first = await say(t, G, "王阿姨", "3栋又停电了，什么时候来电？");
+    await answerTo(t, G, first); // the detector's ticket
+    const second = await say(t, G, "李大爷", "3栋又停电了，什么时候来电？");
+    await answerTo(t, G, second); // an enquiry on the open incident: the group's one answer this minute
+    const third = await say(t, G, "张阿姨", "3栋又停电了，什么时候来电？");
+    await answerTo(t, G, third); // over the limit, yet a complaint: ticketed, not dropped
+    const reporters = await t.app.prisma.ticket.findMany({ include: { reporter: true } });
+    expect(reporters.map((r) => r.reporter.displayName).sort()).toEqual(["张阿姨", "王阿姨"].sort());
+  });
+
+  it("stays off entirely with ASSISTANT_ENABLED=false", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway], env: { ASSISTANT_ENABLED: "false" } });
+    const done = jobsDone(t);
+    const id = await say(t, G, "王阿姨", "明天停电吗");
+    await waitFor(() => done() >= 1);
+    expect(await answersTo(t, G, id)).toHaveLength(0);
+    expect(t.app.assistant).toBeUndefined();
+  });
+});

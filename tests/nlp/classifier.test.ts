@@ -1,0 +1,54 @@
+// The learned second opinion (nlp/classifier.ts): trained on the project's own lexicon/classifier/train.tsv,
+// it flags a line the lexicon left quiet only when confident AND a problem predicate is present, respects
+// the lexicon's guards, and says in the explanation that it decided.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createDetector, detect, loadLexiconDir, type Detection } from "../../nlp/index.js";
+import { ComplaintClassifier, TRAINING_FILE, sharedClassifier } from "../../nlp/classifier.js";
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
+
+describe("learned second opinion", () => {
+  it("trains on the project's labelled file, every category and chatter represented", () => {
+    const c = sharedClassifier();
+    expect(c.documents).toBeGreaterThanOrEqual(150);
+    expect(new ComplaintClassifier(TRAINING_FILE).classify("今天天气真好，出去走走")?.label).toBe("chat");
+    expect(c.classify("医院看病乱收费，医生态度差")?.label).toBe("health");
+  });
+
+  it("flags a line the lexicon leaves quiet when confident and a predicate is present, and says so", () => {
+    // 医院 … 不合理: close enough for the quick scan, too far (13 characters) for the lexicon's pairing.
+    const text = "医院这次看个感冒要了八百多块太不合理";
+    const lexicon = loadLexiconDir();
+    expect(createDetector(lexicon, { classifier: false }).detect(text).complaint).toBe(false);
+    const small = new ComplaintClassifier(path.join(FIXTURES, "classifier-train-small.tsv"));
+    expect(small.classify(text)).toMatchObject({ label: "health" });
+    expect(small.classify(text)!.p).toBeGreaterThanOrEqual(0.9);
+    const d = createDetector(lexicon, { classifier: small }).detect(text);
+    expect(d).toMatchObject({ complaint: true, category: "health", decidedBy: "classifier", keywords: [] });
+    expect(d.explanation).toMatch(/^complaint \(learned classifier\): health p 0\.\d\d with the problem predicate 不合理; the lexicon alone: /);
+    // Without a problem predicate, or with a guard on it, the same opinion flags nothing.
+    const withSmall = createDetector(lexicon, { classifier: small });
+    expect(small.classify("医院这次看个感冒要了八百多块")?.label).toBe("health");
+    expect(withSmall.detect("医院这次看个感冒要了八百多块").complaint).toBe(false);
+    expect(withSmall.detect("医院这次看个感冒要了八百多块也没有不合理").complaint).toBe(false);
+    expect(withSmall.detect("医院这次看个感冒要了八百多块不合理吗？").complaint).toBe(false);
+    expect(withSmall.detect("如果医院这次看个感冒要了八百多块就太不合理").complaint).toBe(false);
+    // prefilter: false gives the same verdicts (the classifier only looks where the quick scan passes).
+    const full = createDetector(lexicon, { classifier: small, prefilter: false });
+    const verdict = (d: Detection) => ({ complaint: d.complaint, category: d.category, decidedBy: d.decidedBy });
+    for (const t of [text, "电梯口见，今天的菜真坏了心情", "医院口见，我在楼下等你，刚才的菜太不合理"]) expect(verdict(full.detect(t)), t).toEqual(verdict(withSmall.detect(t)));
+  });
+
+  it("lexicon complaints say the lexicon decided; guards hold for the classifier too", () => {
+    const d = detect("3栋又停电了");
+    expect(d.decidedBy).toBe("lexicon");
+    expect(d.explanation).toMatch(/^complaint \(lexicon\): 停电/);
+  });
+
+  it("never flags a line with no problem predicate, however sure it is", () => {
+    expect(sharedClassifier().classify("社区医院的医生护士")?.label).not.toBe("chat");
+    expect(detect("社区医院的医生护士").complaint).toBe(false);
+  });
+});

@@ -1,0 +1,33 @@
+// Floors on the honest measurement (bench/eval-sets.ts): the dev data's CHECK half — never looked at
+// for tuning — read at run time from ../shared/data/dev (GRIDLINK_EVAL_DIR), never copied into the repo.
+// Measured with this round's detector (npm run eval): check half titles recall 123/187 = 65.8%, all rows
+// 360/504 = 71.4%, mapped category 259/360 = 71.9%, chat lines flagged 13/3424 = 0.4%. The floors sit a few
+// points below, so that a regression fails and ordinary drift does not. The issue's targets (recall ≥ 0.75,
+// category ≥ 0.80) are NOT met yet; the README says so.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { detect } from "../../nlp/index.js";
+import { DEV_DIR } from "../../bench/dev-data.js";
+import { evaluateHalf, halfOf } from "../../bench/eval-sets.js";
+
+describe("dev data, check half (read at run time)", () => {
+  it("the data is there, and the split is fixed and about even", () => {
+    expect(fs.existsSync(path.join(DEV_DIR, "citizen_messages_zh.csv")), `set GRIDLINK_EVAL_DIR (now ${DEV_DIR})`).toBe(true);
+    expect(halfOf("tdm20c_a2_0011")).toBe(halfOf("tdm20c_a2_0011"));
+    const ids = Array.from({ length: 1000 }, (_, i) => `row_${i}`);
+    const check = ids.filter((id) => halfOf(id) === "check").length;
+    expect(check).toBeGreaterThan(400);
+    expect(check).toBeLessThan(600);
+  });
+
+  it("recall, category accuracy and chat false alarms stay above their floors", () => {
+    const r = evaluateHalf("check", detect);
+    const report = `titles ${r.titles.hit}/${r.titles.n}, rows ${r.rows.hit}/${r.rows.n}, category ${r.rows.right}/${r.rows.hit}, chat ${r.chat.flagged}/${r.chat.n}`;
+    expect(r.titles.n, report).toBeGreaterThan(150);
+    expect(r.titles.hit / r.titles.n, report).toBeGreaterThanOrEqual(0.62);
+    expect(r.rows.hit / r.rows.n, report).toBeGreaterThanOrEqual(0.68);
+    expect(r.rows.right / r.rows.hit, report).toBeGreaterThanOrEqual(0.68);
+    expect(r.chat.flagged / r.chat.n, report).toBeLessThanOrEqual(0.01);
+  });
+});
