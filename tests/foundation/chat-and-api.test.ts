@@ -106,7 +106,7 @@ describe("one audit trail", () => {
     expect(events[1]).toMatchObject({ actor: "chat:李网格", before: { tags: [] }, after: { tags: ["老旧小区"] } });
     expect(events[2]).toMatchObject({ before: { enabled: true }, after: { enabled: false } });
     expect(events[4]).toMatchObject({ before: { status: "open" }, after: { status: "resolved", note: "已恢复供电" } });
-    expect(events[6]).toMatchObject({ actor: expect.stringMatching(/^http:/), after: { tags: ["电梯"] } });
+    expect(events[6]).toMatchObject({ actor: "token:test-admin", ip: "127.0.0.1", after: { tags: ["电梯"] } });
     expect(events[7]).toMatchObject({ actor: "cli:alice", after: null, before: { role: "grid_leader" } });
   });
 

@@ -31,7 +31,7 @@ describe("live lexicon across processes", () => {
     // New keywords start in shadow mode: the worker matches it but acts on it only once it is promoted.
     await waitFor(() => worker!.live!.detect("楼下那只鸽子又来了").suppressed.some((h) => h.reason === "shadow"), 5000);
     expect(worker.live!.detect("楼下那只鸽子又来了").complaint).toBe(false);
-    const promoted = await fetch(`${web.url}/api/lexicon/${encodeURIComponent("鸽子")}/promote`, { method: "POST" });
+    const promoted = await fetch(`${web.url}/api/lexicon/${encodeURIComponent("鸽子")}/promote`, { method: "POST", headers: web.auth });
     expect(promoted.status).toBe(200);
 
     await waitFor(() => worker!.live!.detect("楼下那只鸽子又来了").complaint, 5000);
