@@ -64,8 +64,12 @@ export async function steadyLoad(url: () => string, opts: { durationMs: number; 
 
 /** What the database holds for the load's messages. */
 export interface Outcome {
-  /** messageId (c-<clientId>) → number of Message rows, tickets and replies. */
-  messages: Map<string, { rows: number; tickets: number; replies: number; sent: number }>;
+  /**
+   * messageId (c-<clientId>) → its stored kind and number of Message rows, tickets and replies. A complaint that
+   * repeats an incident already open in the group is answered by the assistant as an enquiry on that ticket
+   * (kind "enquiry", no second ticket); every other complaint is kind "complaint" with its own ticket.
+   */
+  messages: Map<string, { kind: string; rows: number; tickets: number; replies: number; sent: number }>;
   ticketCount: number;
   repliesSent: number;
   repliesQueued: number;
@@ -78,13 +82,13 @@ export function readOutcome(databaseUrl: string): Outcome {
     db.pragma("busy_timeout = 2000");
     const rows = db
       .prepare(
-        `SELECT m.messageId AS messageId, COUNT(DISTINCT m.id) AS rows_, COUNT(DISTINCT t.id) AS tickets, COUNT(DISTINCT o.id) AS replies,
+        `SELECT m.messageId AS messageId, MIN(m.kind) AS kind, COUNT(DISTINCT m.id) AS rows_, COUNT(DISTINCT t.id) AS tickets, COUNT(DISTINCT o.id) AS replies,
                 COUNT(DISTINCT CASE WHEN o.status = 'sent' THEN o.id END) AS sent
            FROM Message m LEFT JOIN Ticket t ON t.sourceMessageId = m.id LEFT JOIN OutboundMessage o ON o.sourceMessageId = m.id AND o.kind = 'reply'
-          WHERE m.kind = 'complaint' GROUP BY m.messageId`,
+          WHERE m.kind IN ('complaint', 'enquiry') GROUP BY m.messageId`,
       )
-      .all() as Array<{ messageId: string; rows_: number; tickets: number; replies: number; sent: number }>;
-    const messages = new Map(rows.map((r) => [r.messageId, { rows: r.rows_, tickets: r.tickets, replies: r.replies, sent: r.sent }]));
+      .all() as Array<{ messageId: string; kind: string; rows_: number; tickets: number; replies: number; sent: number }>;
+    const messages = new Map(rows.map((r) => [r.messageId, { kind: r.kind, rows: r.rows_, tickets: r.tickets, replies: r.replies, sent: r.sent }]));
     const ticketCount = (db.prepare("SELECT COUNT(*) AS n FROM Ticket").get() as { n: number }).n;
     const repliesSent = (db.prepare("SELECT COUNT(*) AS n FROM OutboundMessage WHERE kind = 'reply' AND status = 'sent'").get() as { n: number }).n;
     const repliesQueued = (db.prepare("SELECT COUNT(*) AS n FROM OutboundMessage WHERE kind = 'reply' AND status != 'sent'").get() as { n: number }).n;
@@ -93,3 +97,6 @@ export function readOutcome(databaseUrl: string): Outcome {
     db.close();
   }
 }
+
+/** What each accepted complaint must have become: one stored row, one sent reply, and its own ticket unless it was answered as an enquiry on one already open. */
+export const expectedOutcome = (o: { kind: string }) => ({ kind: o.kind, rows: 1, tickets: o.kind === "complaint" ? 1 : 0, replies: 1, sent: 1 });
