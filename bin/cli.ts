@@ -103,6 +103,15 @@ async function run(roles: Roles, gateways: () => Promise<GatewayFactory[]>, opts
   if (app.url && roles.http) {
     const playground = app.gateways.some((g) => g.platform === "playground");
     console.log(`\nGridlink is running: ${app.url}${playground ? "  (playground: 20 demo groups — open it in a browser)" : ""}\n`);
+    const { noAdminYet } = await import("../core/staff/accounts.js");
+    if (await noAdminYet(app.prisma).catch(() => false)) {
+      console.log(
+        "No admin account yet: nobody can log in. Create the first one (you choose the password; there is no default):\n" +
+          "  node bin/gridlink.js staff add --role admin --username <name> --password\n" +
+          "  (or, in scripts: printf '%s' \"$PASSWORD\" | node bin/gridlink.js staff add --role admin --username <name> --password-stdin)\n" +
+          "then log in: POST /api/session {\"username\",\"password\"}.\n",
+      );
+    }
   }
 }
 
@@ -183,18 +192,99 @@ function identity(opts: { telegram?: string; wechat?: string; playground?: strin
   return { platform, userId: platform === "playground" ? `pg-${opts.playground}` : opts[platform]! };
 }
 
-const staff = program.command("staff").description("grid leaders and admins");
-platformOptions(staff.command("add").description("register a grid leader or admin"))
-  .addOption(new Option("--role <role>", "grid_leader or admin").choices(["grid_leader", "admin"]).makeOptionMandatory())
-  .option("--grid <grid>", "the grid this leader looks after (limits tickets and broadcasts)")
+const staff = program.command("staff").description("staff accounts (admin, street, grid_leader, viewer) and chat identities");
+
+/** Read a password: from stdin with --password-stdin, else prompted without echo (never a default). */
+async function readPassword(opts: { password?: string | boolean; passwordStdin?: boolean }): Promise<string | undefined> {
+  if (typeof opts.password === "string") return opts.password;
+  if (opts.passwordStdin) {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  }
+  if (opts.password !== true) return undefined;
+  if (!process.stdin.isTTY) fail(new Error("no terminal to prompt for the password: use --password-stdin"));
+  const ask = (q: string) =>
+    new Promise<string>((resolve) => {
+      process.stdout.write(q);
+      let value = "";
+      process.stdin.setRawMode(true);
+      process.stdin.resume();
+      const onData = (buf: Buffer) => {
+        for (const ch of buf.toString("utf8")) {
+          if (ch === "\r" || ch === "\n") {
+            process.stdin.setRawMode(false);
+            process.stdin.pause();
+            process.stdin.off("data", onData);
+            process.stdout.write("\n");
+            return resolve(value);
+          }
+          if (ch === "\u0003") process.exit(130);
+          value = ch === "\u007f" ? value.slice(0, -1) : value + ch;
+        }
+      };
+      process.stdin.on("data", onData);
+    });
+  const first = await ask("Password: ");
+  if ((await ask("Repeat password: ")) !== first) fail(new Error("the passwords differ"));
+  return first;
+}
+
+platformOptions(staff.command("add").description("create a staff account (--username) or register a chat identity (legacy, without --username)"))
+  .addOption(new Option("--role <role>", "admin, street, grid_leader or viewer").choices(["admin", "street", "grid_leader", "viewer"]).makeOptionMandatory())
+  .option("--username <username>", "the login of a new account (one per person)")
+  .option("--password [password]", "set a web password (prompted when no value is given)")
+  .option("--password-stdin", "read the password from stdin (for scripts)")
+  .option("--scope <node>", "the organisation node (id or name) the account looks after: a grid, community or street")
+  .option("--grid <grid>", "legacy identity only: the grid this leader looks after")
   .option("--name <name>", "display name used in notices")
   .action(async (opts) => {
+    if (opts.username) {
+      const given = (["telegram", "wechat", "playground"] as const).filter((p) => opts[p]);
+      const identities = given.map((p) => ({ platform: p as Platform, userId: p === "playground" ? `pg-${opts.playground}` : (opts[p] as string) }));
+      const password = await readPassword(opts);
+      const { addAccount } = await import("../core/staff/accounts.js");
+      await withDb(async (db) => {
+        const a = await addAccount({ db, actor: actor(), username: opts.username, role: opts.role, scope: opts.scope ?? opts.grid, password, name: opts.name, identities });
+        console.log(`account ${a.username} is ${a.role}${a.scope ? ` of ${a.scope.kind} ${a.scope.name}` : ""}${a.canLogIn ? "; it can log in (POST /api/session)" : "; chat only (no password)"}${a.identities.length ? `; chat: ${a.identities.map((i) => `${i.platform}:${i.userId}`).join(", ")}` : ""}`);
+      });
+      return;
+    }
+    if (opts.role === "street" || opts.role === "viewer") fail(new Error(`a ${opts.role} needs an account: add --username`));
     const who = identity(opts);
     const { addStaff } = await import("../core/staff/add-staff.js");
     await withDb(async (db) => {
       const s = await addStaff({ db, actor: actor(), ...who, role: opts.role, grid: opts.grid, name: opts.name });
       console.log(`staff ${s.platform}:${s.userId} is ${s.role}${s.grid ? ` of ${s.grid}` : ""}`);
     });
+  });
+platformOptions(staff.command("link <username>").description("add chat identities to an account (the same person on another platform)")).action(async (username: string, opts) => {
+  const given = (["telegram", "wechat", "playground"] as const).filter((p) => opts[p]);
+  if (!given.length) fail(new Error("give --telegram, --wechat and/or --playground"));
+  const { linkIdentities } = await import("../core/staff/accounts.js");
+  await withDb(async (db) => {
+    const a = await linkIdentities({ db, actor: actor(), username, identities: given.map((p) => ({ platform: p as Platform, userId: p === "playground" ? `pg-${opts.playground}` : (opts[p] as string) })) });
+    console.log(`${a.username}: ${a.identities.map((i) => `${i.platform}:${i.userId}`).join(", ")}`);
+  });
+});
+staff
+  .command("password <username>")
+  .description("set an account's password (prompted, or --password-stdin); every session of it ends")
+  .option("--password-stdin", "read the password from stdin")
+  .action(async (username: string, opts: { passwordStdin?: boolean }) => {
+    const password = await readPassword({ password: opts.passwordStdin ? undefined : true, passwordStdin: opts.passwordStdin });
+    const { setPassword } = await import("../core/staff/accounts.js");
+    await withDb(async (db) => {
+      await setPassword({ db, actor: actor(), username, password: password ?? "" });
+      console.log(`password of ${username} changed; its sessions ended`);
+    });
+  });
+staff
+  .command("disable <username>")
+  .description("disable an account (its sessions end at once; history stays)")
+  .action(async (username: string) => {
+    const { disableAccount } = await import("../core/staff/accounts.js");
+    await withDb(async (db) => console.log(`${(await disableAccount({ db, actor: actor(), username })).username} disabled`));
   });
 platformOptions(staff.command("remove").description("remove a staff member")).action(async (opts) => {
   const who = identity(opts);
@@ -210,8 +300,12 @@ staff
   .description("list staff")
   .action(async () => {
     const { findStaff } = await import("../core/staff/find-staff.js");
+    const { listAccounts } = await import("../core/staff/accounts.js");
     await withDb(async (db) => {
-      for (const s of await findStaff({ db })) console.log(`${s.platform}\t${s.userId}\t${s.role}\t${s.grid ?? "-"}\t${s.name ?? ""}`);
+      for (const a of await listAccounts({ db })) {
+        console.log(`account\t${a.username}\t${a.role}\t${a.scope ? `${a.scope.kind}:${a.scope.name}` : "-"}\t${a.canLogIn ? "login" : "chat-only"}${a.disabled ? "\tdisabled" : ""}\t${a.identities.map((i) => `${i.platform}:${i.userId}`).join(",")}`);
+      }
+      for (const s of (await findStaff({ db })).filter((x) => !x.accountId)) console.log(`${s.platform}\t${s.userId}\t${s.role}\t${s.grid ?? "-"}\t${s.name ?? ""}`);
     });
   });
 
@@ -308,20 +402,102 @@ queue
 
 program.addCommand(broadcastCommand({ config, withDb, withQueues, actor }));
 
+// === The organisation: district → street → community → grid
+
+const org = program.command("org").description("the organisation tree: district → street → community → grid");
+org
+  .command("add <kind> <name>")
+  .description("add a node: kind is district, street, community or grid")
+  .option("--parent <node>", "the node one level up (id or name)")
+  .action(async (kind: string, name: string, opts: { parent?: string }) => {
+    const { addOrgNode, ORG_KINDS } = await import("../core/org/org-tree.js");
+    if (!(ORG_KINDS as readonly string[]).includes(kind)) fail(new Error(`kind must be one of ${ORG_KINDS.join(", ")}`));
+    await withDb(async (db) => {
+      const n = await addOrgNode({ db, actor: actor(), kind: kind as (typeof ORG_KINDS)[number], name, parent: opts.parent ?? null });
+      console.log(`${n.id}\t${n.kind}\t${n.name}`);
+    });
+  });
+org
+  .command("list")
+  .description("the tree, indented, with each grid's groups")
+  .action(async () => {
+    const { listOrg } = await import("../core/org/org-tree.js");
+    await withDb(async (db) => {
+      const nodes = await listOrg({ db });
+      const groups = await db.group.groupBy({ by: ["gridNodeId"], _count: { _all: true } });
+      const count = new Map(groups.map((g) => [g.gridNodeId, g._count._all]));
+      const print = (parentId: number | null, depth: number) => {
+        for (const n of nodes.filter((x) => x.parentId === parentId)) {
+          console.log(`${"  ".repeat(depth)}${n.id}\t${n.kind}\t${n.name}${n.kind === "grid" ? `\t${count.get(n.id) ?? 0} group(s)` : ""}`);
+          print(n.id, depth + 1);
+        }
+      };
+      print(null, 0);
+    });
+  });
+org
+  .command("move <node>")
+  .description("put a node under another (one level up), e.g. a migrated grid under its community")
+  .option("--parent <node>", "the new parent (id or name); omit for the top")
+  .action(async (node: string, opts: { parent?: string }) => {
+    const { moveOrgNode } = await import("../core/org/org-tree.js");
+    await withDb(async (db) => {
+      const n = await moveOrgNode({ db, actor: actor(), ref: node, parent: opts.parent ?? null });
+      console.log(`${n.kind} ${n.name} is now under ${n.parentId ?? "the top"}`);
+    });
+  });
+
+// === API tokens for integrations
+
+const token = program.command("token").description("API tokens (Authorization: Bearer) for integrations");
+token
+  .command("create <name>")
+  .addOption(new Option("--role <role>").choices(["admin", "street", "grid_leader", "viewer"]).makeOptionMandatory())
+  .option("--scope <node>", "the organisation node it is limited to")
+  .action(async (name: string, opts: { role: "admin" | "street" | "grid_leader" | "viewer"; scope?: string }) => {
+    const { createApiToken } = await import("../core/staff/sessions.js");
+    await withDb(async (db) => {
+      const { token: secret, info } = await createApiToken({ db, actor: actor(), name, role: opts.role, scope: opts.scope });
+      console.log(`token ${info.id} (${info.role}${info.scope ? ` of ${info.scope}` : ""}) — shown once, store it now:\n${secret}`);
+    });
+  });
+token.command("list").action(async () => {
+  const { listApiTokens } = await import("../core/staff/sessions.js");
+  await withDb(async (db) => {
+    for (const t of await listApiTokens({ db })) console.log(`${t.id}\t${t.name}\t${t.role}\t${t.scope ?? "-"}\tlast used ${t.lastUsedAt?.toISOString() ?? "never"}${t.revokedAt ? "\trevoked" : ""}`);
+  });
+});
+token.command("revoke <id>").action(async (id: string) => {
+  const { revokeApiToken } = await import("../core/staff/sessions.js");
+  await withDb(async (db) => {
+    await revokeApiToken({ db, actor: actor(), id: Number(id) });
+    console.log(`token ${id} revoked`);
+  });
+});
+
 // === The audit trail
 
 program
   .command("audit")
   .description("recent administrative changes (group edits, staff, tickets, broadcasts, queue retries, lexicon)")
   .option("--subject <subject>", "e.g. group:3, ticket:A0012, staff:telegram:42")
-  .option("--action <prefix>", "e.g. group., ticket.resolved")
+  .option("--action <prefix>", "e.g. group., ticket.resolved, session.")
+  .option("--actor <name>", "e.g. alice (any channel) or web:alice")
+  .option("--since <time>", "ISO date or time, e.g. 2026-12-01")
+  .option("--until <time>", "ISO date or time")
   .option("--limit <n>", "how many", "50")
-  .action(async (opts: { subject?: string; action?: string; limit: string }) => {
+  .action(async (opts: { subject?: string; action?: string; actor?: string; since?: string; until?: string; limit: string }) => {
+    const time = (v: string | undefined, name: string) => {
+      if (v === undefined) return undefined;
+      const d = new Date(v);
+      if (Number.isNaN(d.getTime())) fail(new Error(`--${name}: "${v}" is not a date (e.g. 2026-12-01 or 2026-12-01T09:00)`));
+      return d;
+    };
     const { findAuditEvents } = await import("../core/audit/find-audit-events.js");
     const { maskPersonal } = await import("../core/privacy.js");
     await withDb(async (db) => {
-      for (const e of await findAuditEvents({ db, subject: opts.subject, action: opts.action, limit: Number(opts.limit) || 50 })) {
-        console.log(maskPersonal(`${e.at.toISOString()}\t${e.actor}\t${e.action}\t${e.subject}\t${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`));
+      for (const e of await findAuditEvents({ db, subject: opts.subject, action: opts.action, actor: opts.actor, since: time(opts.since, "since"), until: time(opts.until, "until"), limit: Number(opts.limit) || 50 })) {
+        console.log(maskPersonal(`${e.at.toISOString()}\t${e.actor}\t${e.ip ?? "-"}\t${e.action}\t${e.subject}\t${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`));
       }
     });
   });

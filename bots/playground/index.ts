@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import type { ChatGateway, GatewayHost, OutgoingMessage, SendResult } from "../../core/ports/index.js";
 import type { GatewayFactory } from "../../core/ports/index.js";
-import { bounded, maskPersonal, wellFormed, wellFormedMessage } from "../../core/ports/index.js";
+import { bounded, maskPersonal, playgroundSenderId, requestAccount, wellFormed, wellFormedMessage } from "../../core/ports/index.js";
 
 /** A demo group: chat id (used in URLs), title, grid and community. */
 export interface DemoGroup {
@@ -16,6 +16,9 @@ export interface DemoGroup {
   grid: string;
   community: string;
 }
+
+/** The demo organisation: one street, its two communities, each with one grid (seeded with the groups). */
+export const PLAYGROUND_STREET = "莲花街道";
 
 /** 20 demo groups across two grids, seeded on start. */
 export const DEMO_GROUPS: DemoGroup[] = [
@@ -75,7 +78,7 @@ export class PlaygroundGateway implements ChatGateway {
 
   /** Register the demo groups (idempotent: existing groups keep staff's grid and tags). */
   async start(): Promise<void> {
-    for (const g of DEMO_GROUPS) await this.host.groups.seen("playground", g.id, { title: g.title, grid: g.grid, community: g.community, active: true });
+    for (const g of DEMO_GROUPS) await this.host.groups.seen("playground", g.id, { title: g.title, grid: g.grid, community: g.community, street: PLAYGROUND_STREET, active: true });
   }
 
   async stop(): Promise<void> {}
@@ -116,10 +119,13 @@ export class PlaygroundGateway implements ChatGateway {
       const at = Date.now();
       // With a client id, a retry (after a 503 or a lost answer) is the same message: exactly one ticket.
       const messageId = body.clientMessageId ? `c-${body.clientMessageId}` : `m-${at.toString(36)}-${randomBytes(4).toString("hex")}`;
-      const sender = wellFormed(body.sender);
+      // With a staff session the message is that account's (shown under its name); anonymous, it is a resident's,
+      // whatever name it carries: a sender name never grants rights.
+      const account = requestAccount(req);
+      const sender = account ? wellFormed(account.name) : wellFormed(body.sender);
       // Answer 202 only once intake has the message; 503 when it certainly is not queued (see Queues.submit).
       await this.host.submit(
-        wellFormedMessage({ platform: "playground", chatId: group.id, chatTitle: group.title, messageId, sender: { id: `pg-${sender}`, name: sender }, text: body.text, sentAt: at }),
+        wellFormedMessage({ platform: "playground", chatId: group.id, chatTitle: group.title, messageId, sender: { id: playgroundSenderId(account, sender), name: sender }, text: body.text, sentAt: at }),
       );
       // The transcript is a display aid: a Redis blip right now must not turn an accepted message into an error.
       await bounded(this.append(group.id, { id: messageId, from: "resident", sender, text: wellFormed(body.text.slice(0, 4000)), at }), TRANSCRIPT_TIMEOUT_MS, "the transcript write").catch(() => undefined);

@@ -1,6 +1,7 @@
 // /api/faq: the FAQ curation API for the web admin — the same operations as `gridlink faq`. Reading and
-// testing answer anyone the server answers; changes answer loopback clients only until authentication
-// exists (403 otherwise). Every change is audited by the store and announced to every process.
+// testing need lexicon.read (any account), changes lexicon.edit (admins) — decided by the server's auth hook
+// from each route's declared action; changes still also answer loopback clients only (the assistant's rule,
+// to be lifted by its owner now that logins exist). Every change is audited by the store and announced to every process.
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Db } from "../infra/db.js";
@@ -25,24 +26,24 @@ const json = (r: FaqRow) => ({ ...r, updatedAt: r.updatedAt.toISOString() });
 /** Register /api/faq… on a Fastify instance (Fastify 5). */
 export const faqRoutes: FastifyPluginAsync<FaqRoutesOptions> = async (server, opts) => {
   const { prisma, faq } = opts;
-  const actorOf = (req: FastifyRequest): string => opts.actor ?? `http:${req.ip}`;
+  const actorOf = (req: FastifyRequest): string => (req.actor ? `${req.actor.channel}:${req.actor.name}` : opts.actor ?? `http:${req.ip}`);
   server.setErrorHandler(replyError);
 
-  server.get("/api/faq", async () => ({ entries: (await listFaq(prisma)).map(json) }));
+  server.get("/api/faq", { config: { action: "lexicon.read" } }, async () => ({ entries: (await listFaq(prisma)).map(json) }));
 
-  server.post("/api/faq", { onRequest: loopbackOnly }, async (req, reply) => {
+  server.post("/api/faq", { config: { action: "lexicon.edit" }, onRequest: loopbackOnly }, async (req, reply) => {
     const { row, created } = await putFaq(prisma, req.body as never, actorOf(req));
     await faq.publishChange();
     return reply.status(created ? 201 : 200).send(json(row));
   });
 
-  server.delete("/api/faq/:key", { onRequest: loopbackOnly }, async (req, reply) => {
+  server.delete("/api/faq/:key", { config: { action: "lexicon.edit" }, onRequest: loopbackOnly }, async (req, reply) => {
     await removeFaq(prisma, KeyParam.parse(req.params).key, actorOf(req));
     await faq.publishChange();
     return reply.status(204).send();
   });
 
-  server.post("/api/faq/test", async (req) => {
+  server.post("/api/faq/test", { config: { action: "lexicon.read" } }, async (req) => {
     const { text } = TestBody.parse(req.body);
     return { matches: faq.ranked(text, 3).map((m) => ({ key: m.entry.key, question: m.question, score: Number(m.score.toFixed(3)), answer: m.entry.answer })), answers: faq.match(text)?.entry.key ?? null };
   });

@@ -12,16 +12,23 @@ export interface AuditEvent {
   subject: string;
   before: unknown;
   after: unknown;
+  ip: string | null;
 }
 
 const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
 
-/** Audit events, optionally of one subject or action prefix ("group.", "ticket."), newest first. */
-export async function findAuditEvents(opts: { db: Db; subject?: string; action?: string; limit?: number }): Promise<AuditEvent[]> {
+/** Audit events, optionally of one subject, actor, time range or action prefix ("group.", "ticket."), newest first. */
+export async function findAuditEvents(opts: { db: Db; subject?: string; action?: string; actor?: string; since?: Date; until?: Date; limit?: number }): Promise<AuditEvent[]> {
   const rows = await opts.db.auditEvent.findMany({
-    where: { subject: opts.subject, action: opts.action ? { startsWith: opts.action } : undefined },
+    where: {
+      subject: opts.subject,
+      action: opts.action ? { startsWith: opts.action } : undefined,
+      // "alice" matches "web:alice", "cli:alice", "token:alice"; "web:alice" matches exactly
+      actor: opts.actor ? (opts.actor.includes(":") ? opts.actor : { endsWith: `:${opts.actor}` }) : undefined,
+      createdAt: opts.since || opts.until ? { gte: opts.since, lte: opts.until } : undefined,
+    },
     orderBy: { id: "desc" },
     take: opts.limit ?? 100,
   });
-  return rows.map((r) => ({ id: r.id, at: r.createdAt, actor: r.actor, channel: r.channel, action: r.action, subject: r.subject, before: parse(r.before), after: parse(r.after) }));
+  return rows.map((r) => ({ id: r.id, at: r.createdAt, actor: r.actor, channel: r.channel, action: r.action, subject: r.subject, before: parse(r.before), after: parse(r.after), ip: r.ip }));
 }

@@ -3,6 +3,7 @@
 import type { GroupRegistry, Platform } from "../ports/chat.js";
 import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/log.js";
+import { ensureGridNode, seedOrg } from "../org/org-tree.js";
 
 /** WeChat rooms start disabled: the bot listens silently until a leader sends #启用. */
 export const enabledByDefault = (platform: Platform): boolean => platform !== "wechat";
@@ -33,9 +34,19 @@ export function createGroupRegistry(prisma: Db, log: Logger): GroupRegistry {
   return {
     async seen(platform, chatId, info) {
       const g = await ensureGroup(prisma, platform, chatId, info.title);
-      const data: { active?: boolean; grid?: string; community?: string } = {};
+      const data: { active?: boolean; grid?: string; gridNodeId?: number; community?: string } = {};
       if (info.active !== undefined && g.active !== info.active) data.active = info.active;
-      if (info.grid && !g.grid) data.grid = info.grid; // a grid set by staff is never overwritten
+      if (info.grid && (!g.grid || g.gridNodeId === null)) {
+        // a grid set by staff is never overwritten; the gateway's grid (and its community, street) join the tree
+        const tree = [
+          ...(info.street ? [{ kind: "street" as const, name: info.street }] : []),
+          ...(info.community ? [{ kind: "community" as const, name: info.community, parent: info.street }] : []),
+          { kind: "grid" as const, name: info.grid, parent: info.community },
+        ];
+        await seedOrg(prisma, tree);
+        if (!g.grid) data.grid = info.grid;
+        data.gridNodeId = await ensureGridNode(prisma, g.grid ?? info.grid);
+      }
       if (info.community && !g.community) data.community = info.community;
       if (Object.keys(data).length > 0) await prisma.group.update({ where: { id: g.id }, data });
     },

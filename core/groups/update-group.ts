@@ -7,6 +7,7 @@ import { AppError } from "../infra/errors.js";
 import { inTransaction, joinTags, toGroup, type Group, type Tx } from "../infra/rows.js";
 import type { Lang } from "../locale.js";
 import { authorize, type Actor } from "../policy/authorize.js";
+import { ensureGridNode } from "../org/org-tree.js";
 
 /** Options of updateGroup; leave a field out to keep it. */
 export interface UpdateGroupOptions {
@@ -35,7 +36,10 @@ export async function updateGroup(opts: UpdateGroupOptions): Promise<Group> {
     for (const tag of opts.addTags ?? []) tags.add(tag.toLowerCase());
     for (const tag of opts.removeTags ?? []) tags.delete(tag.toLowerCase());
     const joined = joinTags(tags);
-    const data = { enabled: opts.enabled, grid: opts.grid, tags: joined === row.tags ? undefined : joined };
+    // Moving a group to another grid: the actor must look after that grid too; the group joins its grid node.
+    if (opts.grid !== undefined && opts.grid !== before.grid) authorize(opts.actor, "group.update", { kind: "group", grid: opts.grid }, opts.lang);
+    const gridNodeId = opts.grid !== undefined ? await ensureGridNode(tx, opts.grid) : undefined;
+    const data = { enabled: opts.enabled, grid: opts.grid, gridNodeId, tags: joined === row.tags ? undefined : joined };
     const after = toGroup(await tx.group.update({ where: { id: opts.id }, data }));
     const pick = (g: Group) => ({ enabled: g.enabled, grid: g.grid, tags: g.tags });
     await recordAudit(tx, { actor: opts.actor, action: "group.update", subject: `group:${opts.id}`, before: pick(before), after: pick(after) });

@@ -58,10 +58,28 @@ export const configSchema = z.object({
   TICKET_PREFIX: z.string().regex(/^[A-Z]{1,3}$/, "must be 1–3 capital letters").default("A"),
   /** Messages longer than this are truncated for storage (still classified whole). */
   MAX_STORED_CHARS: int(2000, 100),
-  /** The built-in local channel with 20 simulated groups. */
-  PLAYGROUND_ENABLED: bool(true),
+  /** The built-in local channel with 20 simulated groups: on|off; unset = on while HOST is loopback, off otherwise. */
+  PLAYGROUND: z.enum(["on", "off", ""]).optional(),
+  /** Older spelling of PLAYGROUND (true|false); PLAYGROUND wins when both are set. */
+  PLAYGROUND_ENABLED: z.enum(["true", "false", "1", "0", "yes", "no", ""]).optional(),
+
   /** A simulated platform pace for the playground (ms per send; 0 = instant): demos and fault tests of broadcasts. */
   PLAYGROUND_SEND_DELAY_MS: int(0, 0),
+
+  // === Access (issue 11)
+  /** Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs/CIDRs, or "true" for any); unset = none. */
+  TRUST_PROXY: optionalString,
+  /** A web session ends after this long without a request. */
+  SESSION_IDLE_MINUTES: int(120, 1),
+  /** A web session ends this long after login, however busy. */
+  SESSION_MAX_HOURS: int(12, 1),
+  /** Login attempts allowed per client address per LOGIN_WINDOW_MINUTES. */
+  LOGIN_MAX_PER_IP: int(30, 1),
+  /** Login attempts allowed per username per LOGIN_WINDOW_MINUTES. */
+  LOGIN_MAX_PER_ACCOUNT: int(10, 1),
+  LOGIN_WINDOW_MINUTES: int(15, 1),
+  /** Residents' text and names on tickets closed longer ago than this are replaced by a masked excerpt and a pseudonym. */
+  RETENTION_DAYS: int(180, 1),
 
   // === Telegram
   TELEGRAM_BOT_TOKEN: optionalString,
@@ -112,8 +130,11 @@ export const configSchema = z.object({
   LLM_BREAKER_COOLDOWN_MS: int(30_000, 100),
 });
 
-/** Validated configuration. */
-export type Config = z.infer<typeof configSchema>;
+/** Validated configuration (PLAYGROUND_ENABLED resolved from PLAYGROUND, PLAYGROUND_ENABLED and HOST). */
+export type Config = Omit<z.infer<typeof configSchema>, "PLAYGROUND_ENABLED"> & { PLAYGROUND_ENABLED: boolean };
+
+/** True for a loopback host name or address (127.0.0.0/8, ::1, localhost). */
+export const isLoopbackHost = (host: string): boolean => host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /** Parse configuration from an env object; throws one readable error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -122,7 +143,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const cfg = result.data;
+  const { PLAYGROUND_ENABLED: legacy, ...rest } = result.data;
+  const playground = rest.PLAYGROUND ? rest.PLAYGROUND === "on" : legacy ? ["true", "1", "yes"].includes(legacy) : isLoopbackHost(rest.HOST);
+  const cfg: Config = { ...rest, PLAYGROUND_ENABLED: playground };
   if (cfg.WECHAT_MAX_GAP_MS < cfg.WECHAT_MIN_GAP_MS) {
     throw new Error("Invalid configuration:\n  WECHAT_MAX_GAP_MS: must be ≥ WECHAT_MIN_GAP_MS");
   }

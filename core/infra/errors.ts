@@ -7,6 +7,8 @@ export type AppErrorCode =
   | "forbidden"
   | "conflict"
   | "unavailable"
+  | "unauthorized"
+  | "rate_limited"
   | "unknown_command";
 
 const HTTP_STATUS: Record<AppErrorCode, number> = {
@@ -15,6 +17,8 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   forbidden: 403,
   conflict: 409,
   unavailable: 503,
+  unauthorized: 401,
+  rate_limited: 429,
   unknown_command: 400,
 };
 

@@ -24,7 +24,7 @@ export const toPlatform = (value: string): Platform => oneOf(value, PLATFORMS, "
 /** The status column of a ticket. */
 export const toTicketStatus = (value: string): TicketStatus => oneOf(value, TICKET_STATUSES, "ticket status");
 /** A staff row's role. */
-export const toStaffRole = (value: string): Exclude<Role, "resident"> => oneOf(value, ["grid_leader", "admin"] as const, "staff role");
+export const toStaffRole = (value: string): Exclude<Role, "resident"> => oneOf(value, ["admin", "street", "grid_leader", "viewer"] as const, "staff role");
 
 /** A JSON string array column (ticket keywords, lexicon variants); anything else reads as []. */
 export function toStringList(json: string): string[] {
@@ -69,7 +69,7 @@ export const toGroup = (r: GroupRow): Group => ({
 
 // === Staff
 
-type StaffRow = { id: number; platform: string; userId: string; name: string | null; role: string; grid: string | null; createdAt: Date };
+type StaffRow = { id: number; platform: string; userId: string; name: string | null; role: string; grid: string | null; createdAt: Date; accountId?: number | null };
 
 /** A registered grid leader or admin on one platform. */
 export interface StaffMember {
@@ -80,10 +80,12 @@ export interface StaffMember {
   role: Exclude<Role, "resident">;
   grid: string | null;
   createdAt: Date;
+  /** The staff account this identity belongs to (its role and scope win over `role`/`grid`). */
+  accountId: number | null;
 }
 
 /** Staff row → StaffMember. */
-export const toStaff = (r: StaffRow): StaffMember => ({ id: r.id, platform: toPlatform(r.platform), userId: r.userId, name: r.name, role: toStaffRole(r.role), grid: r.grid, createdAt: r.createdAt });
+export const toStaff = (r: StaffRow): StaffMember => ({ id: r.id, platform: toPlatform(r.platform), userId: r.userId, name: r.name, role: toStaffRole(r.role), grid: r.grid, createdAt: r.createdAt, accountId: r.accountId ?? null });
 
 // === Tickets
 

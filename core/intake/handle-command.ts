@@ -8,14 +8,14 @@ import { createOutbound } from "../outbox.js";
 import type { Actor } from "../policy/authorize.js";
 import type { ChatMessage } from "../ports/chat.js";
 import { maskPersonal } from "../privacy.js";
-import { findStaffMember } from "../staff/find-staff.js";
+import { chatActor } from "../staff/chat-identity.js";
 import { runCommand, type CommandResult, type ParsedCommand } from "../transports/chat-commands/index.js";
 import { clip, ensureResident, storeOnce, type IntakeDeps, type IntakeOutcome } from "./shared.js";
 
 /** Run a command typed in a group; refusals become the reply. */
 export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: Group, command: ParsedCommand): Promise<IntakeOutcome> {
   const { prisma } = deps;
-  const staff = await findStaffMember({ db: prisma, platform: msg.platform, ids: [msg.sender.id, ...(msg.sender.aliases ?? [])] });
+  const staff = await chatActor({ db: prisma, platform: msg.platform, ids: [msg.sender.id, ...(msg.sender.aliases ?? [])] });
   // A room that is not enabled stays silent: only staff may switch it on.
   if (!group.enabled && !(command.kind === "command" && command.name === "enable" && staff)) {
     return { action: "ignored", reason: "group not enabled" };
@@ -31,7 +31,7 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
     prisma.$transaction(
       async (tx) => {
         const resident = await ensureResident(tx, msg.platform, msg.sender.id, msg.sender.name);
-        const actor: Actor = { role: staff?.role ?? "resident", grid: staff?.grid ?? null, name: staff?.name || resident.displayName, channel: "chat" };
+        const actor: Actor = staff ? { ...staff, name: staff.name || resident.displayName } : { role: "resident", grid: null, name: resident.displayName, channel: "chat" };
         const row = await tx.message.create({
           data: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId, groupId: group.id, residentId: resident.id, kind: "command", text: clipped.text, truncated: clipped.truncated, sentAt: new Date(msg.sentAt) },
         });

@@ -4,56 +4,99 @@
 import { AppError } from "../infra/errors.js";
 import { t, type Lang } from "../locale.js";
 
-/** Who may act. Staff roles come from the staff registry; everyone else in a chat is a resident. */
-export type Role = "resident" | "grid_leader" | "admin";
+/** Who may act. Staff roles come from staff accounts (or the legacy chat registry); everyone else in a chat is a resident. */
+export type Role = "resident" | "viewer" | "grid_leader" | "street" | "admin";
 
-/** Where an action came from (written into the audit trail). */
-export type Channel = "chat" | "http" | "cli" | "system";
+/** The roles a staff account or API token can have. */
+export const STAFF_ROLES = ["admin", "street", "grid_leader", "viewer"] as const;
 
-/** The person (or process) acting. `grid` limits a grid leader; `name` is what notices and the audit show. */
+/** Where an action came from (written into the audit trail): web = a session cookie, token = an API token. */
+export type Channel = "chat" | "web" | "token" | "cli" | "system" | "http";
+
+/** The person (or process) acting. `grids` limits what they see and change; `name` is what notices and the audit show. */
 export interface Actor {
   role: Role;
-  /** The grid a leader looks after (null: every grid). */
+  /** The one grid a leader looks after (null: every grid); kept for services that need a single grid. */
   grid?: string | null;
+  /** The grid names under the actor's scope node; null or absent: every grid. */
+  grids?: string[] | null;
   /** Shown in notices and the audit trail ("李网格", "alice"). */
   name: string;
   channel: Channel;
+  /** The client address of an HTTP request (audited). */
+  ip?: string;
+  /** The staff account behind this actor, if any. */
+  accountId?: number;
 }
 
-/** Everything that is decided by authorize(). */
+/** Everything that is decided by authorize(); every HTTP route declares one (or is public). */
 export type Action =
   | "command.resident"
+  | "session.self"
   | "ticket.list"
   | "ticket.read"
   | "ticket.transition"
+  | "broadcast.read"
   | "broadcast.create"
+  | "group.read"
   | "group.update"
+  | "org.read"
+  | "org.edit"
   | "staff.manage"
+  | "token.manage"
+  | "queue.read"
   | "queue.retry"
-  | "lexicon.edit";
+  | "lexicon.read"
+  | "lexicon.edit"
+  | "audit.read"
+  | "privacy.raw"
+  | "privacy.manage"
+  | "playground.use"
+  | "gateway.admin";
 
 /** The thing acted on; `grid` is the grid it belongs to (a ticket's group's grid, a group's grid, a broadcast scope's grid). */
 export interface Resource {
-  kind?: "ticket" | "group" | "broadcast";
+  kind?: "ticket" | "group" | "broadcast" | "org";
   grid?: string | null;
   /** A ticket number, for messages. */
   number?: string;
 }
 
-const RANK: Record<Role, number> = { resident: 0, grid_leader: 1, admin: 2 };
+const RANK: Record<Role, number> = { resident: 0, viewer: 1, grid_leader: 2, street: 3, admin: 4 };
 
-/** The least role each action needs. */
-const NEEDS: Record<Action, Role> = {
+/** The least role each action needs (scope is checked on top, from the resource's grid). */
+export const NEEDS: Record<Action, Role> = {
   "command.resident": "resident",
-  "ticket.list": "grid_leader",
-  "ticket.read": "grid_leader",
+  "playground.use": "resident",
+  "session.self": "viewer",
+  "ticket.list": "viewer",
+  "ticket.read": "viewer",
   "ticket.transition": "grid_leader",
+  "broadcast.read": "viewer",
   "broadcast.create": "grid_leader",
+  "group.read": "viewer",
   "group.update": "grid_leader",
+  "org.read": "viewer",
+  "org.edit": "admin",
   "staff.manage": "admin",
+  "token.manage": "admin",
+  "queue.read": "street",
   "queue.retry": "admin",
+  "lexicon.read": "viewer",
   "lexicon.edit": "admin",
+  "audit.read": "admin",
+  "privacy.raw": "admin",
+  "privacy.manage": "admin",
+  "gateway.admin": "admin",
 };
+
+/** The grids an actor is limited to, or null for every grid. */
+export function scopeOf(actor: Actor): string[] | null {
+  if (actor.role === "admin") return null;
+  if (actor.grids) return actor.grids;
+  if (actor.role === "grid_leader" && actor.grid) return [actor.grid];
+  return null;
+}
 
 /** True when the role ranks at least as high as `needed`. */
 export const atLeast = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];
@@ -64,7 +107,8 @@ export type Refusal = { reason: "role" } | { reason: "grid"; grid: string };
 /** Decide without throwing. A leader with a grid acts on resources of that grid only; admins act everywhere. */
 export function decide(actor: Actor, action: Action, resource: Resource = {}): Refusal | undefined {
   if (!atLeast(actor.role, NEEDS[action])) return { reason: "role" };
-  if (actor.role === "grid_leader" && actor.grid && resource.grid !== undefined && resource.grid !== actor.grid) return { reason: "grid", grid: actor.grid };
+  const grids = scopeOf(actor);
+  if (grids && resource.grid !== undefined && (resource.grid === null || !grids.includes(resource.grid))) return { reason: "grid", grid: grids.join("、") || "-" };
   return undefined;
 }
 
@@ -83,5 +127,3 @@ export function authorize(actor: Actor, action: Action, resource: Resource = {},
 /** The actor of a CLI command: the operator on this machine, with admin rights (the CLI talks to the database directly). */
 export const cliActor = (user: string): Actor => ({ role: "admin", name: user, channel: "cli" });
 
-/** The actor of an HTTP change: admin rights for loopback clients until logins exist (issue "Access"). */
-export const httpActor = (ip: string): Actor => ({ role: "admin", name: ip, channel: "http" });

@@ -84,7 +84,7 @@ export const paceStatusKey = (prefix: string, platform: Platform): string => `${
 /** Group registry updates a gateway reports as it learns about chats (joins, kicks, renames, migrations). */
 export interface GroupRegistry {
   /** The bot is in this chat (created if new). `enabled` defaults per platform (WeChat rooms start disabled). */
-  seen(platform: Platform, chatId: string, info: { title?: string; active?: boolean; grid?: string; community?: string }): Promise<void>;
+  seen(platform: Platform, chatId: string, info: { title?: string; active?: boolean; grid?: string; community?: string; street?: string }): Promise<void>;
   /** The bot joined (true) or was removed/kicked (false). */
   setActive(platform: Platform, chatId: string, active: boolean, reason?: string): Promise<void>;
   /** The chat changed id (Telegram supergroup upgrade): the group keeps its identity, tickets and tags. */

@@ -31,6 +31,8 @@ export interface FindTicketsOptions {
   page?: number;
   /** @defaultValue 50 */
   pageSize?: number;
+  /** Only tickets of groups in these grids (null/absent: all). */
+  grids?: string[] | null;
 }
 
 /** A page of tickets, newest first, with the total matching the filters. */
@@ -41,6 +43,8 @@ export async function findTickets(opts: FindTicketsOptions): Promise<{ total: nu
     category: opts.category,
     groupId: opts.groupId,
     reporterId: opts.reporterId,
+    // A scoped reader (grid leader, street, scoped viewer or token) sees the tickets of their grids only.
+    ...(opts.grids ? { group: { grid: { in: opts.grids } } } : {}),
   };
   const [total, rows] = await Promise.all([
     opts.db.ticket.count({ where }),

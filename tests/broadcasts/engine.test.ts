@@ -22,6 +22,7 @@ async function world(n: number, env: Record<string, string> = PACE) {
   const wang = w.resident("王阿姨", "wxid_wang");
   const rooms = Array.from({ length: n }, (_, i) => w.room(`莲花社区${i + 1}号楼业主群`, [admin, wang]));
   t = await createTestApp({ env, gateways: [wechatGatewayWith({ puppet: w.puppet })] });
+  auth = t.auth;
   const gw = t.app.gateways.find((g) => g.platform === "wechat") as WechatGateway;
   w.login();
   await waitFor(() => gw.primary.health.status === "logged_in");
@@ -37,8 +38,10 @@ const noticeCount = (w: MockWorld, marker: string) => {
   for (const s of w.sent()) if (s.text?.includes(marker) && !s.text.includes("#B")) per.set(s.roomId!, (per.get(s.roomId!) ?? 0) + 1);
   return per;
 };
+/** Admin headers of the current test's app (set by world()). */
+let auth: Record<string, string> = {};
 const api = async (url: string, path: string, body?: unknown) => {
-  const res = await fetch(`${url}${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, body === undefined ? { headers: auth } : { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { status: string; sent: number; total: number; pending: number } };
 };
 

@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../core/infra/db.js";
-import { waitFor } from "../helpers/harness.js";
+import { adminAuth, waitFor } from "../helpers/harness.js";
 import { startGridlink, type GridlinkProcess } from "../support/fault-process.js";
 import { startOwnRedis, type OwnRedis } from "../support/redis-server.js";
 
@@ -19,6 +19,9 @@ afterEach(async () => {
 
 const GROUPS = 300;
 const ENV = { PLAYGROUND_SEND_DELAY_MS: "60", OUTBOX_LOCK_MS: "3000", RECONCILE_EVERY_MS: "2000", RECONCILE_MIN_AGE_MS: "2000", INTAKE_LOCK_MS: "3000", INTAKE_STALLED_CHECK_MS: "1000" };
+
+/** Admin headers per process (an admin API token written into its database by setup()). */
+const auth = new Map<GridlinkProcess, Record<string, string>>();
 
 /** A Gridlink process with GROUPS playground groups (the 20 demo ones plus extra chats). */
 async function setup(): Promise<{ redis: OwnRedis; app: GridlinkProcess; chats: string[] }> {
@@ -32,6 +35,7 @@ async function setup(): Promise<{ redis: OwnRedis; app: GridlinkProcess; chats: 
   const have = await db.group.count({ where: { platform: "playground" } });
   await db.group.createMany({ data: Array.from({ length: GROUPS - have }, (_, i) => ({ platform: "playground", chatId: `bc-room-${i}`, title: `测试群${i}` })) });
   const chats = (await db.group.findMany({ where: { platform: "playground" }, select: { chatId: true } })).map((g) => g.chatId);
+  auth.set(app, await adminAuth({ prisma: db }));
   await db.$disconnect();
   await app.start();
   return { redis, app, chats };
@@ -60,12 +64,12 @@ async function received(redisUrl: string, prefix: string, chats: string[], marke
 }
 
 async function send(app: GridlinkProcess, text: string, extra: Record<string, unknown> = {}): Promise<number> {
-  const res = await fetch(`${app.url}/api/broadcasts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text, scope: "platform:playground", ...extra }) });
+  const res = await fetch(`${app.url}/api/broadcasts`, { method: "POST", headers: { ...auth.get(app), "content-type": "application/json" }, body: JSON.stringify({ text, scope: "platform:playground", ...extra }) });
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: number }).id;
 }
 
-const status = async (app: GridlinkProcess, id: number) => ((await (await fetch(`${app.url}/api/broadcasts/${id}`)).json()) as { status: string; sent: number; total: number; pending: number; failed: number });
+const status = async (app: GridlinkProcess, id: number) => ((await (await fetch(`${app.url}/api/broadcasts/${id}`, { headers: auth.get(app) })).json()) as { status: string; sent: number; total: number; pending: number; failed: number });
 const finished = (app: GridlinkProcess, id: number) => waitFor(async () => ((await status(app, id).catch(() => undefined))?.status === "done" ? true : undefined), 180_000, 500);
 
 describe("a broadcast under faults", () => {

@@ -23,7 +23,7 @@ async function say(chatId: string, sender: string, text: string): Promise<string
 const pg = () => t.app.gateways.find((g) => g.platform === "playground") as PlaygroundGateway;
 const answer = (chatId: string, messageId: string) => waitFor(async () => (await pg().transcript(chatId)).find((l) => l.from === "bot" && l.replyTo === messageId));
 const get = async (path: string) => {
-  const res = await fetch(`${t.url}${path}`);
+  const res = await fetch(`${t.url}${path}`, { headers: t.auth });
   return { status: res.status, body: (await res.json()) as { message?: string; total?: number; items?: Array<{ number: string; group: { id: number } }> } };
 };
 
@@ -87,7 +87,7 @@ describe("one audit trail", () => {
     await say("lianhua-01", "李网格", `/resolve ${ticket.number} 已恢复供电`);
     await waitFor(async () => (await db.ticket.findUnique({ where: { id: ticket.id } }))?.status === "resolved");
     await answer("lianhua-02", await say("lianhua-02", "李网格", "/broadcast 明天停水"));
-    const patch = await fetch(`${t.url}/api/groups/${group.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ grid: "莲花社区第一网格", tags: ["电梯"] }) });
+    const patch = await fetch(`${t.url}/api/groups/${group.id}`, { method: "PATCH", headers: { "content-type": "application/json", ...t.auth }, body: JSON.stringify({ grid: "莲花社区第一网格", tags: ["电梯"] }) });
     expect(patch.status).toBe(200);
     expect(await removeStaff({ db, actor: cliActor("alice"), platform: "playground", userId: "pg-李网格" })).toBe(true);
 
@@ -99,13 +99,14 @@ describe("one audit trail", () => {
       ["chat", "group.update", `group:${group.id}`],
       ["chat", "ticket.resolved", `ticket:${ticket.number}`],
       ["chat", "broadcast.create", expect.stringMatching(/^broadcast:\d+$/)],
-      ["http", "group.update", `group:${group.id}`],
+      // the PATCH came with an admin API token: channel "token" (issue 11 names the channels web, token, chat, cli)
+      ["token", "group.update", `group:${group.id}`],
       ["cli", "staff.remove", "staff:playground:pg-李网格"],
     ]);
     expect(events[1]).toMatchObject({ actor: "chat:李网格", before: { tags: [] }, after: { tags: ["老旧小区"] } });
     expect(events[2]).toMatchObject({ before: { enabled: true }, after: { enabled: false } });
     expect(events[4]).toMatchObject({ before: { status: "open" }, after: { status: "resolved", note: "已恢复供电" } });
-    expect(events[6]).toMatchObject({ actor: expect.stringMatching(/^http:/), after: { tags: ["电梯"] } });
+    expect(events[6]).toMatchObject({ actor: "token:test-admin", ip: "127.0.0.1", after: { tags: ["电梯"] } });
     expect(events[7]).toMatchObject({ actor: "cli:alice", after: null, before: { role: "grid_leader" } });
   });
 

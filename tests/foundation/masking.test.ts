@@ -71,10 +71,10 @@ describe("the API, the transcript and the replies", () => {
     const staff = await t.app.prisma.ticket.findMany({ orderBy: { id: "asc" } });
     await t.app.prisma.ticketEvent.createMany({ data: staff.map((tk, i) => ({ ticketId: tk.id, fromStatus: "open", toStatus: "accepted", actor: "staff:李网格", note: `回电 ${FORMATS[i][0]}` })) });
 
-    const list = await (await fetch(`${t.url}/api/tickets?pageSize=200`)).text();
-    const groups = await (await fetch(`${t.url}/api/groups`)).text();
+    const list = await (await fetch(`${t.url}/api/tickets?pageSize=200`, { headers: t.auth })).text();
+    const groups = await (await fetch(`${t.url}/api/groups`, { headers: t.auth })).text();
     for (const [i, [raw, masked]] of FORMATS.entries()) {
-      const detail = await (await fetch(`${t.url}/api/tickets/${staff[i].number}`)).text();
+      const detail = await (await fetch(`${t.url}/api/tickets/${staff[i].number}`, { headers: t.auth })).text();
       const transcript = await (await fetch(`${t.url}/api/playground/groups/${chats[i]}/messages`)).text();
       for (const [where, body] of Object.entries({ list, groups, detail, transcript })) {
         expect(body, `${raw} in ${where}`).not.toContain(raw);

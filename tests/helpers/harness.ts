@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { createApp, type App, type AppOptions, type GatewayFactory } from "../../core/app.js";
@@ -58,6 +58,8 @@ export interface TestApp {
   config: Config;
   /** Base URL of the HTTP server (when the http role runs). */
   url: string;
+  /** Headers that act as an admin (an admin API token created for this test): `fetch(url, { headers: t.auth })`. */
+  auth: Record<string, string>;
   cleanup(): Promise<void>;
 }
 
@@ -73,10 +75,12 @@ export async function createTestApp(opts: { env?: Record<string, string>; gatewa
     fs.rmSync(dbDir, { recursive: true, force: true });
     throw err;
   }
+  const auth = await adminAuth(app);
   return {
     app,
     config,
     url: app.url ?? "",
+    auth,
     async cleanup() {
       await app.stop();
       await dropPrefix(config.REDIS_URL, config.QUEUE_PREFIX);
@@ -98,4 +102,14 @@ export function intakeDoneIds(app: App): Set<string> {
   const ids = new Set<string>();
   worker.on("completed", (job) => ids.add(String(job.id)));
   return ids;
+}
+
+/**
+ * Headers acting as an admin on an app: an admin API token written straight into the database (test setup, so
+ * it leaves no audit row that tests of the audit trail would see). Tests of token creation use createApiToken.
+ */
+export async function adminAuth(app: { prisma: App["prisma"] }): Promise<Record<string, string>> {
+  const token = `glt_${randomBytes(32).toString("base64url")}`;
+  await app.prisma.apiToken.create({ data: { name: "test-admin", hash: createHash("sha256").update(token).digest("hex"), role: "admin", createdBy: "test-harness" } });
+  return { authorization: `Bearer ${token}` };
 }

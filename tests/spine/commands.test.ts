@@ -87,7 +87,7 @@ describe("commands in a group", () => {
     expect(ack.text).toMatch(/将发送到 10 个群/);
     await say(t, "taoyuan-01", "李网格", "确认");
     const b = await waitFor(async () => {
-      const s = (await (await fetch(`${t.url}/api/broadcasts/1`)).json()) as { total: number; sent: number; done: boolean; deliveries: Array<{ group: string; status: string }> };
+      const s = (await (await fetch(`${t.url}/api/broadcasts/1`, { headers: t.auth })).json()) as { total: number; sent: number; done: boolean; deliveries: Array<{ group: string; status: string }> };
       return s.done ? s : undefined;
     });
     expect(b.total).toBe(10);
@@ -131,7 +131,7 @@ describe("commands in a group", () => {
     await answer(t, "lianhua-01", id);
     await say(t, "lianhua-01", "主任", "确认");
     const s = await waitFor(async () => {
-      const b = (await (await fetch(`${t.url}/api/broadcasts/1`)).json()) as { total: number; sent: number; queued: number; etaSeconds: number; held: Array<{ platform: string; reason: string }> };
+      const b = (await (await fetch(`${t.url}/api/broadcasts/1`, { headers: t.auth })).json()) as { total: number; sent: number; queued: number; etaSeconds: number; held: Array<{ platform: string; reason: string }> };
       return b.sent === 20 ? b : undefined; // the playground groups are delivered; WeChat's wait
     });
     expect(s.total).toBe(23);

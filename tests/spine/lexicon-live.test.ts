@@ -26,12 +26,12 @@ describe("live lexicon across processes", () => {
 
     // The word is unknown: chatter, nothing stored.
     expect(worker.live!.detect("楼下那只鸽子又来了").complaint).toBe(false);
-    const added = await fetch(`${web.url}/api/lexicon`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ term: "鸽子", category: "noise", severity: 1 }) });
+    const added = await fetch(`${web.url}/api/lexicon`, { method: "POST", headers: { "content-type": "application/json", ...web.auth }, body: JSON.stringify({ term: "鸽子", category: "noise", severity: 1 }) });
     expect(added.status).toBe(201);
     // New keywords start in shadow mode: the worker matches it but acts on it only once it is promoted.
     await waitFor(() => worker!.live!.detect("楼下那只鸽子又来了").suppressed.some((h) => h.reason === "shadow"), 5000);
     expect(worker.live!.detect("楼下那只鸽子又来了").complaint).toBe(false);
-    const promoted = await fetch(`${web.url}/api/lexicon/${encodeURIComponent("鸽子")}/promote`, { method: "POST" });
+    const promoted = await fetch(`${web.url}/api/lexicon/${encodeURIComponent("鸽子")}/promote`, { method: "POST", headers: web.auth });
     expect(promoted.status).toBe(200);
 
     await waitFor(() => worker!.live!.detect("楼下那只鸽子又来了").complaint, 5000);
@@ -40,7 +40,7 @@ describe("live lexicon across processes", () => {
     expect(ticket.category).toBe("noise");
     expect(JSON.parse(ticket.keywords)).toContain("鸽子");
     const audit = await web.app.prisma.lexiconAudit.findFirst({ where: { term: "鸽子", action: "add" } });
-    expect(audit?.actor).toMatch(/^http:/);
+    expect(audit?.actor).toBe("token:test-admin"); // the change names who made it: the admin token the request carried
     const term = await web.app.prisma.lexiconTerm.findUnique({ where: { term: "鸽子" } });
     expect(term?.hits).toBe(1);
   });

@@ -11,7 +11,7 @@ afterEach(async () => t?.cleanup());
 const post = (url: string, group: string, body: unknown, raw?: string) =>
   fetch(`${url}/api/playground/groups/${group}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: raw ?? JSON.stringify(body) });
 const transcript = async (url: string, group: string) => (await (await fetch(`${url}/api/playground/groups/${group}/messages`)).json()) as Array<{ id: string; from: string; text: string; replyTo?: string }>;
-const tickets = async (url: string, query = "") => (await (await fetch(`${url}/api/tickets${query}`)).json()) as { total: number; items: Array<{ number: string; category: string; status: string; text: string; group: { title: string } }> };
+const tickets = async (url: string, query = "") => (await (await fetch(`${url}/api/tickets${query}`, { headers: t.auth })).json()) as { total: number; items: Array<{ number: string; category: string; status: string; text: string; group: { title: string } }> };
 
 describe("playground → intake → ticket → reply", () => {
   it("turns 「3栋又停电了，什么时候来电？」 into a utilities ticket and a reply quoting the resident", async () => {
@@ -42,7 +42,7 @@ describe("playground → intake → ticket → reply", () => {
     const lines = await transcript(t.url, "lianhua-03");
     expect(lines.map((l) => l.from)).toEqual(["resident", "bot"]);
 
-    const detail = (await (await fetch(`${t.url}/api/tickets/${ticket.number}`)).json()) as { events: Array<{ to: string }> };
+    const detail = (await (await fetch(`${t.url}/api/tickets/${ticket.number}`, { headers: t.auth })).json()) as { events: Array<{ to: string }> };
     expect(detail.events.map((e) => e.to)).toEqual(["open"]);
   });
 
@@ -108,9 +108,9 @@ describe("groups API", () => {
   it("lists the registry and lets an admin on this machine enable a group, set its grid and tags", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
     const done = countIntakeDone(t.app);
-    const groups = (await (await fetch(`${t.url}/api/groups`)).json()) as Array<{ id: number; chatId: string; enabled: boolean }>;
+    const groups = (await (await fetch(`${t.url}/api/groups`, { headers: t.auth })).json()) as Array<{ id: number; chatId: string; enabled: boolean }>;
     const g = groups.find((x) => x.chatId === "taoyuan-02")!;
-    const patch = (body: unknown, id: number | string = g.id) => fetch(`${t.url}/api/groups/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const patch = (body: unknown, id: number | string = g.id) => fetch(`${t.url}/api/groups/${id}`, { method: "PATCH", headers: { "content-type": "application/json", ...t.auth }, body: JSON.stringify(body) });
     const res = await patch({ enabled: false, grid: "桃源社区第三网格", tags: ["老旧小区", "Elderly"] });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ enabled: false, grid: "桃源社区第三网格", tags: ["elderly", "老旧小区"] });

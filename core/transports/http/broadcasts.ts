@@ -8,7 +8,7 @@ import { CONTROL_ACTIONS, controlBroadcast } from "../../broadcasts/control-broa
 import { previewBroadcast, sendBroadcast } from "../../broadcasts/send-broadcast.js";
 import { readSendingPaces } from "../../broadcasts/sending-pace.js";
 import { AppError } from "../../infra/errors.js";
-import { httpActor } from "../../policy/authorize.js";
+import { actorOf } from "./auth.js";
 import { maskPersonal } from "../../privacy.js";
 import type { HttpContext } from "./context.js";
 
@@ -36,26 +36,26 @@ export const broadcastRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (
     return masked(s);
   };
 
-  server.get("/api/broadcasts", async () => recentBroadcasts({ db: prisma, paces: await paces() }));
+  server.get("/api/broadcasts", { config: { action: "broadcast.read" } }, async () => recentBroadcasts({ db: prisma, paces: await paces() }));
 
-  server.post("/api/broadcasts/preview", async (req) => previewBroadcast({ db: prisma, actor: httpActor(req.ip), request: request.parse(req.body ?? {}), paces: await paces() }));
+  server.post("/api/broadcasts/preview", { config: { action: "broadcast.create" } }, async (req) => previewBroadcast({ db: prisma, actor: actorOf(req), request: request.parse(req.body ?? {}), paces: await paces() }));
 
-  server.post("/api/broadcasts", async (req, reply) => {
-    const sent = await sendBroadcast({ db: prisma, queues: app.queues, actor: httpActor(req.ip), request: request.parse(req.body ?? {}), paces: await paces() });
+  server.post("/api/broadcasts", { config: { action: "broadcast.create" } }, async (req, reply) => {
+    const sent = await sendBroadcast({ db: prisma, queues: app.queues, actor: actorOf(req), request: request.parse(req.body ?? {}), paces: await paces() });
     return reply.code(sent.status === "cancelled" ? 422 : 202).send(sent);
   });
 
-  server.get<{ Params: { id: string } }>("/api/broadcasts/:id", async (req) => status(idOf(req.params.id)));
+  server.get<{ Params: { id: string } }>("/api/broadcasts/:id", { config: { action: "broadcast.read" } }, async (req) => status(idOf(req.params.id)));
 
-  server.post<{ Params: { id: string; action: string } }>("/api/broadcasts/:id/:action", async (req) => {
+  server.post<{ Params: { id: string; action: string } }>("/api/broadcasts/:id/:action", { config: { action: "broadcast.create" } }, async (req) => {
     const action = req.params.action as keyof typeof CONTROL_ACTIONS;
     if (!Object.hasOwn(CONTROL_ACTIONS, action)) throw new AppError("bad_request", { message: `action must be one of ${Object.keys(CONTROL_ACTIONS).join(", ")}` });
-    const r = await controlBroadcast({ db: prisma, queues: app.queues, actor: httpActor(req.ip), id: idOf(req.params.id), action });
+    const r = await controlBroadcast({ db: prisma, queues: app.queues, actor: actorOf(req), id: idOf(req.params.id), action });
     return { id: r.id, status: r.status, scheduledAt: r.scheduledAt, ...r.counts };
   });
 
   /** Server-sent events: the summary whenever it changes (polled each second), until the broadcast ends. */
-  server.get<{ Params: { id: string } }>("/api/broadcasts/:id/events", async (req, reply) => {
+  server.get<{ Params: { id: string } }>("/api/broadcasts/:id/events", { config: { action: "broadcast.read" } }, async (req, reply) => {
     const id = idOf(req.params.id);
     await status(id); // 404 before the stream starts
     reply.hijack();

@@ -6,10 +6,10 @@ import { z } from "zod";
 import { findGroups } from "../../groups/find-groups.js";
 import { updateGroup } from "../../groups/update-group.js";
 import type { Group } from "../../infra/rows.js";
-import { httpActor } from "../../policy/authorize.js";
+import { scopeOf } from "../../policy/authorize.js";
+import { actorOf } from "./auth.js";
 import { maskPersonal } from "../../privacy.js";
 import type { HttpContext } from "./context.js";
-import { loopbackOnly } from "./loopback.js";
 
 const groupPatch = z
   .object({
@@ -22,14 +22,14 @@ const groupPatch = z
 /** A group's JSON (title masked: a group title may carry a phone number). */
 const json = (g: Group) => ({ id: g.id, platform: g.platform, chatId: g.chatId, title: maskPersonal(g.title), grid: g.grid, community: g.community, tags: g.tags, active: g.active, enabled: g.enabled, joinedAt: g.joinedAt });
 
-/** GET /api/groups, PATCH /api/groups/:id (loopback only until logins exist). */
+/** GET /api/groups, PATCH /api/groups/:id (group.read / group.update; scoped to the actor's grids). */
 export const groupRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (server, { app }) => {
-  server.get("/api/groups", async () => (await findGroups({ db: app.prisma })).map(json));
+  server.get("/api/groups", { config: { action: "group.read" } }, async (req) => (await findGroups({ db: app.prisma, grids: scopeOf(actorOf(req)) })).map(json));
 
-  server.patch<{ Params: { id: string } }>("/api/groups/:id", { preHandler: loopbackOnly }, async (req) => {
+  server.patch<{ Params: { id: string } }>("/api/groups/:id", { config: { action: "group.update" } }, async (req) => {
     const id = z.coerce.number().int().positive().parse(req.params.id);
     const body = groupPatch.parse(req.body ?? {});
-    const g = await updateGroup({ db: app.prisma, actor: httpActor(req.ip), id, ...body });
+    const g = await updateGroup({ db: app.prisma, actor: actorOf(req), id, ...body });
     const { community: _c, joinedAt: _j, ...rest } = json(g);
     return rest;
   });

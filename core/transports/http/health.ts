@@ -31,7 +31,7 @@ export const healthRoutes: FastifyPluginAsync<{ app: HttpContext; alertsKey: str
     loop.disable();
   });
 
-  server.get("/healthz", async (_req, reply) => {
+  server.get("/healthz", { config: { action: "public" } }, async (_req, reply) => {
     const timed = async <T>(fn: () => Promise<T>, ms = 1000) => {
       const started = Date.now();
       try {

@@ -1,4 +1,5 @@
-// Until authentication exists, admin routes (changes, lexicon) answer local clients only.
+// Loopback detection. The access issue replaced "loopback only" with login for every core route; a gateway's
+// operator route may still add it on top of its declared action.
 
 import type { FastifyReply, FastifyRequest } from "fastify";
 

@@ -2,13 +2,16 @@
 // broadcasts routes are mounted from here too. Routes parse, call a service, format — no rules.
 // Personal numbers are masked (text, names, titles, notes): until logins exist nothing here is an admin view.
 
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { CATEGORIES } from "../../../nlp/index.js";
 import { AppError } from "../../infra/errors.js";
 import { TICKET_STATUSES, type Group } from "../../infra/rows.js";
 import { categoryLabel, statusLabel } from "../../locale.js";
-import { maskPersonal } from "../../privacy.js";
+import { maskPersonal as mask } from "../../privacy.js";
+import { recordAudit } from "../../audit/record-audit.js";
+import { authorize, scopeOf } from "../../policy/authorize.js";
+import { actorOf } from "./auth.js";
 import { findTicket, findTickets, type TicketListItem } from "../../tickets/find-tickets.js";
 import { parseTicketNumber } from "../../tickets/ticket-number.js";
 import { findGroupByRef } from "../../groups/find-groups.js";
@@ -24,13 +27,17 @@ const listQuery = z.object({
   group: z.string().trim().min(1).max(200).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  /** Admins only: personal numbers unmasked (the request itself is audited). */
+  raw: z.enum(["1"]).optional(),
 });
+const rawQuery = z.object({ raw: z.enum(["1"]).optional() });
 
 /** A group as the ticket JSON shows it (title masked). */
-const groupJson = (g: Group) => ({ id: g.id, title: maskPersonal(g.title), platform: g.platform, grid: g.grid });
+const groupJson = (g: Group, raw = false) => ({ id: g.id, title: raw ? g.title : mask(g.title), platform: g.platform, grid: g.grid });
 
 /** The JSON shape of a ticket. */
-function ticketJson(t: TicketListItem) {
+function ticketJson(t: TicketListItem, raw = false) {
+  const maskPersonal = raw ? (s: string) => s : mask;
   return {
     number: t.number,
     category: t.category,
@@ -42,7 +49,7 @@ function ticketJson(t: TicketListItem) {
     keywords: t.keywords,
     origin: t.origin,
     assignee: t.assignee === null ? null : maskPersonal(t.assignee),
-    group: groupJson(t.group),
+    group: groupJson(t.group, raw),
     reporter: maskPersonal(t.reporter.displayName),
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
@@ -61,20 +68,33 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     return group.id;
   };
 
-  server.get("/api/tickets", async (req) => {
+  /** `?raw=1`: admins only (403 otherwise), and the request is itself an audit event. */
+  const askedRaw = async (req: FastifyRequest, raw: "1" | undefined, subject: string): Promise<boolean> => {
+    if (raw !== "1") return false;
+    const actor = actorOf(req);
+    authorize(actor, "privacy.raw", {}, "en");
+    await recordAudit(prisma, { actor, action: "privacy.raw", subject, after: { url: req.url } });
+    return true;
+  };
+
+  server.get("/api/tickets", { config: { action: "ticket.list" } }, async (req) => {
     const q = listQuery.parse(req.query);
-    const { total, items } = await findTickets({ db: prisma, status: q.status, category: q.category, groupId: q.group ? await groupId(q.group) : undefined, page: q.page, pageSize: q.pageSize });
-    return { total, page: q.page, pageSize: q.pageSize, items: items.map(ticketJson) };
+    const { total, items } = await findTickets({ db: prisma, grids: scopeOf(actorOf(req)), status: q.status, category: q.category, groupId: q.group ? await groupId(q.group) : undefined, page: q.page, pageSize: q.pageSize });
+    const raw = await askedRaw(req, q.raw, "tickets");
+    return { total, page: q.page, pageSize: q.pageSize, items: items.map((x) => ticketJson(x, raw)) };
   });
 
-  server.get<{ Params: { number: string } }>("/api/tickets/:number", async (req) => {
+  server.get<{ Params: { number: string } }>("/api/tickets/:number", { config: { action: "ticket.read" } }, async (req) => {
     const number = parseTicketNumber(req.params.number, app.config.TICKET_PREFIX);
     if (!number) throw new AppError("bad_request", { message: `"${req.params.number}" is not a ticket number (e.g. A0012)` });
     const t = await findTicket({ db: prisma, number });
     if (!t) throw new AppError("not_found", { message: `ticket ${number} not found` });
+    authorize(actorOf(req), "ticket.read", { kind: "ticket", grid: t.group.grid, number }, "en");
+    const raw = await askedRaw(req, rawQuery.parse(req.query).raw, `ticket:${number}`);
+    const m = raw ? (s: string) => s : mask;
     return {
-      ...ticketJson(t),
-      events: t.events.map((e) => ({ from: e.from, to: e.to, actor: maskPersonal(e.actor), note: e.note ? maskPersonal(e.note) : null, at: e.at })),
+      ...ticketJson(t, raw),
+      events: t.events.map((e) => ({ from: e.from, to: e.to, actor: m(e.actor), note: e.note ? m(e.note) : null, at: e.at })),
     };
   });
 

@@ -1,0 +1,96 @@
+// The whole role × route matrix over real HTTP (a session cookie per role, and no session at all), and the same
+// rules through chat commands: one authorize() decides for both doors.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../helpers/harness.js";
+import { accessWorld, GRID_2, WHO, type Who } from "./helpers.js";
+
+let world: Awaited<ReturnType<typeof accessWorld>>;
+beforeAll(async () => {
+  world = await accessWorld();
+}, 60_000);
+afterAll(async () => world?.t.cleanup());
+
+type Row = { method: string; path: () => string; body?: (who: Who) => unknown; expect: [number, number, number, number, number] };
+//                                                                       none viewer leader street admin
+const ROWS: Row[] = [
+  { method: "GET", path: () => "/healthz", expect: [200, 200, 200, 200, 200] },
+  { method: "GET", path: () => "/", expect: [200, 200, 200, 200, 200] },
+  { method: "GET", path: () => "/api/playground/groups", expect: [200, 200, 200, 200, 200] },
+  { method: "GET", path: () => "/api/session", expect: [401, 200, 200, 200, 200] },
+  { method: "GET", path: () => "/api/tickets", expect: [401, 200, 200, 200, 200] },
+  { method: "GET", path: () => `/api/tickets/${world.ticket1}`, expect: [401, 200, 200, 200, 200] },
+  { method: "GET", path: () => `/api/tickets/${world.ticket2}`, expect: [401, 200, 403, 200, 200] },
+  { method: "GET", path: () => "/api/groups", expect: [401, 200, 200, 200, 200] },
+  { method: "PATCH", path: () => "/api/groups/11", body: (w) => ({ tags: [`t-${w}`] }), expect: [401, 403, 403, 200, 200] },
+  { method: "PATCH", path: () => "/api/groups/1", body: (w) => ({ tags: [`t-${w}`] }), expect: [401, 403, 200, 200, 200] },
+  { method: "GET", path: () => "/api/broadcasts", expect: [401, 200, 200, 200, 200] },
+  { method: "GET", path: () => "/api/org", expect: [401, 200, 200, 200, 200] },
+  { method: "POST", path: () => "/api/org", body: (w) => ({ kind: "grid", name: `新网格-${w}`, parent: "莲花社区" }), expect: [401, 403, 403, 403, 201] },
+  { method: "GET", path: () => "/api/staff", expect: [401, 403, 403, 403, 200] },
+  { method: "POST", path: () => "/api/staff", body: (w) => ({ username: `new-${w}`, role: "viewer" }), expect: [401, 403, 403, 403, 201] },
+  { method: "GET", path: () => "/api/tokens", expect: [401, 403, 403, 403, 200] },
+  { method: "POST", path: () => "/api/tokens", body: (w) => ({ name: `ci-${w}`, role: "viewer" }), expect: [401, 403, 403, 403, 201] },
+  { method: "GET", path: () => "/api/audit", expect: [401, 403, 403, 403, 200] },
+  { method: "GET", path: () => "/api/lexicon", expect: [401, 200, 200, 200, 200] },
+  { method: "POST", path: () => "/api/lexicon", body: (w) => ({ term: `词${WHO.indexOf(w)}号`, category: "noise" }), expect: [401, 403, 403, 403, 201] },
+];
+
+describe("role × route matrix (HTTP)", () => {
+  it("answers every route with the status its declared action and the caller's role and scope call for", async () => {
+    const groups = await world.t.app.prisma.group.findMany({ orderBy: { id: "asc" } });
+    expect(groups[0].grid).not.toBe(GRID_2); // group 1: grid 1 (the leader's); group 11: grid 2
+    expect(groups[10].grid).toBe(GRID_2);
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const row of ROWS) {
+      for (const [i, who] of WHO.entries()) {
+        const headers: Record<string, string> = { ...world.cookies[who], origin: world.t.url };
+        if (row.body) headers["content-type"] = "application/json";
+        const res = await fetch(`${world.t.url}${row.path()}`, { method: row.method, headers, body: row.body ? JSON.stringify(row.body(who)) : undefined });
+        await res.arrayBuffer(); // read every answer: an unread body keeps its connection busy
+        got.push(`${row.method} ${row.path()} as ${who}: ${res.status}`);
+        want.push(`${row.method} ${row.path()} as ${who}: ${row.expect[i]}`);
+      }
+    }
+    expect(got).toEqual(want);
+  }, 60_000);
+
+  it("lists only the tickets and groups of a scoped account's grids", async () => {
+    const list = async (who: Who, path: string) => (await (await fetch(`${world.t.url}${path}`, { headers: world.cookies[who] })).json()) as { items?: Array<{ number: string }> } & Array<{ grid: string }>;
+    expect((await list("grid_leader", "/api/tickets")).items!.map((x) => x.number)).toEqual([world.ticket1]);
+    expect((await list("admin", "/api/tickets")).items!.map((x) => x.number).sort()).toEqual([world.ticket1, world.ticket2].sort());
+    const groups = await list("grid_leader", "/api/groups");
+    expect(groups).toHaveLength(10);
+    expect(new Set(groups.map((g) => g.grid)).size).toBe(1);
+  });
+});
+
+describe("the same rules through chat commands", () => {
+  let seq = 0;
+  const say = async (chatId: string, sender: string, text: string) => {
+    const messageId = `cm-${++seq}`;
+    await world.t.app.queues.submit({ platform: "playground", chatId, messageId, sender: { id: sender, name: sender }, text, sentAt: Date.now() });
+    return (await waitFor(async () => (await world.pg().transcript(chatId)).find((l) => l.from === "bot" && l.replyTo === messageId))).text;
+  };
+  const refusedRole = /只有网格员或管理员/;
+  const refusedScope = /不在您负责的网格内/;
+
+  it("reading another grid's ticket by number: refused for the leader (scope) and a resident (role), shown to the others", async () => {
+    const ask = (who: string) => say("lianhua-02", who, `/ticket ${world.ticket2}`);
+    expect(await ask("pg-anyone")).toMatch(refusedRole);
+    expect(await ask("pg-grid_leader-chat")).toMatch(refusedScope);
+    for (const who of ["pg-viewer-chat", "pg-street-chat", "pg-admin-chat"]) expect(await ask(who)).toContain(world.ticket2);
+    expect(await say("lianhua-02", "pg-grid_leader-chat", `/ticket ${world.ticket1}`)).toContain(world.ticket1);
+  }, 60_000);
+
+  it("changing a group: a viewer is refused by role, a leader outside their grid by scope; street and admin may", async () => {
+    const tag = (who: string, t: string) => say("taoyuan-03", who, `/tag ${t}`);
+    expect(await tag("pg-viewer-chat", "a")).toMatch(refusedRole);
+    expect(await tag("pg-grid_leader-chat", "b")).toMatch(refusedScope);
+    await tag("pg-street-chat", "c");
+    await tag("pg-admin-chat", "d");
+    const g = await world.t.app.prisma.group.findFirstOrThrow({ where: { chatId: "taoyuan-03" } });
+    expect(g.tags.split(",").filter(Boolean).sort()).toEqual(["c", "d"]);
+  }, 60_000);
+});
