@@ -33,7 +33,10 @@ async function loadTranscript() {
 }
 
 async function loadTickets() {
-  const { items } = await api("/api/tickets?pageSize=30");
+  // Tickets hold residents' words: only a logged-in account sees them (POST /api/session; the web admin's login page comes later).
+  const res = await fetch("/api/tickets?pageSize=30");
+  if (res.status === 401) { $("#tickets").innerHTML = "<small>登录后可查看工单（Log in to see tickets: POST /api/session）</small>"; return; }
+  const { items } = await res.json();
   $("#tickets").innerHTML = items.map((t) => `<div class="ticket"><b>#${esc(t.number)}</b> <span class="tag">${esc(t.categoryLabel)}</span><span class="tag">${esc(t.statusLabel)}</span><div>${esc(t.text.slice(0, 60))}</div><small>${esc(t.group.title)} · ${esc(t.reporter)}</small></div>`).join("") || "<small>还没有工单</small>";
 }
 
