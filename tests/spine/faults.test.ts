@@ -14,7 +14,7 @@ import { createLogger } from "../../core/infra/log.js";
 import { Queues } from "../../core/infra/queues.js";
 import { Redis } from "ioredis";
 import { ping } from "../../core/infra/redis.js";
-import { countIntakeDone, dropPrefix, testConfig, TEST_REDIS_URL, waitFor } from "../helpers/harness.js";
+import { dropPrefix, testConfig, TEST_REDIS_URL, waitFor } from "../helpers/harness.js";
 import { freePort } from "../helpers/net.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -97,10 +97,14 @@ describe("worker crash", () => {
     const app: App = await createApp({ config: loadConfig({ ...env, PORT: "0" }), roles: { http: false, gateways: false }, log: createLogger("silent") });
     await app.start();
     cleanups.push(() => app.stop());
-    const done = countIntakeDone(app);
     const ticket = await waitFor(() => app.prisma.ticket.findFirst(), 20_000, 100);
     expect(ticket.category).toBe("safety");
-    await waitFor(() => done() === 1, 10_000);
+    // The job is finished (not merely its ticket written): nothing left waiting, active or delayed. (A completion
+    // counter attached after start() could miss a job the new worker finished at once.)
+    await waitFor(async () => {
+      const c = await queues.intake.getJobCounts("waiting", "active", "delayed");
+      return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0;
+    }, 20_000, 100);
     expect(await app.prisma.ticket.count()).toBe(1);
     expect(await app.prisma.outboundMessage.count()).toBe(1);
   });
