@@ -473,6 +473,35 @@ token.command("revoke <id>").action(async (id: string) => {
   });
 });
 
+// === The route table: every HTTP route, its declared action and the roles that action allows
+
+program
+  .command("routes")
+  .description("list every HTTP route with its declared action and the roles allowed (builds the server on a free local port, then stops)")
+  .option("--markdown", "a Markdown table")
+  .action(async (opts: { markdown?: boolean }) => {
+    const cfg = { ...config(), PORT: 0, HOST: "127.0.0.1", LOG_LEVEL: "silent" as const };
+    const { ensureRedis } = await import("../core/infra/redis.js");
+    const { assertMigrated } = await import("../core/infra/migrations.js");
+    const { createLogger } = await import("../core/infra/log.js");
+    const { rolesAllowed } = await import("../core/policy/authorize.js");
+    await assertMigrated(cfg.DATABASE_URL).catch(fail);
+    const log = createLogger("silent");
+    const redis = await ensureRedis(cfg.REDIS_URL, { autostart: cfg.REDIS_AUTOSTART, dataDir: cfg.REDIS_DATA_DIR, log }).catch(fail);
+    const { createApp } = await import("../core/app.js");
+    const app = await createApp({ config: cfg, roles: { http: true, workers: false, gateways: true }, gateways: await allGateways(), log });
+    try {
+      await app.start();
+      const rows = [...(app.http?.declaredRoutes ?? [])].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method));
+      const who = (action: string) => (action === "public" ? "anyone (public)" : rolesAllowed(action as Parameters<typeof rolesAllowed>[0]).join(", "));
+      if (opts.markdown) console.log("| route | action | roles |\n|---|---|---|");
+      for (const r of rows) console.log(opts.markdown ? `| \`${r.method} ${r.url}\` | \`${r.action}\` | ${who(r.action)} |` : `${r.method} ${r.url}\t${r.action}\t${who(r.action)}`);
+    } finally {
+      await app.stop();
+      await redis.stop();
+    }
+  });
+
 // === Personal data: retention, a resident's export and erasure (core/residents)
 
 const privacy = program.command("privacy").description("residents' personal data: retention purge, export and erase on request (all audited)");

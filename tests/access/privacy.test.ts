@@ -122,6 +122,27 @@ describe("retention", () => {
   }, 60_000);
 });
 
+describe("the CLI reads through core services", () => {
+  it("gridlink org list shows the tree with each grid's group count (counted by core's listOrg)", async () => {
+    const out = await runGridlink(["org", "list"], env());
+    expect(out.code).toBe(0);
+    expect(out.output).toMatch(/^\d+\tstreet\t莲花街道$/m);
+    expect(out.output).toMatch(/^ {4}\d+\tgrid\t莲花社区第一网格\t10 group\(s\)$/m);
+    expect(out.output).toMatch(/^ {4}\d+\tgrid\t桃源社区第二网格\t10 group\(s\)$/m);
+  }, 60_000);
+
+  it("gridlink routes lists every route with its declared action and the roles allowed", async () => {
+    const out = await runGridlink(["routes"], { ...env(), QUEUE_PREFIX: `${t.config.QUEUE_PREFIX}r` });
+    expect(out.code).toBe(0);
+    const lines = out.output.trim().split("\n");
+    expect(lines).toContain("GET /api/residents/:platform/:id/export\tprivacy.manage\tadmin");
+    expect(lines).toContain("GET /api/broadcasts\tbroadcast.read\tviewer, grid_leader, street, admin");
+    expect(lines).toContain("POST /api/faq\tlexicon.edit\tadmin");
+    expect(lines).toContain("POST /api/session\tpublic\tanyone (public)");
+    expect(lines.every((l) => /^(GET|POST|PATCH|DELETE|PUT) \/\S*\t[a-z.]+\t.+$/.test(l))).toBe(true);
+  }, 90_000);
+});
+
 describe("a resident's data on request", () => {
   it("gridlink privacy export prints everything held about the resident as JSON, audited", async () => {
     const out = await runGridlink(["privacy", "export", "--resident", `playground:${ids.zhang}`], env());
