@@ -122,6 +122,12 @@ describe("broadcasts stay inside a scoped account's grids", () => {
     expect(all.total).toBe(mine.length);
     const full = (await api("admin", "GET", `/api/broadcasts/${everyone}`)).json as unknown as { deliveries: unknown[] };
     expect(full.deliveries.length).toBeGreaterThan(mine.length);
+    // Controlling one: a leader may not pause the admin's all-broadcast (it reaches other grids), but their own
+    // broadcast is theirs to control (refused by its state at most, never by scope).
+    expect((await api("grid_leader", "POST", `/api/broadcasts/${everyone}/pause`)).status).toBe(403);
+    expect((await api("street", "POST", `/api/broadcasts/${other}/pause`)).status).not.toBe(403);
+    expect((await api("grid_leader", "POST", `/api/broadcasts/${own}/pause`)).status).not.toBe(403);
+    expect((await api("admin", "POST", `/api/broadcasts/${everyone}/pause`)).status).not.toBe(403);
   });
 });
 
