@@ -149,6 +149,18 @@ describe("the same rules through chat commands", () => {
     expect(await say("lianhua-02", "pg-grid_leader-chat", `/ticket ${world.ticket1}`)).toContain(world.ticket1);
   }, 60_000);
 
+  it("a leader asking for another grid's broadcast status in chat is refused; their own grid's is shown", async () => {
+    const send = async (scope: string) => {
+      const res = await fetch(`${world.t.url}/api/broadcasts`, { method: "POST", headers: { ...world.t.auth, "content-type": "application/json" }, body: JSON.stringify({ text: `状态测试 ${scope}`, scope }) });
+      return ((await res.json()) as { id: number }).id;
+    };
+    const other = await send(`grid:${GRID_2}`);
+    const mine = await send(`grid:${GRID_1}`);
+    expect(await say("lianhua-03", "pg-grid_leader-chat", `/broadcast status B${other}`)).toMatch(/only; that scope is outside it/);
+    expect(await say("lianhua-03", "pg-grid_leader-chat", `/broadcast status B${mine}`)).toContain(`B${mine}`);
+    expect(await say("lianhua-03", "pg-admin-chat", `/broadcast status B${other}`)).toContain(`B${other}`);
+  }, 60_000);
+
   it("changing a group: a viewer is refused by role, a leader outside their grid by scope; street and admin may", async () => {
     const tag = (who: string, t: string) => say("taoyuan-03", who, `/tag ${t}`);
     expect(await tag("pg-viewer-chat", "a")).toMatch(refusedRole);
