@@ -16,6 +16,7 @@ import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra
 import { bounded, closeRedis, settlesWithin, jobRedisOptions, producerRedisOptions, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
 import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
 import { startBroadcastWorker } from "./jobs/start-broadcasts.js";
+import { startRetentionJob } from "./jobs/purge-retention.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -259,6 +260,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(broadcasts.worker);
         await workerReady(broadcasts.worker);
         inFlight.push(broadcasts.firstPass);
+        const retention = await startRetentionJob({ prisma, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:retention" }), retentionDays: config.RETENTION_DAYS });
+        workers.push(retention.worker);
+        extraQueues.push(retention.queue);
+        await workerReady(retention.worker);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });

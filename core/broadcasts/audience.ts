@@ -4,7 +4,7 @@
 import { AppError } from "../infra/errors.js";
 import { splitTags, type Tx } from "../infra/rows.js";
 import { PLATFORMS, type Platform } from "../ports/chat.js";
-import type { Actor } from "../policy/authorize.js";
+import { scopeOf, type Actor } from "../policy/authorize.js";
 
 /** A parsed audience. `grid` is set when the audience names one grid (what authorize checks). */
 export type Audience =
@@ -66,17 +66,20 @@ export interface AudienceGroup {
   grid: string | null;
 }
 
-/** Who receives and who is skipped (with why). A leader's audience never leaves their grid. */
+/**
+ * Who receives and who is skipped (with why). A scoped account's audience never leaves its grids: a leader's
+ * grid, a street account's street — whatever the scope string says ("all" from a street is its street's groups).
+ */
 export async function resolveAudience(opts: { tx: Tx; actor: Actor; audience: Audience }): Promise<{ targets: AudienceGroup[]; skipped: Array<AudienceGroup & { reason: string }> }> {
   const { audience } = opts;
-  const leaderGrid = opts.actor.role === "grid_leader" && opts.actor.grid ? opts.actor.grid : undefined;
+  const grids = scopeOf(opts.actor);
   const rows = await opts.tx.group.findMany({
     where: {
       ...(audience.kind === "platform" ? { platform: audience.platform } : {}),
       ...(audience.kind === "grid" ? { grid: audience.grid } : {}),
       ...(audience.kind === "community" ? { community: audience.community } : {}),
       ...(audience.kind === "groups" ? { id: { in: audience.ids } } : {}),
-      ...(leaderGrid ? { AND: [{ grid: leaderGrid }] } : {}),
+      ...(grids ? { AND: [{ grid: { in: grids } }] } : {}),
     },
     orderBy: { id: "asc" },
     select: { id: true, title: true, platform: true, grid: true, tags: true, active: true, enabled: true },

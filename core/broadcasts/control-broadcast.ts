@@ -9,7 +9,7 @@ import { lanePriority, type Queues } from "../infra/queues.js";
 import type { Tx } from "../infra/rows.js";
 import { t, type Lang } from "../locale.js";
 import { createOutbound } from "../outbox.js";
-import { authorize, type Actor } from "../policy/authorize.js";
+import { authorize, scopeOf, type Actor } from "../policy/authorize.js";
 import type { Platform } from "../ports/chat.js";
 import { maskPersonal } from "../privacy.js";
 
@@ -57,6 +57,13 @@ async function load(opts: ControlOptions) {
   if (!b) throw new AppError("not_found", { message: `broadcast ${id} not found`, userMessage: t(opts.lang ?? "zh").broadcastNotFound({ id: `B${id}` }) });
   // Leaders act on their own grid's broadcasts only; the scope's grid is what authorize checks.
   authorize(opts.actor, "broadcast.create", { kind: "broadcast", grid: b.scope.startsWith("grid:") ? b.scope.slice(5) : undefined }, opts.lang);
+  // A scoped account (leader, street) controls only a broadcast that stays inside its grids: pausing an admin's
+  // "all" notice would stop it for every other grid too.
+  const grids = scopeOf(opts.actor);
+  if (grids) {
+    const outside = await opts.tx.outboundMessage.findFirst({ where: { broadcastId: id, OR: [{ group: { grid: null } }, { group: { grid: { notIn: grids } } }] }, select: { group: { select: { grid: true } } } });
+    if (outside) authorize(opts.actor, "broadcast.create", { kind: "broadcast", grid: outside.group.grid }, opts.lang);
+  }
   return b;
 }
 

@@ -101,6 +101,9 @@ export function scopeOf(actor: Actor): string[] | null {
 /** True when the role ranks at least as high as `needed`. */
 export const atLeast = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];
 
+/** The staff roles an action allows (scope still applies), or "anyone" for resident-level actions. */
+export const rolesAllowed = (action: Action): readonly string[] => (NEEDS[action] === "resident" ? ["anyone"] : STAFF_ROLES.filter((r) => atLeast(r, NEEDS[action])).reverse());
+
 /** Why an action is refused, or undefined when it is allowed. */
 export type Refusal = { reason: "role" } | { reason: "grid"; grid: string };
 

@@ -5,6 +5,7 @@ import { formatChinaTime, parseChinaTime } from "../../broadcasts/china-time.js"
 import { CONTROL_ACTIONS, deliveryCounts, parseBroadcastId } from "../../broadcasts/control-broadcast.js";
 import { sendingSeconds } from "../../broadcasts/sending-pace.js";
 import { AppError } from "../../infra/errors.js";
+import { authorize, scopeOf } from "../../policy/authorize.js";
 import { t } from "../../locale.js";
 import { usageOf, type CommandHandler } from "./context.js";
 
@@ -24,6 +25,11 @@ export const broadcast: CommandHandler = async (ctx, cmd) => {
     if (action === "status") {
       const b = await ctx.tx.broadcast.findUnique({ where: { id } });
       if (!b) throw new AppError("not_found", { message: `broadcast ${id} not found`, userMessage: m.broadcastNotFound({ id: `B${id}` }) });
+      // A scoped account reads a broadcast only when it reached (or is addressed to) one of its grids, as over HTTP.
+      const grids = scopeOf(ctx.actor);
+      if (grids && !grids.some((g) => b.scope === `grid:${g}`) && !(await ctx.tx.outboundMessage.count({ where: { broadcastId: id, group: { grid: { in: grids } } } }))) {
+        authorize(ctx.actor, "broadcast.read", { kind: "broadcast", grid: b.scope.startsWith("grid:") ? b.scope.slice(5) : null }, ctx.lang);
+      }
       const c = await deliveryCounts(ctx.tx, id);
       return { reply: m.broadcastStatusLine({ id, status: b.status, ...c }), outbounds: [] };
     }
