@@ -16,6 +16,7 @@ import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra
 import { bounded, closeRedis, jobRedisOptions, producerRedisOptions, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
 import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
 import { startBroadcastWorker } from "./jobs/start-broadcasts.js";
+import { startPollWorker } from "./jobs/close-polls.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -259,6 +260,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(broadcasts.worker);
         await workerReady(broadcasts.worker);
         inFlight.push(broadcasts.firstPass);
+        const polls = await startPollWorker({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:polls" }) });
+        workers.push(polls.worker);
+        await workerReady(polls.worker);
+        inFlight.push(polls.firstPass);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
