@@ -43,6 +43,9 @@ export async function closePoll(opts: ClosePollOptions): Promise<{ id: number; c
   const closed = await opts.db.$transaction(async (tx) => {
     const r = await tx.poll.updateMany({ where: { id: poll.id, status: "open" }, data: { status: "closed", closedAt: now } });
     if (!r.count) return undefined;
+    // A notice not sent yet (a draft never confirmed, or still scheduled) never goes out after its poll closed.
+    const unsent = await tx.broadcast.updateMany({ where: { id: poll.broadcastId, status: { in: ["draft", "scheduled"] } }, data: { status: "cancelled", finishedAt: now } });
+    if (unsent.count) await tx.outboundMessage.updateMany({ where: { broadcastId: poll.broadcastId, status: "queued" }, data: { status: "skipped", error: "cancelled: the poll closed before the notice was sent" } });
     const { total, groups, byGroup } = await countVotes(tx, poll);
     const m = t(poll.lang === "en" ? "en" : "zh");
     const reached = groups.filter((g) => g.noticeSent);
@@ -51,8 +54,9 @@ export async function closePoll(opts: ClosePollOptions): Promise<{ id: number; c
       await createOutbound(tx, { key: resultKey(poll.id, g.groupId), platform: g.platform as Platform, groupId: g.groupId, kind: "broadcast", text });
     }
     await recordAudit(tx, { actor: opts.actor ?? { name: "scheduler", channel: "system" }, action: "poll.close", subject: `poll:${poll.id}`, before: { status: "open" }, after: { status: "closed", votes: total.votes, counts: total.counts, groups: reached.length } });
-    return { total: total.votes, posted: reached.length };
+    return { total: total.votes, posted: reached.length, unscheduled: unsent.count > 0 };
   });
+  if (closed?.unscheduled) await opts.queues.unscheduleBroadcast(poll.broadcastId);
   // Queue whatever results are still pending (all of them now; on a replay, those a crash left behind).
   const pending = await opts.db.outboundMessage.findMany({ where: { key: { startsWith: `poll-${poll.id}-result-` }, status: "queued" }, select: { id: true, platform: true }, orderBy: { id: "asc" } });
   await opts.queues.enqueueOutboundRows(pending.map((p) => ({ ...p, priority: lanePriority({ kind: "broadcast", priority: "normal" }) })));
@@ -60,7 +64,7 @@ export async function closePoll(opts: ClosePollOptions): Promise<{ id: number; c
     const total = await opts.db.pollVote.count({ where: { pollId: poll.id } });
     return { id: poll.id, closed: false, posted: 0, total };
   }
-  return { id: poll.id, closed: true, ...closed };
+  return { id: poll.id, closed: true, total: closed.total, posted: closed.posted };
 }
 
 /** Re-arm the close of every open poll (deterministic ids): a Redis that lost the delayed jobs loses no close. */

@@ -15,6 +15,9 @@ import type { IntakeOutcome } from "../../core/intake.js";
 import { castVote } from "../../core/polls/cast-vote.js";
 import { closePoll } from "../../core/polls/close-poll.js";
 import type { ChatMessage } from "../../core/ports/chat.js";
+import { login, PASSWORD } from "../access/helpers.js";
+import { cliActor } from "../../core/policy/authorize.js";
+import { addAccount } from "../../core/staff/accounts.js";
 import { adminAuth, createTestApp, dropPrefix, testConfig, waitFor, type TestApp } from "../helpers/harness.js";
 
 const GRID_1 = "莲花社区第一网格";
@@ -207,9 +210,16 @@ describe("polls", () => {
     expect((await t.app.prisma.poll.findUniqueOrThrow({ where: { id: 1 } })).closesAt.toISOString()).toMatch(/-12-05T10:00:00/);
     // The close is armed from the chat too.
     expect(await t.app.queues.polls.getJob(jobId("pollclose", 1))).toBeTruthy();
+    // A poll whose deadline passes before its preview is confirmed: the close cancels the draft; 确认 sends nothing.
+    expect(await w.ask("lianhua-05", "pg-leader", '/poll 试一下？| 是 | 否 --until "12-06 18:00"')).toMatch(/^投票 #P2：通知 #B2/);
+    await closePoll({ db: t.app.prisma, queues: t.app.queues, id: 2, actor: { role: "admin", name: "test", channel: "cli" } });
+    expect((await t.app.prisma.broadcast.findUniqueOrThrow({ where: { id: 2 } })).status).toBe("cancelled");
+    expect(await w.say("lianhua-05", "pg-leader", "确认")).toMatchObject({ action: "ignored" }); // no draft waits any more
+    expect(await w.posted([...LIANHUA, ...TAOYUAN], "试一下")).toEqual(Array(20).fill(0));
+    expect(await w.posted([...LIANHUA, ...TAOYUAN], "【投票结果】")).toEqual(Array(20).fill(0));
 
     expect(await w.ask("lianhua-01", "pg-leader", '#投票 网格:桃源社区第二网格 开会时间？| 上午 | 下午 --until "12-06 18:00"')).toMatch(/只能向自己负责的网格/);
-    expect(await t.app.prisma.poll.count()).toBe(1);
+    expect(await t.app.prisma.poll.count()).toBe(2);
     // A resident cannot start one; /poll results shows the counts; an English poll talks English.
     expect(await w.ask("lianhua-02", "r-x", '/poll 问题？| 是 | 否 --until "12-06 18:00"')).toMatch(/只有网格员或管理员/);
     await w.say("lianhua-04", "r-y", "2");
@@ -217,6 +227,29 @@ describe("polls", () => {
     expect(await w.ask("lianhua-01", "pg-leader", "/poll results P1")).toMatch(/^Poll #P1 \(open, closes \d{4}-12-05 18:00\): 1 vote\(s\): 同意 0, 不同意 1, 弃权 0$/);
     const en = await w.api("/api/polls/preview", { text: "Paint the fence green? | yes | no", until: inAnHour(), scope: `grid:${GRID_1}` });
     expect(en.body.text).toMatch(/^\[POLL\] Paint the fence green\?\n1\. yes\n2\. no\nVote by replying/);
+  }, 60_000);
+  it("over HTTP a leader's poll stays in their grid, and another grid's results are refused", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "leader", role: "grid_leader", scope: GRID_1, password: PASSWORD });
+    const leader = await login(t.url, "leader");
+    const asLeader = async (path: string, body?: unknown) => {
+      const res = await fetch(`${t!.url}${path}`, body === undefined ? { headers: leader } : { method: "POST", headers: { ...leader, "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    const w = world(t.app, t.auth, t.url);
+    const mine = await asLeader("/api/polls", { text: "周末大扫除几点开始？| 8点 | 9点", until: inAnHour() });
+    expect(mine.status).toBe(202);
+    expect(mine.body.scope).toBe(`grid:${GRID_1}`);
+    expect((mine.body.groups as Array<{ title: string }>).map((g) => g.title).every((x) => x.startsWith("莲花社区"))).toBe(true);
+    expect(mine.body.groups).toHaveLength(10);
+    expect((await asLeader("/api/polls", { text: "问题？| 是 | 否", until: inAnHour(), scope: "grid:桃源社区第二网格" })).status).toBe(403);
+    const theirs = await w.api("/api/polls", { text: "桃源议事？| 是 | 否", until: inAnHour(), scope: "grid:桃源社区第二网格" });
+    expect((await asLeader(`/api/polls/${theirs.body.pollId}/results`)).status).toBe(403);
+    expect((await asLeader(`/api/polls/${theirs.body.pollId}/close`, {})).status).toBe(403);
+    expect((await asLeader(`/api/polls/${mine.body.pollId}/results`)).status).toBe(200);
+    expect((await asLeader("/api/polls", { text: "只有一个选项？| 是", until: inAnHour() })).status).toBe(400);
+    expect((await asLeader("/api/polls", { text: "过期？| 是 | 否", until: "2020-01-01 08:00" })).status).toBe(400);
+    expect(await t.app.prisma.poll.count()).toBe(2);
   }, 60_000);
 });
 
