@@ -12,6 +12,7 @@ import { cliActor } from "../core/policy/authorize.js";
 import type { Roles } from "../core/app.js";
 import type { GatewayFactory } from "../core/ports/index.js";
 import { broadcastCommand } from "./broadcast-cli.js";
+import { pollCommand } from "./poll-cli.js";
 
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
@@ -401,6 +402,7 @@ queue
 // === Broadcasts (bin/broadcast-cli.ts)
 
 program.addCommand(broadcastCommand({ config, withDb, withQueues, actor }));
+program.addCommand(pollCommand({ config, withDb, withQueues, actor }));
 
 // === The organisation: district → street → community → grid
 

@@ -17,6 +17,7 @@ import { bounded, closeRedis, settlesWithin, jobRedisOptions, producerRedisOptio
 import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
 import { startBroadcastWorker } from "./jobs/start-broadcasts.js";
 import { startRetentionJob } from "./jobs/purge-retention.js";
+import { startPollWorker } from "./jobs/close-polls.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -264,6 +265,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(retention.worker);
         extraQueues.push(retention.queue);
         await workerReady(retention.worker);
+        const polls = await startPollWorker({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:polls" }) });
+        workers.push(polls.worker);
+        await workerReady(polls.worker);
+        inFlight.push(polls.firstPass);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });

@@ -33,7 +33,9 @@ export type FollowUp =
   | { kind: "none" }
   | { kind: "enqueue"; id: number; priority: string; fresh?: boolean }
   | { kind: "schedule"; id: number; at: Date }
-  | { kind: "unschedule"; id: number };
+  | { kind: "unschedule"; id: number }
+  /** Arm a poll's close at its deadline (core/polls). */
+  | { kind: "pollClose"; pollId: number; at: Date };
 
 /** A control call's outcome: the broadcast's new state, its counts and the queue work to do after commit. */
 export interface ControlResult {
@@ -92,6 +94,7 @@ export async function runFollowUp(db: Db, queues: Queues, f: FollowUp): Promise<
   if (f.kind === "enqueue") await enqueuePending(db, queues, f.id, f.priority, { fresh: f.fresh });
   else if (f.kind === "schedule") await queues.scheduleBroadcast(f.id, f.at);
   else if (f.kind === "unschedule") await queues.unscheduleBroadcast(f.id);
+  else if (f.kind === "pollClose") await queues.schedulePollClose(f.pollId, f.at);
 }
 
 /** The control actions, by name. */

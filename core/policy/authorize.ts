@@ -38,6 +38,8 @@ export type Action =
   | "ticket.transition"
   | "broadcast.read"
   | "broadcast.create"
+  | "poll.read"
+  | "poll.create"
   | "group.read"
   | "group.update"
   | "org.read"
@@ -74,6 +76,8 @@ export const NEEDS: Record<Action, Role> = {
   "ticket.transition": "grid_leader",
   "broadcast.read": "viewer",
   "broadcast.create": "grid_leader",
+  "poll.read": "viewer",
+  "poll.create": "grid_leader",
   "group.read": "viewer",
   "group.update": "grid_leader",
   "org.read": "viewer",
