@@ -1,6 +1,6 @@
 // A resident's data on request (PIPL art. 45): everything Gridlink holds about one resident, as plain JSON —
 // the resident row, their stored messages, the tickets they reported (with every event), the assistant's
-// answers to them and the bot's messages replying to or mentioning them. Raw (admins only), and audited.
+// answers to them, the bot's messages replying to or mentioning them, and their poll votes. Raw (admins only), and audited.
 
 import { recordAudit } from "../audit/record-audit.js";
 import type { Db } from "../infra/db.js";
@@ -32,7 +32,9 @@ export async function exportResident(opts: ExportResidentOptions) {
       orderBy: { id: "asc" },
       select: { id: true, kind: true, text: true, status: true, replyToName: true, replyExcerpt: true, mentionName: true, ticketId: true, sourceMessageId: true, createdAt: true, sentAt: true, groupId: true },
     });
-    const counts = { messages: messages.length, tickets: tickets.length, assistantReplies: assistantReplies.length, botMessages: botMessages.length };
+    // Their votes: which option of which poll, in which group (theirs to see; nobody else's API shows voters).
+    const pollVotes = await tx.pollVote.findMany({ where: { residentId: resident.id }, orderBy: { id: "asc" }, select: { pollId: true, groupId: true, option: true, votedAt: true, poll: { select: { question: true, options: true } } } });
+    const counts = { messages: messages.length, tickets: tickets.length, assistantReplies: assistantReplies.length, botMessages: botMessages.length, pollVotes: pollVotes.length };
     await recordAudit(tx, { actor: opts.actor, action: "privacy.export", subject: `resident:${resident.id}`, after: counts });
     return {
       exportedAt: new Date(),
@@ -41,8 +43,7 @@ export async function exportResident(opts: ExportResidentOptions) {
       tickets,
       assistantReplies,
       botMessages,
-      /** Poll votes are not part of this schema yet (no poll table); they join here when one exists. */
-      pollVotes: [] as unknown[],
+      pollVotes,
       counts,
     };
   });

@@ -145,9 +145,16 @@ describe("the CLI reads through core services", () => {
 
 describe("a resident's data on request", () => {
   it("gridlink privacy export prints everything held about the resident as JSON, audited", async () => {
+    // A vote of theirs in a poll (社区投票) is theirs too.
+    const zhang = await t.app.prisma.resident.findFirstOrThrow({ where: { userId: ids.zhang } });
+    const notice = await t.app.prisma.broadcast.create({ data: { text: "是否同意加装电梯？", actor: "staff:test", status: "done" } });
+    const poll = await t.app.prisma.poll.create({ data: { broadcastId: notice.id, question: "是否同意加装电梯？", options: JSON.stringify(["同意", "不同意"]), closesAt: new Date(Date.now() + DAY) } });
+    const group = await t.app.prisma.message.findFirstOrThrow({ where: { residentId: zhang.id } });
+    await t.app.prisma.pollVote.create({ data: { pollId: poll.id, residentId: zhang.id, groupId: group.groupId, option: 1, votedAt: new Date() } });
     const out = await runGridlink(["privacy", "export", "--resident", `playground:${ids.zhang}`], env());
     expect(out.code).toBe(0);
-    const data = JSON.parse(out.output) as { resident: { displayName: string }; messages: Array<{ text: string }>; tickets: Array<{ number: string; events: unknown[] }>; botMessages: Array<{ kind: string }>; counts: Record<string, number> };
+    const data = JSON.parse(out.output) as { resident: { displayName: string }; messages: Array<{ text: string }>; tickets: Array<{ number: string; events: unknown[] }>; botMessages: Array<{ kind: string }>; pollVotes: Array<{ option: number; poll: { question: string } }>; counts: Record<string, number> };
+    expect(data.pollVotes.map((v) => [v.poll.question, v.option])).toEqual([["是否同意加装电梯？", 1]]);
     expect(data.resident.displayName).toBe("张姐");
     expect(data.messages.map((m) => m.text)).toEqual(["小区门口垃圾堆了好几天没人清理，臭死了"]);
     expect(data.tickets.map((x) => x.number)).toEqual([numbers.zhang]);
