@@ -4,7 +4,7 @@ import type { AcMatch } from "./automaton.js";
 import type { CompiledLexicon } from "./compile.js";
 import { latinTokens, matchEnglish } from "./english-match.js";
 import {
-  BREAKS, FRAME, GAP_MAX, MAX_CUE_LENGTH, PRED, PRED_DISTANCE_EN, PRED_DISTANCE_ZH, byStart, firstCueFrom, hasBreak, sortStable, tailAt,
+  BREAKS, FRAME, GAP_MAX, PETITION, MAX_CUE_LENGTH, PRED, PRED_DISTANCE_EN, PRED_DISTANCE_ZH, byStart, firstCueFrom, hasBreak, sortStable, tailAt,
   type Candidate, type Cue, type EnPattern, type Token,
 } from "./pipeline.js";
 import { SegmentedText, cueValid } from "./tokens.js";
@@ -34,7 +34,7 @@ export function findMatches(lex: CompiledLexicon, s: string): Matches {
   for (const m of lex.ac.search(s)) {
     if (m.pattern < lex.cueBase) { termMatches.push(m); continue; }
     const meta = lex.cueMeta[m.pattern - lex.cueBase];
-    if (meta) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1, tails: meta.tails });
+    if (meta) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1, tails: meta.tails, remedies: meta.remedies ?? null });
   }
   const latin = latinTokens(s);
   const enTermHits = latin.length ? matchEnglish(latin, lex.enTerms, s) : [];
@@ -135,7 +135,12 @@ export function findCandidates(lex: CompiledLexicon, m: Matches): { text: Segmen
       const f = cues[k];
       let free = true;
       for (let i = f.start; i < f.end && free; i++) free = covered[i] === 0;
-      if (free && cueValid(text, f)) { c.pred = { text: f.text, start: f.start, end: f.end }; c.framed = true; break; }
+      if (free && cueValid(text, f)) {
+        c.pred = { text: f.remedyOk ? `${f.text}…${f.remedy}` : f.text, start: f.start, end: f.end };
+        c.framed = true;
+        if (f.remedyOk) c.petition = true;
+        break;
+      }
     }
     if (!c.pred) c.reason = "no_predicate";
   }
@@ -171,6 +176,12 @@ export function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, star
     if (c.end > b) continue;
     if (c.end > start && c.start < end) continue; // inside the object term itself
     tried++;
+    if (c.mask & PETITION && c.remedyOk === undefined) {
+      c.remedyOk = false;
+      for (const t of c.remedies!) { const at = s.indexOf(t, c.end); if (at >= 0 && at + t.length <= b) { c.remedyOk = true; c.remedy = t; break; } }
+    }
+    if (c.remedyOk) return k;
+    if (!(c.mask & FRAME)) continue;
     if (c.tails) {
       if (c.tailOk === undefined) {
         c.tailOk = false;
@@ -193,7 +204,7 @@ export class FrameIndex {
   /** Positions just after each sentence break (ascending). */
   private readonly breaks: number[] = [];
   constructor(private readonly s: string, private readonly cues: Cue[]) {
-    cues.forEach((c, k) => { if (c.mask & FRAME) this.ids.push(k); });
+    cues.forEach((c, k) => { if (c.mask & (FRAME | PETITION)) this.ids.push(k); });
     if (this.ids.length) for (let i = 0; i < s.length; i++) if (BREAKS[s.charCodeAt(i)] === 3) this.breaks.push(i + 1);
   }
 

@@ -145,7 +145,8 @@ export function applyGuards(text: SegmentedText, cues: Cue[], kept: Candidate[],
     }
   if (ctx.has(NOTICE, null, null) && !ctx.grievance(null)) { c.reason = "notice"; continue; }
   const hypothetical = ctx.has(HYPOTHETICAL, "clause", clauses);
-  const question = !hypothetical && c.entry.severity < 3 && ctx.has(QUESTION, "clause", clauses);
+  // A question framed as a petition (何时…开通？ 能否…增设？) asks the responsible body for a remedy: a request.
+  const question = !hypothetical && c.entry.severity < 3 && !c.petition && ctx.has(QUESTION, "clause", clauses);
   if ((hypothetical || question) && !ctx.grievance(sentences) && !ctx.has(HELP, "sentence", sentences))
     c.reason = hypothetical ? "hypothetical" : "question";
   }
