@@ -123,6 +123,8 @@ export function findCandidates(lex: CompiledLexicon, m: Matches): { text: Segmen
     if (!free) continue;
     obj.pred = { text: pred.text, start: pred.start, end: pred.end };
     claimed.fill(1, pred.start, pred.end);
+    // A predicate that is a petition head (何时, 希望) with a remedy after it: the object is petitioned for.
+    if (pred.mask & PETITION && remedyFollows(s, pred, frames)) { obj.petition = true; obj.pred.text = `${pred.text}…${pred.remedy}`; }
   }
   // An object with no predicate in a sentence framed as a request or complaint (反映…, 申请…, 关于…问题,
   // 社保转移怎么办理) counts, the frame standing in for the predicate; it may frame several objects.
@@ -176,11 +178,7 @@ export function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, star
     if (c.end > b) continue;
     if (c.end > start && c.start < end) continue; // inside the object term itself
     tried++;
-    if (c.mask & PETITION && c.remedyOk === undefined) {
-      c.remedyOk = false;
-      for (const t of c.remedies!) { const at = s.indexOf(t, c.end); if (at >= 0 && at + t.length <= b) { c.remedyOk = true; c.remedy = t; break; } }
-    }
-    if (c.remedyOk) return k;
+    if (c.mask & PETITION && remedyFollows(s, c, frames)) return k;
     if (!(c.mask & FRAME)) continue;
     if (c.tails) {
       if (c.tailOk === undefined) {
@@ -192,6 +190,16 @@ export function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, star
     return k;
   }
   return null;
+}
+
+/** Does one of a petition head's remedies follow it in its sentence? Memoised on the cue. */
+function remedyFollows(s: string, c: Cue, frames: FrameIndex): boolean {
+  if (c.remedyOk === undefined) {
+    c.remedyOk = false;
+    const { b } = frames.sentenceAround(c.start, c.end);
+    for (const t of c.remedies ?? []) { const at = s.indexOf(t, c.end); if (at >= 0 && at + t.length <= b) { c.remedyOk = true; c.remedy = t; break; } }
+  }
+  return c.remedyOk;
 }
 
 /** Frames examined per object term: the nearest few in its sentence decide (bounds a long sentence of frames). */
