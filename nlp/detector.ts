@@ -147,6 +147,8 @@ class CompiledDetector implements Detector {
    * says where the category came from.
    */
   private categoryOpinion(d: Detection, s: string): Detection {
+    // The classifier agreeing that nothing more specific is meant (its own top label is other) settles it.
+    if (this.classifier!.classify(s)?.label === "other") return d;
     const opinion = this.classifier!.categoryOf(s);
     if (!opinion || opinion.p < CATEGORY_CONFIDENCE) return d;
     return { ...d, category: opinion.label, explanation: `${d.explanation}; category from the learned classifier: ${opinion.label} p ${opinion.p.toFixed(2)}` };
