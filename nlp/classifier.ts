@@ -80,7 +80,7 @@ export class ComplaintClassifier {
    * The most likely complaint category (never chat, never other) and its share of the probability among
    * those categories — asked only about a line the lexicon already flagged with generic cues alone.
    */
-  categoryOf(text: string): Opinion | null {
+  categoryOf(text: string): { label: Category; p: number } | null {
     const tokens = features(text);
     if (tokens.length === 0) return null;
     let total = 0;
