@@ -16,9 +16,31 @@ export async function findOpenPoll(db: Db, where: { platform: Platform; chatId: 
   return poll ? { id: poll.id, options: JSON.parse(poll.options) as string[] } : undefined;
 }
 
+// === "Is any poll open at all?" — most of the time none is, and then a short chat line must cost no database
+// work (intake's rule for chatter). The answer "none" is trusted for NO_OPEN_POLL_TTL_MS per database handle: a
+// poll created anywhere is seen within that time, long before its notice is delivered and a resident replies.
+const NO_OPEN_POLL_TTL_MS = 1000;
+const noneOpen = new WeakMap<Db, { until: number; generation: number }>();
+let generation = 0;
+
+/** Forget every cached "no poll is open": a poll was just created in this process. */
+export function forgetNoOpenPolls(): void {
+  generation++;
+}
+
+async function anyPollOpen(db: Db, now: Date | undefined): Promise<boolean> {
+  const cached = noneOpen.get(db);
+  if (now === undefined && cached && cached.generation === generation && Date.now() < cached.until) return false;
+  const seen = generation;
+  const open = (await db.poll.findFirst({ where: { status: "open" }, select: { id: true } })) !== null;
+  if (!open && now === undefined) noneOpen.set(db, { until: Date.now() + NO_OPEN_POLL_TTL_MS, generation: seen });
+  return open;
+}
+
 /** The poll and option a chat message votes for, or undefined (then it is ordinary text). */
 export async function readVote(db: Db, msg: { platform: Platform; chatId: string; text: string }, now?: Date): Promise<{ pollId: number; option: number } | undefined> {
   if (!mayBeVote(msg.text)) return undefined; // long text is never a vote: no database work for it
+  if (!(await anyPollOpen(db, now))) return undefined; // no poll open anywhere (cached briefly): no work either
   const poll = await findOpenPoll(db, { platform: msg.platform, chatId: msg.chatId, now });
   if (!poll) return undefined;
   const option = parseVote(msg.text, poll.options);

@@ -1,6 +1,7 @@
 // A poll (社区投票) is a broadcast whose notice shows the numbered options and how to vote, plus a Poll row with
 // its deadline. Same audience, scope rules, preview and confirmation as any broadcast (create-broadcast.ts).
 
+import { forgetNoOpenPolls } from "./cast-vote.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { formatChinaTime } from "../broadcasts/china-time.js";
 import { createBroadcast, type CreateBroadcastOptions, type CreatedBroadcast } from "../broadcasts/create-broadcast.js";
@@ -38,7 +39,9 @@ export async function createPoll(opts: CreatePollOptions): Promise<CreatedPoll> 
   const { poll: _poll, closesAt: _closes, ...broadcast } = opts;
   const created = await createBroadcast({ ...broadcast, text });
   if (opts.dryRun) return { ...created, pollId: 0, closesAt: opts.closesAt, pollLang: plang, text };
+  forgetNoOpenPolls();
   const poll = await opts.tx.poll.create({ data: { broadcastId: created.id, question: opts.poll.question, options: JSON.stringify(opts.poll.options), lang: plang, closesAt: opts.closesAt } });
   await recordAudit(opts.tx, { actor: opts.actor, action: "poll.create", subject: `poll:${poll.id}`, after: { broadcast: created.id, question: opts.poll.question, options: opts.poll.options, closesAt: opts.closesAt.toISOString() } });
+  forgetNoOpenPolls(); // again after the row exists, in case a lookup ran between (its "none" was for before)
   return { ...created, pollId: poll.id, closesAt: opts.closesAt, pollLang: plang, text };
 }
