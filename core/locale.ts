@@ -97,11 +97,11 @@ export const messages = {
     escalatedGroup: (p: { number: string; tier: string }) => `工单 #${p.number} 已上报${p.tier}处理，我们会继续跟进。`,
     reopenedGroup: (p: { number: string }) => `工单 #${p.number} 已重新打开，网格员会继续处理。`,
     assignedToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
-      `新派单 #${p.number}【${p.category}】来自“${p.group}”：${p.text}\n请在 ${p.due} 前受理：/accept ${p.number}`,
+      `新派单 #${p.number}【${p.category}】来自“${p.group}”：${p.text}\n请在 ${p.due}内受理：/accept ${p.number}`,
     offeredToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
-      `待接工单 #${p.number}【${p.category}】来自“${p.group}”：${p.text}\n先受理者负责，请在 ${p.due} 前受理：/accept ${p.number}`,
+      `待接工单 #${p.number}【${p.category}】来自“${p.group}”：${p.text}\n先受理者负责，请在 ${p.due}内受理：/accept ${p.number}`,
     escalatedToYou: (p: { number: string; category: string; tier: string; reason: string; text: string; due: string }) =>
-      `工单 #${p.number}【${p.category}】已上报至${p.tier}：${p.reason}\n内容：${p.text}\n请在 ${p.due} 前受理：/accept ${p.number}`,
+      `工单 #${p.number}【${p.category}】已上报至${p.tier}：${p.reason}\n内容：${p.text}\n请在 ${p.due}内受理：/accept ${p.number}`,
     slaWarning: (p: { number: string; phase: string; due: string }) => `提醒：工单 #${p.number} 的${p.phase}时限将于 ${p.due} 到期。`,
     slaBreached: (p: { number: string; phase: string; tier: string }) => `工单 #${p.number} ${p.phase}超时，已自动上报至${p.tier}。`,
     phaseAccept: "受理",
@@ -181,11 +181,11 @@ export const messages = {
     escalatedGroup: (p: { number: string; tier: string }) => `Ticket #${p.number} was escalated to ${p.tier}; we keep following it.`,
     reopenedGroup: (p: { number: string }) => `Ticket #${p.number} was reopened; the grid worker will continue.`,
     assignedToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
-      `New ticket #${p.number} [${p.category}] from "${p.group}": ${p.text}\nPlease accept by ${p.due}: /accept ${p.number}`,
+      `New ticket #${p.number} [${p.category}] from "${p.group}": ${p.text}\nPlease accept within ${p.due}: /accept ${p.number}`,
     offeredToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
-      `Ticket #${p.number} [${p.category}] from "${p.group}" is waiting: ${p.text}\nThe first to accept owns it; accept by ${p.due}: /accept ${p.number}`,
+      `Ticket #${p.number} [${p.category}] from "${p.group}" is waiting: ${p.text}\nThe first to accept owns it; accept within ${p.due}: /accept ${p.number}`,
     escalatedToYou: (p: { number: string; category: string; tier: string; reason: string; text: string; due: string }) =>
-      `Ticket #${p.number} [${p.category}] was escalated to ${p.tier}: ${p.reason}\n${p.text}\nPlease accept by ${p.due}: /accept ${p.number}`,
+      `Ticket #${p.number} [${p.category}] was escalated to ${p.tier}: ${p.reason}\n${p.text}\nPlease accept within ${p.due}: /accept ${p.number}`,
     slaWarning: (p: { number: string; phase: string; due: string }) => `Reminder: the ${p.phase} deadline of ticket #${p.number} is ${p.due}.`,
     slaBreached: (p: { number: string; phase: string; tier: string }) => `Ticket #${p.number} missed its ${p.phase} deadline and was escalated to ${p.tier}.`,
     phaseAccept: "accept",

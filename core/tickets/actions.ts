@@ -15,6 +15,7 @@ import { notifyStaff, type StaffNotice } from "./notify-staff.js";
 import { publishTicket } from "./publish-ticket.js";
 import { rateTicket } from "./rate-ticket.js";
 import { reopenTicket } from "./reopen-ticket.js";
+import { slaRuleFor } from "./sla.js";
 import { parseTicketNumber } from "./ticket-number.js";
 import { transitionTicket, type TransitionResult } from "./transition-ticket.js";
 
@@ -104,7 +105,8 @@ export const TICKET_ACTIONS: Record<TicketActionName, TicketActionSpec> = {
       const r = (await dispatchTicket({ tx: ctx.tx, actor: ctx.actor, ticket, assignee: input.assignee, note: input.note, now: ctx.now, lang: ctx.lang }))!;
       const names = r.assignees.map((a) => a.name).join("、");
       const outbounds = await announceStep({ tx: ctx.tx, ticket, step: "dispatched", eventId: r.eventId, by: names });
-      outbounds.push(...(await notifyStaff({ tx: ctx.tx, ticket, eventId: r.eventId, notices: dispatchNotices(r.assignees, r.mode) })));
+      const rule = await slaRuleFor(ctx.tx, ticket);
+      outbounds.push(...(await notifyStaff({ tx: ctx.tx, ticket, eventId: r.eventId, notices: dispatchNotices(r.assignees, r.mode, rule.acceptMinutes) })));
       return { ...r, outbounds, announcedIn: ticket.groupId, reply: t(ctx.lang).dispatchedTo({ number: ticket.number, assignee: names }) };
     },
   },
@@ -127,7 +129,8 @@ export const TICKET_ACTIONS: Record<TicketActionName, TicketActionSpec> = {
     async perform(ctx, ticket, input) {
       const r = await escalateTicket({ tx: ctx.tx, actor: ctx.actor, ticket, reason: input.note, now: ctx.now, lang: ctx.lang });
       const outbounds = await announceStep({ tx: ctx.tx, ticket, step: "escalated", eventId: r.eventId, tier: r.tier });
-      outbounds.push(...(await notifyStaff({ tx: ctx.tx, ticket, eventId: r.eventId, notices: r.staff.map((s) => ({ staff: s, kind: "escalated" as const, tier: r.tier, reason: input.note })) })));
+      const rule = await slaRuleFor(ctx.tx, ticket);
+      outbounds.push(...(await notifyStaff({ tx: ctx.tx, ticket, eventId: r.eventId, notices: r.staff.map((s) => ({ staff: s, kind: "escalated" as const, tier: r.tier, reason: input.note, minutes: rule.acceptMinutes })) })));
       return { ...r, outbounds, announcedIn: ticket.groupId, reply: t(ctx.lang).escalatedTo({ number: ticket.number, tier: tierLabel(r.tier, ctx.lang) }), fileHotline: r.tier === "hotline" };
     },
   },
@@ -156,8 +159,8 @@ export const TICKET_ACTIONS: Record<TicketActionName, TicketActionSpec> = {
 };
 
 /** The staff notices of a dispatch: the assignee is told it is theirs, or every leader that it is on offer. */
-function dispatchNotices(assignees: Parameters<typeof notifyStaff>[0]["notices"][number]["staff"][], mode: "assigned" | "offered"): StaffNotice[] {
-  return assignees.map((staff) => ({ staff, kind: mode === "assigned" ? ("assigned" as const) : ("offered" as const) }));
+function dispatchNotices(assignees: StaffNotice["staff"][], mode: "assigned" | "offered", minutes: number): StaffNotice[] {
+  return assignees.map((staff) => ({ staff, kind: mode === "assigned" ? ("assigned" as const) : ("offered" as const), minutes }));
 }
 
 /** Options of runTicketAction. */

@@ -7,6 +7,7 @@ import { toPlatform, type TicketDetail, type Tx } from "../infra/rows.js";
 import { categoryLabel, t, tierLabel } from "../locale.js";
 import { maskPersonal } from "../privacy.js";
 import { formatChinaTime } from "../broadcasts/china-time.js";
+import { durationLabel } from "./sla.js";
 import type { TicketStaff } from "./ticket-owners.js";
 
 /** One thing to tell one staff member about a ticket. */
@@ -16,9 +17,11 @@ export interface StaffNotice {
   kind: "assigned" | "offered" | "escalated" | "warning" | "breach";
   tier?: string;
   reason?: string;
-  /** warning: the phase and its deadline. */
+  /** warning/breach: the phase; warning: its deadline. */
   phase?: "accept" | "resolve";
   due?: Date | null;
+  /** assigned/offered/escalated: the SLA's accept time in minutes (shown as "within 1 h"). */
+  minutes?: number;
 }
 
 /** Options of notifyStaff. */
@@ -45,13 +48,13 @@ async function directChat(tx: Tx, platform: string, userId: string, name: string
 function noticeText(ticket: TicketDetail, n: StaffNotice): string {
   const lang = "zh";
   const m = t(lang);
-  const base = { number: ticket.number, category: categoryLabel(ticket.category, lang), group: maskPersonal(ticket.group.title), text: maskPersonal(ticket.text.slice(0, 120)), due: n.due ? formatChinaTime(n.due) : "-" };
+  const base = { number: ticket.number, category: categoryLabel(ticket.category, lang), group: maskPersonal(ticket.group.title), text: maskPersonal(ticket.text.slice(0, 120)), due: n.minutes ? durationLabel(n.minutes) : "-" };
   const phase = n.phase === "resolve" ? m.phaseResolve : m.phaseAccept;
   switch (n.kind) {
     case "assigned": return m.assignedToYou(base);
     case "offered": return m.offeredToYou(base);
     case "escalated": return m.escalatedToYou({ ...base, tier: tierLabel(n.tier ?? "", lang), reason: maskPersonal(n.reason ?? "-") });
-    case "warning": return m.slaWarning({ number: ticket.number, phase, due: base.due });
+    case "warning": return m.slaWarning({ number: ticket.number, phase, due: n.due ? formatChinaTime(n.due) : "-" });
     case "breach": return m.slaBreached({ number: ticket.number, phase, tier: tierLabel(n.tier ?? "", lang) });
   }
 }

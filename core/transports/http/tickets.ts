@@ -18,6 +18,7 @@ import { findGroupByRef } from "../../groups/find-groups.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import type { HttpContext } from "./context.js";
 import { groupRoutes } from "./groups.js";
+import { ticketCycleRoutes } from "./ticket-cycle.js";
 import { runTicketAction, TICKET_ACTIONS, type TicketActionName } from "../../tickets/actions.js";
 
 // One rule for every filter: a value that names nothing known is a 400 naming the field.
@@ -140,6 +141,7 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     });
   }
 
+  await server.register(ticketCycleRoutes, { app });
   await server.register(groupRoutes, { app });
   await server.register(broadcastRoutes, { app });
 };
