@@ -16,6 +16,8 @@ import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra
 import { bounded, closeRedis, jobRedisOptions, producerRedisOptions, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
 import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
 import { startBroadcastWorker } from "./jobs/start-broadcasts.js";
+import { createTicketClocks, type TicketClocks } from "./jobs/ticket-clocks.js";
+import { createHotlineBridge } from "./tickets/hotline-bridge.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -79,6 +81,8 @@ export interface App {
   live?: LiveDetector;
   /** The assistant that answers residents' questions (absent when ASSISTANT_ENABLED=false). */
   assistant?: Assistant;
+  /** SLA clocks and the hotline bridge's jobs (a producer in every process; the worker where workers run). */
+  clocks: TicketClocks;
   /** The BullMQ workers this process runs (intake and each gateway's outbox), once started. */
   workers: Worker[];
   start(): Promise<void>;
@@ -153,6 +157,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
     broadcastConfirmTtlMs: config.BROADCAST_CONFIRM_TTL_MS,
   };
+  // Ticket clocks: armed after every committed step from any door; a failed arm is re-armed by the sweep.
+  const hotline = createHotlineBridge({ prisma, config, log: log.child({ name: "gridlink:hotline" }) });
+  const clocks = createTicketClocks({ prisma, queues, connection: jobConnection, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:clocks" }), unitMs: config.SLA_MINUTE_MS, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, hotline });
+  const afterTicketSteps = (followUps: Parameters<TicketClocks["afterSteps"]>[0]) =>
+    clocks.afterSteps(followUps).catch((err: Error) => log.warn({ err: err.message }, "could not arm a ticket clock; the sweep re-arms it"));
+  intake.afterTicketSteps = afterTicketSteps;
   const assistant = config.ASSISTANT_ENABLED
     ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })
     : undefined;
@@ -173,6 +183,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     intake,
     live,
     assistant,
+    clocks,
     workers,
     async start() {
       for (const conn of [producer, jobConnection]) if (conn.status !== "ready") await new Promise((resolve) => conn.once("ready", resolve));
@@ -259,9 +270,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(broadcasts.worker);
         await workerReady(broadcasts.worker);
         inFlight.push(broadcasts.firstPass);
+        const ticketClocks = await clocks.startWorker({ connection: redis, sweepEveryMs: config.SLA_SWEEP_EVERY_MS });
+        workers.push(ticketClocks.worker);
+        await workerReady(ticketClocks.worker);
+        inFlight.push(ticketClocks.firstPass);
       }
       if (roles.http) {
-        app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
+        app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live, afterTicketSteps }, alertsKey, log });
         if (assistant) await app.http.register(faqRoutes, { prisma, faq: assistant.faq });
         const address = await app.http.listen({ port: config.PORT, host: config.HOST });
         app.url = address.replace("[::1]", "localhost");
@@ -277,6 +292,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await Promise.allSettled(inFlight);
       await queues.close();
       await Promise.allSettled(extraQueues.map((q) => q.close()));
+      await clocks.close().catch(() => undefined);
       await live?.close();
       await assistant?.close();
       await Promise.all([closeRedis(redis), closeRedis(producer), closeRedis(jobConnection)]);
