@@ -11,6 +11,7 @@ import { throttle, type Logger } from "../infra/log.js";
 import type { Queues } from "../infra/queues.js";
 import { bounded } from "../infra/redis.js";
 import type { TicketFollowUp } from "../tickets/actions.js";
+import type { HotlineHooks } from "../tickets/hotline-bridge.js";
 import { ACCEPT_PHASE, clearDeadlines, clockJobId, fireClock, planClock, recordDeadline, RESOLVE_PHASE, type ClockJob } from "../tickets/sla-clock.js";
 
 /** The queue of SLA clocks and hotline jobs. */
@@ -18,17 +19,6 @@ export const TICKET_CLOCKS_QUEUE = "ticket-clocks";
 
 /** A job of the queue. */
 export type TicketClockJob = ClockJob | { kind: "sweep" } | { kind: "hotline-file"; ticketId: number } | { kind: "hotline-poll" };
-
-/** What the hotline bridge plugs in (absent when OPEN311_BASE_URL is unset). */
-export interface HotlineHooks {
-  /** File one ticket; returns the outbound rows its progress created. */
-  file(ticketId: number): Promise<number[]>;
-  /** Poll every filed request once; returns outbound rows created. */
-  poll(): Promise<number[]>;
-  /** Tickets at the hotline tier not filed yet (the sweep files them). */
-  unfiled(): Promise<number[]>;
-  pollEveryMs: number;
-}
 
 /** Options of createTicketClocks. */
 export interface TicketClocksOptions {

@@ -10,11 +10,21 @@ import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/log.js";
 import { categoryLabel } from "../locale.js";
 import { maskPersonal } from "../privacy.js";
-import type { HotlineHooks } from "../jobs/ticket-clocks.js";
 import type { Actor } from "../policy/authorize.js";
 import { announceStep } from "./announce-step.js";
 import { findTicket } from "./find-tickets.js";
 import { transitionTicket } from "./transition-ticket.js";
+
+/** What the hotline bridge plugs into the clock worker (absent when OPEN311_BASE_URL is unset). */
+export interface HotlineHooks {
+  /** File one ticket; returns the outbound rows its progress created. */
+  file(ticketId: number): Promise<number[]>;
+  /** Poll every filed request once; returns outbound rows created. */
+  poll(): Promise<number[]>;
+  /** Tickets at the hotline tier not filed yet (the sweep files them). */
+  unfiled(): Promise<number[]>;
+  pollEveryMs: number;
+}
 
 /** Who the hotline's updates act as. */
 export const HOTLINE_ACTOR: Actor = { role: "admin", name: "12345", channel: "system" };
