@@ -132,6 +132,10 @@ describe("dispatch and the action routes", () => {
     await say(t, "lianhua-02", "李网格", `/escalate ${a.number} 需要社区协调`, "pg-li-chat");
     await waitFor(async () => (await lines(t, "lianhua-02")).find((l) => l.text.includes(`已上报社区处理`)));
     expect(await db.ticket.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: "escalated", tier: "community", assignee: null });
+    // A leader marks a room of their grid as a staff room from chat.
+    await say(t, "lianhua-09", "李网格", "#工作群", "pg-li-chat");
+    await waitFor(async () => (await lines(t, "lianhua-09")).find((l) => l.text.includes("本群已设为工作群")));
+    expect((await db.group.findFirstOrThrow({ where: { chatId: "lianhua-09" } })).staffRoom).toBe(true);
     // An /accept on the merged duplicate is refused, naming what is possible: splitting it off again.
     await say(t, "lianhua-02", "李网格", `/accept ${b.number}`, "pg-li-chat");
     await waitFor(async () => (await lines(t, "lianhua-02")).find((l) => l.text.includes("现在可以：拆分（/split）")));
