@@ -181,9 +181,9 @@ export const messages = {
     escalatedGroup: (p: { number: string; tier: string }) => `Ticket #${p.number} was escalated to ${p.tier}; we keep following it.`,
     reopenedGroup: (p: { number: string }) => `Ticket #${p.number} was reopened; the grid worker will continue.`,
     assignedToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
-      `New ticket #${p.number} [${p.category}] from "${p.group}": ${p.text}\nPlease accept within ${p.due}: /accept ${p.number}`,
+      `New ticket #${p.number} [${p.category}] in "${p.group}": ${p.text}\nPlease accept within ${p.due}: /accept ${p.number}`,
     offeredToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
-      `Ticket #${p.number} [${p.category}] from "${p.group}" is waiting: ${p.text}\nThe first to accept owns it; accept within ${p.due}: /accept ${p.number}`,
+      `Ticket #${p.number} [${p.category}] in "${p.group}" is waiting: ${p.text}\nThe first to accept owns it; accept within ${p.due}: /accept ${p.number}`,
     escalatedToYou: (p: { number: string; category: string; tier: string; reason: string; text: string; due: string }) =>
       `Ticket #${p.number} [${p.category}] was escalated to ${p.tier}: ${p.reason}\n${p.text}\nPlease accept within ${p.due}: /accept ${p.number}`,
     slaWarning: (p: { number: string; phase: string; due: string }) => `Reminder: the ${p.phase} deadline of ticket #${p.number} is ${p.due}.`,
