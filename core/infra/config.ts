@@ -132,7 +132,7 @@ export const configSchema = z.object({
   // === Ticket cycle (issue 12): SLA clocks and the city 12345 hotline bridge (Open311 GeoReport v2)
   /** The length of one SLA minute in ms (60000 in production; tests shrink it so an hour passes in a second). */
   SLA_MINUTE_MS: int(60_000, 1),
-  /** How often every open ticket's clock is checked and re-armed if its job is missing (also done at start). */
+  /** How often recently changed tickets' clocks are re-armed if their job is missing (every open ticket at start and every 30th pass). */
   SLA_SWEEP_EVERY_MS: int(60_000, 100),
   /** The hotline's Open311 GeoReport v2 endpoint (…/open311/v2); unset = tickets escalated past the district wait there unfiled. */
   OPEN311_BASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),

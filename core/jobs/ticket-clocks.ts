@@ -44,12 +44,18 @@ export interface TicketClocks {
   arm(ticketId: number): Promise<void>;
   /** After a committed step: re-arm, and file to the hotline when the step reached it. */
   afterSteps(followUps: TicketFollowUp[]): Promise<void>;
-  /** Re-arm every running clock and file every unfiled hotline ticket; returns how many tickets it looked at. */
-  sweep(): Promise<number>;
+  /**
+   * Re-arm running clocks and file unfiled hotline tickets; returns how many tickets it looked at. `since`: only
+   * tickets changed since then (a crash between commit and arm is recent); without it, every one.
+   */
+  sweep(opts?: { since?: Date }): Promise<number>;
   /** Run the worker here (and schedule the sweep and the hotline poll). */
   startWorker(opts: { connection: Redis; sweepEveryMs: number }): Promise<{ worker: Worker<TicketClockJob>; firstPass: Promise<unknown> }>;
   close(): Promise<void>;
 }
+
+/** One periodic sweep in this many looks at every open ticket; the others at recently changed ones. */
+const FULL_SWEEP_EVERY = 30;
 
 const JOB_OPTS = { attempts: 10, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } } as const;
 
@@ -91,8 +97,8 @@ export function createTicketClocks(opts: TicketClocksOptions): TicketClocks {
         if (f.fileHotline && opts.hotline) await fileLater(f.ticketId);
       }
     },
-    async sweep() {
-      const rows = await prisma.ticket.findMany({ where: { status: { in: [...ACCEPT_PHASE, ...RESOLVE_PHASE] }, tier: { not: "hotline" } }, select: { id: true }, orderBy: { id: "asc" } });
+    async sweep(o = {}) {
+      const rows = await prisma.ticket.findMany({ where: { status: { in: [...ACCEPT_PHASE, ...RESOLVE_PHASE] }, tier: { not: "hotline" }, ...(o.since ? { updatedAt: { gte: o.since } } : {}) }, select: { id: true }, orderBy: { id: "asc" } });
       for (const r of rows) await arm(r.id);
       const unfiled = opts.hotline ? await opts.hotline.unfiled() : [];
       for (const id of unfiled) await fileLater(id);
@@ -100,11 +106,14 @@ export function createTicketClocks(opts: TicketClocksOptions): TicketClocks {
     },
     async startWorker(w) {
       const quiet = throttle();
+      let passes = 1; // the first pass (below) is a full one
       const worker = new Worker<TicketClockJob>(
         TICKET_CLOCKS_QUEUE,
         async (job: Job<TicketClockJob>, token?: string) => {
           const data = job.data;
-          if (data.kind === "sweep") return { swept: await clocks.sweep() };
+          // The periodic pass looks at recently changed tickets; every FULL_SWEEP_EVERY-th pass (and the first, at
+          // start) at all of them, for a Redis that lost its data while Gridlink ran.
+          if (data.kind === "sweep") return { swept: await clocks.sweep(passes++ % FULL_SWEEP_EVERY === 0 ? {} : { since: new Date(now() - 3 * w.sweepEveryMs) }) };
           if (data.kind === "hotline-poll") return { outbounds: await queueRows(await opts.hotline!.poll()).then(() => "polled") };
           if (data.kind === "hotline-file") {
             const rows = opts.hotline ? await opts.hotline.file(data.ticketId) : [];
