@@ -136,6 +136,10 @@ describe("dispatch and the action routes", () => {
     await say(t, "lianhua-09", "李网格", "#工作群", "pg-li-chat");
     await waitFor(async () => (await lines(t, "lianhua-09")).find((l) => l.text.includes("本群已设为工作群")));
     expect((await db.group.findFirstOrThrow({ where: { chatId: "lianhua-09" } })).staffRoom).toBe(true);
+    // Only its reporter rates a ticket from chat.
+    await say(t, "lianhua-02", "孙某", `/rate ${a.number} 1`);
+    await waitFor(async () => (await lines(t, "lianhua-02")).find((l) => l.text.includes(`只有反映工单 #${a.number} 的居民可以评价它`)));
+    expect((await db.ticket.findUniqueOrThrow({ where: { id: a.id } })).rating).toBeNull();
     // An /accept on the merged duplicate is refused, naming what is possible: splitting it off again.
     await say(t, "lianhua-02", "李网格", `/accept ${b.number}`, "pg-li-chat");
     await waitFor(async () => (await lines(t, "lianhua-02")).find((l) => l.text.includes("现在可以：拆分（/split）")));

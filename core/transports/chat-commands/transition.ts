@@ -1,6 +1,8 @@
 // Every ticket action typed in chat — /dispatch /accept /progress /resolve /dismiss /merge /escalate /rate /publish
 // /reopen (#派单 #受理 #进展 #办结 #不是问题 #合并 #上报 #评价 #晒单 #重新打开) — parsed here and run through the
 // one action table (core/tickets/actions.ts) that the HTTP routes use too.
+import { AppError } from "../../infra/errors.js";
+import { t } from "../../locale.js";
 import { runTicketAction, type TicketActionInput, type TicketActionName } from "../../tickets/actions.js";
 import { needTicket, splitArgs, usageOf, type CommandHandler } from "./context.js";
 
@@ -18,6 +20,10 @@ export const transition: CommandHandler = async (ctx, cmd) => {
   const name = cmd.name as TicketActionName;
   const { first, rest } = splitArgs(cmd.args);
   const ticket = await needTicket(ctx, cmd, first);
+  // A resident rates only a ticket they reported (the residents' side widens this to every reporter of a cluster).
+  if (name === "rate" && ctx.actor.role === "resident" && ticket.reporterId !== ctx.resident.id) {
+    throw new AppError("forbidden", { message: `${ctx.resident.displayName} did not report ${ticket.number}`, userMessage: t(ctx.lang).notYourTicket({ number: ticket.number }) });
+  }
   const done = await runTicketAction({ tx: ctx.tx, actor: ctx.actor, lang: ctx.lang, ticketPrefix: ctx.ticketPrefix, action: name, ticket, input: inputOf(name, rest), usage: usageOf(cmd) });
   // The notice to residents already lands in the group the leader is typing in: no second message there.
   return { reply: done.announcedIn === ctx.group.id ? undefined : done.reply, outbounds: done.outbounds, ticketFollowUps: [done.followUp] };
