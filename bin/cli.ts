@@ -13,6 +13,7 @@ import type { Roles } from "../core/app.js";
 import type { GatewayFactory } from "../core/ports/index.js";
 import { broadcastCommand } from "./broadcast-cli.js";
 import { pollCommand } from "./poll-cli.js";
+import { dispatchCommand, slaCommand } from "./ticket-cli.js";
 
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
@@ -331,7 +332,9 @@ group
   .option("--disable", "listen silently")
   .option("--grid <grid>")
   .option("--tags <tags>", "comma-separated; replaces the tags")
-  .action(async (id: string, opts: { enable?: boolean; disable?: boolean; grid?: string; tags?: string }) => {
+  .option("--staff-room", "the grid's staff room: dispatch and SLA notices of its grid go here")
+  .option("--no-staff-room", "not a staff room")
+  .action(async (id: string, opts: { enable?: boolean; disable?: boolean; grid?: string; tags?: string; staffRoom?: boolean }) => {
     const n = Number(id);
     if (!Number.isInteger(n) || n <= 0) fail(new Error(`no group with id ${id} (ids are the numbers \`gridlink group list\` shows)`));
     const { updateGroup } = await import("../core/groups/update-group.js");
@@ -343,6 +346,7 @@ group
         enabled: opts.enable ? true : opts.disable ? false : undefined,
         grid: opts.grid || undefined,
         tags: opts.tags === undefined ? undefined : opts.tags.split(","),
+        staffRoom: opts.staffRoom,
       }).catch((err: { code?: string }) => (err?.code === "not_found" ? undefined : Promise.reject(err)));
       if (!g) {
         console.error(`no group with id ${id}`);
@@ -404,9 +408,14 @@ queue
 program.addCommand(broadcastCommand({ config, withDb, withQueues, actor }));
 program.addCommand(pollCommand({ config, withDb, withQueues, actor }));
 
+// === The ticket cycle's settings (bin/ticket-cli.ts): the SLA table, a grid's dispatch rule
+
+program.addCommand(slaCommand({ withDb, actor }));
+
 // === The organisation: district → street → community → grid
 
 const org = program.command("org").description("the organisation tree: district → street → community → grid");
+org.addCommand(dispatchCommand({ withDb, actor }));
 org
   .command("add <kind> <name>")
   .description("add a node: kind is district, street, community or grid")

@@ -18,6 +18,8 @@ import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
 import { startBroadcastWorker } from "./jobs/start-broadcasts.js";
 import { startRetentionJob } from "./jobs/purge-retention.js";
 import { startPollWorker } from "./jobs/close-polls.js";
+import { createTicketClocks, type TicketClocks } from "./jobs/ticket-clocks.js";
+import { createHotlineBridge } from "./tickets/hotline-bridge.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -81,6 +83,8 @@ export interface App {
   live?: LiveDetector;
   /** The assistant that answers residents' questions (absent when ASSISTANT_ENABLED=false). */
   assistant?: Assistant;
+  /** SLA clocks and the hotline bridge's jobs (a producer in every process; the worker where workers run). */
+  clocks: TicketClocks;
   /** The BullMQ workers this process runs (intake and each gateway's outbox), once started. */
   workers: Worker[];
   start(): Promise<void>;
@@ -155,6 +159,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
     broadcastConfirmTtlMs: config.BROADCAST_CONFIRM_TTL_MS,
   };
+  // Ticket clocks: armed after every committed step from any door; a failed arm is re-armed by the sweep.
+  const hotline = createHotlineBridge({ prisma, config, log: log.child({ name: "gridlink:hotline" }) });
+  const clocks = createTicketClocks({ prisma, queues, connection: jobConnection, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:clocks" }), unitMs: config.SLA_MINUTE_MS, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, hotline });
+  const afterTicketSteps = (followUps: Parameters<TicketClocks["afterSteps"]>[0]) =>
+    clocks.afterSteps(followUps).catch((err: Error) => log.warn({ err: err.message }, "could not arm a ticket clock; the sweep re-arms it"));
+  intake.afterTicketSteps = afterTicketSteps;
   const assistant = config.ASSISTANT_ENABLED
     ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })
     : undefined;
@@ -175,6 +185,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     intake,
     live,
     assistant,
+    clocks,
     workers,
     async start() {
       for (const conn of [producer, jobConnection]) if (conn.status !== "ready") await new Promise((resolve) => conn.once("ready", resolve));
@@ -269,9 +280,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(polls.worker);
         await workerReady(polls.worker);
         inFlight.push(polls.firstPass);
+        const ticketClocks = await clocks.startWorker({ connection: redis, sweepEveryMs: config.SLA_SWEEP_EVERY_MS });
+        workers.push(ticketClocks.worker);
+        await workerReady(ticketClocks.worker);
+        inFlight.push(ticketClocks.firstPass);
       }
       if (roles.http) {
-        app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
+        app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live, afterTicketSteps }, alertsKey, log });
         if (assistant) await app.http.register(faqRoutes, { prisma, faq: assistant.faq });
         const address = await app.http.listen({ port: config.PORT, host: config.HOST });
         app.url = address.replace("[::1]", "localhost");
@@ -294,6 +309,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await step("jobs in flight", () => Promise.allSettled(inFlight));
       await step("queues", () => queues.close());
       await Promise.all(extraQueues.map((q) => step(`queue ${q.name}`, () => q.close(), () => q.disconnect())));
+      await step("ticket clocks", () => clocks.close());
       await step("lexicon live reload", async () => live?.close());
       await step("assistant", async () => assistant?.close());
       await Promise.all([closeRedis(redis), closeRedis(producer), closeRedis(jobConnection)]);

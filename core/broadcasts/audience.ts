@@ -75,6 +75,7 @@ export async function resolveAudience(opts: { tx: Tx; actor: Actor; audience: Au
   const grids = scopeOf(opts.actor);
   const rows = await opts.tx.group.findMany({
     where: {
+      direct: false, // a staff member's private chat is never an audience
       ...(audience.kind === "platform" ? { platform: audience.platform } : {}),
       ...(audience.kind === "grid" ? { grid: audience.grid } : {}),
       ...(audience.kind === "community" ? { community: audience.community } : {}),

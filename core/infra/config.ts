@@ -130,6 +130,22 @@ export const configSchema = z.object({
   /** Consecutive failures that open the circuit, and how long it stays open. */
   LLM_BREAKER_FAILURES: int(3, 1),
   LLM_BREAKER_COOLDOWN_MS: int(30_000, 100),
+
+  // === Ticket cycle (issue 12): SLA clocks and the city 12345 hotline bridge (Open311 GeoReport v2)
+  /** The length of one SLA minute in ms (60000 in production; tests shrink it so an hour passes in a second). */
+  SLA_MINUTE_MS: int(60_000, 1),
+  /** How often recently changed tickets' clocks are re-armed if their job is missing (every open ticket at start and every 30th pass). */
+  SLA_SWEEP_EVERY_MS: int(60_000, 100),
+  /** The hotline's Open311 GeoReport v2 endpoint (…/open311/v2); unset = tickets escalated past the district wait there unfiled. */
+  OPEN311_BASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  OPEN311_API_KEY: optionalString,
+  OPEN311_JURISDICTION_ID: optionalString,
+  /** service_code per category, e.g. "utilities=201,safety=202"; a category not listed files as its own name. */
+  OPEN311_SERVICE_CODES: z.string().default(""),
+  /** How often filed requests are polled for status and notes. */
+  OPEN311_POLL_MS: int(300_000, 100),
+  /** One Open311 call's bound. */
+  OPEN311_TIMEOUT_MS: int(10_000, 100),
 });
 
 /** Validated configuration (PLAYGROUND_ENABLED resolved from PLAYGROUND, PLAYGROUND_ENABLED and HOST). */

@@ -9,6 +9,7 @@ import type { Actor } from "../policy/authorize.js";
 import type { ChatMessage } from "../ports/chat.js";
 import { maskPersonal } from "../privacy.js";
 import { chatActor } from "../staff/chat-identity.js";
+import type { TicketFollowUp } from "../tickets/actions.js";
 import { runCommand, type CommandResult, type ParsedCommand } from "../transports/chat-commands/index.js";
 import { clip, ensureResident, storeOnce, type IntakeDeps, type IntakeOutcome } from "./shared.js";
 
@@ -27,6 +28,7 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
   const name = command.kind === "command" ? command.name : command.command;
   let refused: string | undefined;
   let followUp: FollowUp | undefined;
+  let ticketFollowUps: TicketFollowUp[] = [];
   const result = await storeOnce(deps, msg, () =>
     prisma.$transaction(
       async (tx) => {
@@ -48,6 +50,7 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
           ran = { reply: err.userMessage, outbounds: [] };
         }
         followUp = ran.followUp;
+        ticketFollowUps = ran.ticketFollowUps ?? [];
         if (ran.reply) {
           ran.outbounds.push(
             await createOutbound(tx, {
@@ -71,5 +74,6 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
   const rows = await prisma.outboundMessage.findMany({ where: { id: { in: result.stored } }, select: { id: true, platform: true } });
   await deps.queues.enqueueOutboundRows(rows);
   if (followUp) await runFollowUp(prisma, deps.queues, followUp);
+  if (ticketFollowUps.length) await deps.afterTicketSteps?.(ticketFollowUps);
   return { action: "command", command: name, refused };
 }

@@ -45,12 +45,14 @@ export async function handleComplaint(deps: IntakeDeps, msg: ChatMessage, text: 
         replyTo: { messageId: msg.messageId, senderName: maskPersonal(resident.displayName), excerpt: maskPersonal(text.slice(0, 30)) },
         mention: { userId: msg.sender.id, name: resident.displayName },
       });
-      return { outboundId: id, ticketNumber: ticket.number };
+      return { outboundId: id, ticketNumber: ticket.number, staffOutbounds: ticket.staffOutbounds, followUp: { ticketId: ticket.id, seq: ticket.clockSeq } };
     }),
   );
   if ("duplicate" in result) return result.duplicate;
-  const { outboundId, ticketNumber } = result.stored;
+  const { outboundId, ticketNumber, staffOutbounds, followUp } = result.stored;
   await deps.queues.enqueueOutbound(msg.platform, outboundId);
+  if (staffOutbounds.length) await deps.queues.enqueueOutboundRows(await prisma.outboundMessage.findMany({ where: { id: { in: staffOutbounds } }, select: { id: true, platform: true } }));
+  await deps.afterTicketSteps?.([followUp]);
   deps.log.info({ platform: msg.platform, chatId: msg.chatId, ticket: ticketNumber, category: detection.category }, "ticket opened");
   return { action: "ticket", ticketNumber };
 }

@@ -4,6 +4,7 @@ import type { Detection } from "../../nlp/index.js";
 import type { SendingPace } from "../broadcasts/sending-pace.js";
 import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/log.js";
+import type { TicketFollowUp } from "../tickets/actions.js";
 import type { Queues } from "../infra/queues.js";
 import type { Tx } from "../infra/rows.js";
 import type { ChatMessage, Platform } from "../ports/chat.js";
@@ -23,6 +24,8 @@ export interface IntakeDeps {
   broadcastConfirmTtlMs?: number;
   /** Answers residents' questions (core/assistant); absent = off. */
   assistant?: Pick<Assistant, "route">;
+  /** Ticket work after a committed step (re-arm SLA clocks, file to the hotline); absent = no clocks here. */
+  afterTicketSteps?: (followUps: TicketFollowUp[]) => Promise<void>;
 }
 
 /** What happened to a message, for logs and tests. */

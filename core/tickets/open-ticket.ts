@@ -2,7 +2,15 @@
 
 import type { Tx } from "../infra/rows.js";
 import { toTicket, type Ticket } from "../infra/rows.js";
+import type { Actor } from "../policy/authorize.js";
+import { dispatchTicket } from "./dispatch-ticket.js";
+import { findTicket } from "./find-tickets.js";
+import { notifyStaff } from "./notify-staff.js";
+import { slaRuleFor } from "./sla.js";
 import { nextTicketNumber } from "./ticket-number.js";
+
+/** Who dispatches a new ticket by its grid's rule. */
+export const DISPATCH_ACTOR: Actor = { role: "admin", name: "auto-dispatch", channel: "system" };
 
 /** Options of openTicket; runs inside the caller's transaction (intake stores the message in the same one). */
 export interface OpenTicketOptions {
@@ -18,10 +26,19 @@ export interface OpenTicketOptions {
   origin: "detector" | "report";
   /** Written on the first event, e.g. "resident:王阿姨". */
   actor: string;
+  /** Dispatch at once by the grid's rule (auto / first who accepts / manual). @defaultValue true */
+  dispatch?: boolean;
 }
 
-/** Open a ticket with its first event, and count the keyword hits for lexicon precision. */
-export async function openTicket(opts: OpenTicketOptions): Promise<Ticket> {
+/** A new ticket, and the staff notices its dispatch queued (outbound rows to queue after commit). */
+export type OpenedTicket = Ticket & { staffOutbounds: number[] };
+
+/**
+ * Open a ticket with its first event, count the keyword hits for lexicon precision, and dispatch it by its grid's
+ * rule: the assignee (or every grid leader, for "first who accepts") hears of it privately. Its residents were
+ * just told the ticket exists, so the dispatch itself is not announced to them again.
+ */
+export async function openTicket(opts: OpenTicketOptions): Promise<OpenedTicket> {
   const { tx } = opts;
   const number = await nextTicketNumber(tx, opts.prefix);
   const row = await tx.ticket.create({
@@ -41,5 +58,16 @@ export async function openTicket(opts: OpenTicketOptions): Promise<Ticket> {
   if (opts.keywords.length > 0) {
     await tx.lexiconTerm.updateMany({ where: { term: { in: opts.keywords } }, data: { hits: { increment: 1 } } });
   }
-  return toTicket(row);
+  const staffOutbounds: number[] = [];
+  if (opts.dispatch !== false) {
+    const detail = (await findTicket({ db: tx, number }))!;
+    const dispatched = await dispatchTicket({ tx, actor: DISPATCH_ACTOR, ticket: detail, onOpen: true });
+    if (dispatched) {
+      const rule = await slaRuleFor(tx, { category: opts.category, severity: opts.severity });
+      const kind = dispatched.mode === "assigned" ? ("assigned" as const) : ("offered" as const);
+      staffOutbounds.push(...(await notifyStaff({ tx, ticket: detail, eventId: dispatched.eventId, notices: dispatched.assignees.map((staff) => ({ staff, kind, minutes: rule.acceptMinutes })) })));
+      return { ...toTicket((await tx.ticket.findUnique({ where: { id: row.id } }))!), staffOutbounds };
+    }
+  }
+  return { ...toTicket(row), staffOutbounds };
 }

@@ -22,5 +22,5 @@ export const report: CommandHandler = async (ctx, cmd) => {
     origin: "report",
     actor: `resident:${ctx.resident.displayName}`,
   });
-  return { reply: m.ticketReported({ number: ticket.number, category: categoryLabel(ticket.category, ctx.lang) }), outbounds: [] };
+  return { reply: m.ticketReported({ number: ticket.number, category: categoryLabel(ticket.category, ctx.lang) }), outbounds: ticket.staffOutbounds, ticketFollowUps: [{ ticketId: ticket.id, seq: ticket.clockSeq }] };
 };

@@ -16,11 +16,13 @@ const groupPatch = z
     enabled: z.boolean().optional(),
     grid: z.string().trim().min(1).max(60).optional(),
     tags: z.array(z.string().trim().min(1).max(30)).max(20).optional(),
+    /** The grid's staff room (dispatch and SLA notices of its grid go here). */
+    staffRoom: z.boolean().optional(),
   })
   .strict();
 
 /** A group's JSON (title masked: a group title may carry a phone number). */
-const json = (g: Group) => ({ id: g.id, platform: g.platform, chatId: g.chatId, title: maskPersonal(g.title), grid: g.grid, community: g.community, tags: g.tags, active: g.active, enabled: g.enabled, joinedAt: g.joinedAt });
+const json = (g: Group) => ({ id: g.id, platform: g.platform, chatId: g.chatId, title: maskPersonal(g.title), grid: g.grid, community: g.community, tags: g.tags, active: g.active, enabled: g.enabled, staffRoom: g.staffRoom, joinedAt: g.joinedAt });
 
 /** GET /api/groups, PATCH /api/groups/:id (group.read / group.update; scoped to the actor's grids). */
 export const groupRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (server, { app }) => {

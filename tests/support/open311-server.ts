@@ -1,0 +1,102 @@
+// A small Open311 GeoReport v2 server for tests: POST requests.json (form-encoded) files a request, GET
+// requests/{id}.json and tokens/{token}.json answer like a city's endpoint, and the test drives what it says
+// (status and notes, token mode, error answers in the Open311 error-list shape).
+
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One filed request as the server keeps it. */
+export interface FiledRequest {
+  id: string;
+  form: Record<string, string>;
+  status: "open" | "closed";
+  notes: string;
+}
+
+/** The server and its controls. */
+export interface Open311Server {
+  /** …/open311/v2 (what OPEN311_BASE_URL points at). */
+  baseUrl: string;
+  requests: FiledRequest[];
+  /** Every call received: method and path. */
+  calls: Array<{ method: string; path: string }>;
+  /** Set a request's status and notes (what the next poll sees). */
+  update(id: string, status: "open" | "closed", notes: string): void;
+  /** The next n POSTs answer `status` with an Open311 error list. */
+  failPosts(n: number, status: number, description: string): void;
+  /** Answer POSTs with a token (processed later) instead of an id. */
+  useTokens(on: boolean): void;
+  close(): Promise<void>;
+}
+
+/** Start the server on an ephemeral port; `apiKey` (if given) is required on every call. */
+export async function startOpen311Server(opts: { apiKey?: string } = {}): Promise<Open311Server> {
+  const requests: FiledRequest[] = [];
+  const calls: Array<{ method: string; path: string }> = [];
+  const tokens = new Map<string, string>();
+  let failing: { n: number; status: number; description: string } = { n: 0, status: 500, description: "" };
+  let tokenMode = false;
+  const send = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (d: Buffer) => (raw += d.toString()));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://x");
+      const path = url.pathname.replace(/^\/open311\/v2/, "");
+      calls.push({ method: req.method ?? "", path });
+      const params = req.method === "POST" ? Object.fromEntries(new URLSearchParams(raw)) : Object.fromEntries(url.searchParams);
+      if (opts.apiKey && params.api_key !== opts.apiKey) return send(res, 403, [{ code: 403, description: "Invalid api_key" }]);
+      if (req.method === "POST" && path === "/requests.json") {
+        if (failing.n > 0) {
+          failing.n--;
+          return send(res, failing.status, [{ code: failing.status, description: failing.description }]);
+        }
+        if (!params.service_code) return send(res, 400, [{ code: 400, description: "service_code is required" }]);
+        if (!params.description && !params.lat && !params.address_string) return send(res, 400, [{ code: 400, description: "a location is required" }]);
+        const id = String(1000 + requests.length + 1);
+        requests.push({ id, form: params, status: "open", notes: "" });
+        if (tokenMode) {
+          const token = `tok${id}`;
+          tokens.set(token, id);
+          return send(res, 201, [{ token }]);
+        }
+        return send(res, 201, [{ service_request_id: id, service_notice: "已受理", account_id: null }]);
+      }
+      const tok = /^\/tokens\/([^/]+)\.json$/.exec(path);
+      if (req.method === "GET" && tok) {
+        const id = tokens.get(decodeURIComponent(tok[1]));
+        return id ? send(res, 200, [{ service_request_id: id, token: tok[1] }]) : send(res, 404, [{ code: 404, description: "token not found" }]);
+      }
+      const one = /^\/requests\/([^/]+)\.json$/.exec(path);
+      if (req.method === "GET" && one) {
+        const r = requests.find((x) => x.id === decodeURIComponent(one[1]));
+        if (!r) return send(res, 404, [{ code: 404, description: "service_request_id not found" }]);
+        return send(res, 200, [{ service_request_id: r.id, status: r.status, status_notes: r.notes || null, service_code: r.form.service_code, description: r.form.description, updated_datetime: new Date().toISOString() }]);
+      }
+      send(res, 404, [{ code: 404, description: "not found" }]);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/open311/v2`,
+    requests,
+    calls,
+    update(id, status, notes) {
+      const r = requests.find((x) => x.id === id);
+      if (!r) throw new Error(`no request ${id}`);
+      r.status = status;
+      r.notes = notes;
+    },
+    failPosts(n, status, description) {
+      failing = { n, status, description };
+    },
+    useTokens(on) {
+      tokenMode = on;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
