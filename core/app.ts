@@ -86,18 +86,16 @@ export interface App {
 }
 
 /**
- * Resolve once a worker's blocking connection is ready (it emits "ready"), or after timeoutMs. start() waits
- * for this so "started" means "consuming", and a stop() right after start never closes a connection that is
- * still in its handshake (ioredis then rejects the handshake's INFO with nobody listening).
+ * Resolve once a worker's connections are ready (BullMQ's waitUntilReady: connected and version-checked), or after
+ * timeoutMs (Redis away: the worker keeps retrying on its own). start() waits for this so "started" means
+ * "consuming", and a stop() right after start never closes a connection still in its handshake. Not the "ready"
+ * event: a worker whose connection became ready before the listener was attached (its creator awaited something
+ * else first, as the reconciler's schedule) emitted it already, and start() then sat out the whole timeout (10 s).
  */
-function workerReady(worker: Worker, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    worker.once("ready", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+async function workerReady(worker: Worker, timeoutMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([worker.waitUntilReady().then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
 }
 
 /** Wire everything; nothing listens or consumes until start(). The database must be migrated already. */
