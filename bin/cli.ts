@@ -101,7 +101,9 @@ async function run(roles: Roles, gateways: () => Promise<GatewayFactory[]>, opts
     await redis.stop();
     process.exit(1);
   }
-  log.info({ phase: "ready", ms: Math.round(performance.now() - launched) }, "start phase");
+  // cpuMs: CPU the whole process used since launch (all threads) — what a busy machine does not inflate much.
+  const cpu = process.cpuUsage();
+  log.info({ phase: "ready", ms: Math.round(performance.now() - launched), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, "start phase");
   if (app.url && roles.http) {
     const playground = app.gateways.some((g) => g.platform === "playground");
     console.log(`\nGridlink is running: ${app.url}${playground ? "  (playground: 20 demo groups — open it in a browser)" : ""}\n`);

@@ -4,7 +4,6 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
-import { performance } from "node:perf_hooks";
 import type { ChatGateway, ChatMessage, GatewayHost } from "./ports/chat.js";
 import type { Config } from "./infra/config.js";
 import { openDatabase, type Db } from "./infra/db.js";
@@ -32,9 +31,6 @@ import { faqRoutes } from "./assistant/routes.js";
 
 import type { GatewayFactory } from "./ports/index.js";
 export type { GatewayFactory };
-
-/** A detection at least this slow (ms) blocked the event loop noticeably; its result is kept for re-runs. */
-const SLOW_DETECTION_MS = 250;
 
 /** Which parts of Gridlink this process runs. */
 export interface Roles {
@@ -92,18 +88,16 @@ export interface App {
 }
 
 /**
- * Resolve once a worker's blocking connection is ready (it emits "ready"), or after timeoutMs. start() waits
- * for this so "started" means "consuming", and a stop() right after start never closes a connection that is
- * still in its handshake (ioredis then rejects the handshake's INFO with nobody listening).
+ * Resolve once a worker's connections are ready (BullMQ's waitUntilReady: connected and version-checked), or after
+ * timeoutMs (Redis away: the worker keeps retrying on its own). start() waits for this so "started" means
+ * "consuming", and a stop() right after start never closes a connection still in its handshake. Not the "ready"
+ * event: a worker whose connection became ready before the listener was attached (its creator awaited something
+ * else first, as the reconciler's schedule) emitted it already, and start() then sat out the whole timeout (10 s).
  */
-function workerReady(worker: Worker, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    worker.once("ready", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+async function workerReady(worker: Worker, timeoutMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([worker.waitUntilReady().then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
 }
 
 /** Wire everything; nothing listens or consumes until start(). The database must be migrated already. */
@@ -211,26 +205,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
         // Warm the whole detection path now, not on the first resident's message: a sentence with a shipped
         // keyword, so the quick scan cannot skip segmentation (a bare "预热" never reached jieba).
         intake.detect("3栋楼道的灯坏了，停电好几天了");
-        // A job that can never succeed (malformed data, a bug) is a dead letter at once; others retry.
-        // A detection that took long enough to stall the loop is remembered (a day) by job id: if the job's lock
-        // expired meanwhile and it runs again, the second run reuses the result instead of freezing us again.
-        const slowKey = (id: string | undefined) => `${config.QUEUE_PREFIX}:${INTAKE_QUEUE}:slow-detection:${id}`;
+        // A job that can never succeed (malformed data, a bug) is a dead letter at once; others retry. Detection
+        // is linear and capped (MAX_ANALYSED_CHARS: the worst shapes take ~25 ms, bench/detect-sizes.ts), far
+        // inside the job's lock; if a lock still expires (a starved machine), the re-run is a harmless replay:
+        // the message's unique key keeps it to one ticket and one reply (tests/reliability/lock-expiry.test.ts).
         const processor = async (job: Job<ChatMessage>) => {
-          const remembered = await bounded(jobConnection.get(slowKey(job.id)), config.REDIS_COMMAND_TIMEOUT_MS).catch(() => null);
-          const detect = (text: string): Detection => {
-            if (remembered && text === job.data.text) return JSON.parse(remembered) as Detection;
-            const started = performance.now();
-            const detection = intake.detect(text);
-            const ms = performance.now() - started;
-            if (ms >= SLOW_DETECTION_MS) {
-              log.warn({ jobId: job.id, ms: Math.round(ms), chars: text.length }, "slow detection: remembered so a re-run of this job cannot repeat it");
-              const compact = { ...detection, keywords: detection.keywords.slice(0, 50), suppressed: detection.suppressed.slice(0, 50) };
-              void bounded(jobConnection.set(slowKey(job.id), JSON.stringify(compact), "EX", 24 * 3600), config.REDIS_COMMAND_TIMEOUT_MS).catch(() => undefined);
-            }
-            return detection;
-          };
           try {
-            return await handleMessage({ ...intake, detect }, job.data);
+            return await handleMessage(intake, job.data);
           } catch (err) {
             if (isPermanentError(err)) throw new UnrecoverableError(`permanent: ${(err as Error).message}`.slice(0, 1000));
             throw err;

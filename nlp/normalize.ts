@@ -3,6 +3,7 @@
 // for the detector, which also needs every output character's position in the original text so
 // that keyword offsets (and highlighting) refer to what the resident actually wrote.
 import * as OpenCC from "opencc-js";
+import { readTables, tablesKey, writeTables, type NormalizerTables } from "./tables-cache.js";
 
 // === Character classes
 
@@ -17,7 +18,7 @@ function cleanUnit(s: string): string {
   return out.toLowerCase();
 }
 
-// === Per-character tables (built once per process, ≈ 0.25 s)
+// === Per-character tables (built once per process, ≈ 0.25 s, or read from the disk cache in milliseconds)
 
 /** FOLD[c]: the single normalised code unit for BMP code unit c, DROP when it vanishes, COMPLEX when it needs the slow path. */
 export const DROP = 0;
@@ -43,9 +44,33 @@ function converter(): (s: string) => string {
   return toSimplified;
 }
 
-/** Build the BMP fold table and the set of characters opencc would change. Idempotent. */
+/**
+ * The BMP fold table and the set of characters opencc would change, built once per process — read from the disk
+ * cache (nlp/tables-cache.ts) when one matches this normaliser, Node and opencc-js, else built and written there.
+ */
 export function tables(): { fold: Uint16Array; trad: Uint8Array; expand: Map<number, string>; marks: Uint8Array; slow: Map<number, string> } {
   if (FOLD && TRAD && EXPAND && MARKS && SLOW) return { fold: FOLD, trad: TRAD, expand: EXPAND, marks: MARKS, slow: SLOW };
+  let key: string | null = null;
+  try {
+    key = tablesKey();
+  } catch {
+    /* the source is not readable as a file (bundled): no cache */
+  }
+  const cached = key ? readTables(key) : null;
+  const t = cached ?? buildTables();
+  if (key && !cached) writeTables(key, t);
+  converter(); // built now, not at the first traditional character a resident writes
+  FOLD = t.fold;
+  TRAD = t.trad;
+  EXPAND = t.expand;
+  MARKS = t.marks;
+  SLOW = t.slow;
+  PLANE1 = t.plane1;
+  return { fold: FOLD, trad: TRAD, expand: EXPAND, marks: MARKS, slow: SLOW };
+}
+
+/** Compute the tables from the normaliser itself (NFKC, opencc) over every BMP and plane-1 character: ≈ 0.25 s. */
+export function buildTables(): NormalizerTables {
   const marks = new Uint8Array(65536);
   const slow = new Map<number, string>();
   const expand = new Map<number, string>();
@@ -75,36 +100,32 @@ export function tables(): { fold: Uint16Array; trad: Uint8Array; expand: Map<num
   }
   fold[0] = DROP;
   for (let c = 0; c < 65536; c++) if (fold[c] === COMPLEX && (c < 0xd800 || c > 0xdfff)) slow.set(c, cleanUnit(String.fromCharCode(c)));
-  astralNeedsWork(0x10000); // builds the plane-1 table now rather than at the first emoji
-  FOLD = fold;
-  TRAD = trad;
-  EXPAND = expand;
-  MARKS = marks;
-  SLOW = slow;
-  return { fold, trad, expand, marks, slow };
+  return { fold, trad, expand, marks, slow, plane1: buildPlane1() };
 }
 
 /**
  * PLANE1[cp - 0x10000]: 1 when normalising the plane-1 code point changes it — math alphanumerics (𝐩𝐨𝐰𝐞𝐫),
  * enclosed letters and ideographs (🄿, 🈶 → 有), case (𐐀 → 𐐨) — computed from the normaliser itself, so
- * it is exact; emoji (0) stay as they are. Built on first use (~30 ms).
+ * it is exact; emoji (0) stay as they are. Built (or read from the cache) with the BMP tables.
  */
 let PLANE1: Uint8Array | null = null;
 
 /** Does normalising this astral code point change it (plane 1 above; CJK compatibility ideographs; tags)? */
 export function astralNeedsWork(cp: number): boolean {
   if (cp < 0x20000) {
-    if (!PLANE1) {
-      const t = new Uint8Array(0x10000);
-      for (let c = 0; c < 0x10000; c++) {
-        const ch = String.fromCodePoint(0x10000 + c);
-        if (cleanUnit(ch) !== ch) t[c] = 1;
-      }
-      PLANE1 = t;
-    }
+    PLANE1 ??= buildPlane1();
     return PLANE1[cp - 0x10000] === 1;
   }
   return (cp >= 0x2f800 && cp <= 0x2fa1f) || (cp >= 0xe0000 && cp <= 0xe01ef);
+}
+
+function buildPlane1(): Uint8Array {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const ch = String.fromCodePoint(0x10000 + c);
+    if (cleanUnit(ch) !== ch) t[c] = 1;
+  }
+  return t;
 }
 
 // === Normalisation with an offset map

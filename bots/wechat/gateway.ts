@@ -155,6 +155,13 @@ export class WechatGateway implements ChatGateway {
     this.started = true;
     if (this.opts.memoryDir) fs.mkdirSync(this.opts.memoryDir, { recursive: true });
     this.uninstallers.push(installRejectionGuard((reason) => this.onLeakedRejection(reason)));
+    // The pace is known before the first send (a broadcast's ETA); bounded so Redis being away never holds start.
+    let paceTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.pacer.announce().catch((err: Error) => this.log.warn({ err: err.message }, "could not publish the WeChat pace; it is published at the first send")),
+      new Promise<void>((resolve) => (paceTimer = setTimeout(resolve, 2000))),
+    ]);
+    clearTimeout(paceTimer);
     for (const account of this.accounts()) {
       const ctx = this.pluginContext(account);
       this.uninstallers.push(account.bot.use(healthPlugin(ctx), roomRegistryPlugin(ctx), intakePlugin(ctx)));

@@ -333,6 +333,16 @@ export class WechatPacer {
     return { pauseMs: Number(pauseMs), level: Number(level), pausedUntil: Number(pausedUntil), fresh: fresh === 1 };
   }
 
+  /**
+   * Publish the pace before any send (the gateway's start): a broadcast's ETA is `remaining × msPerMessage`, and
+   * core reads msPerMessage only from here — without this it read 0 (an ETA of 0 s) until the first send.
+   * Only the account-independent facts: what an earlier send published about an account (its count, pause,
+   * next slot) stays as it was.
+   */
+  async announce(): Promise<void> {
+    await this.redis.hset(paceStatusKey(this.prefix, "wechat"), { msPerMessage: this.snap.msPerMessage, dailyCap: this.snap.dailyCap, updatedAt: Date.now() });
+  }
+
   /** The pacing facts last seen by this process (for health()). */
   snapshot(): PaceSnapshot {
     const s = { ...this.snap };

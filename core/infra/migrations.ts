@@ -1,11 +1,12 @@
-// Which migrations a database still needs, decided cheaply (a directory listing and one SELECT — no Prisma CLI),
-// and applying them only from `start`/`migrate`, one process at a time. Every other command (CLI, `worker`) only
-// checks: running `prisma migrate deploy` next to a server that holds the SQLite file fails after ~15 s.
+// Which migrations a database still needs, decided cheaply (a directory listing and one SELECT — no Prisma CLI,
+// no Prisma client), and applying them only from `start`/`migrate`, one process at a time. Every other command
+// (CLI, `worker`) only checks: running `prisma migrate deploy` next to a server that holds the SQLite file fails after ~15 s.
 
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "./errors.js";
-import { migrateDatabase, openDatabase, ROOT, sqliteFile } from "./db.js";
+import Database from "better-sqlite3";
+import { migrateDatabase, ROOT, sqliteFile } from "./db.js";
 
 /** Where the committed migrations live. */
 export const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
@@ -19,20 +20,23 @@ export function shippedMigrations(dir = MIGRATIONS_DIR): string[] {
     .sort();
 }
 
-/** Migrations recorded as finished (and not rolled back) in the database; none when the file or table is new. */
+/**
+ * Migrations recorded as finished (and not rolled back) in the database; none when the file or table is new.
+ * One read-only SELECT on a plain better-sqlite3 handle (the driver Prisma's adapter uses): no Prisma client and
+ * its query compiler for a check every command and every start makes (bench/start.ts, "migration check").
+ */
 export async function appliedMigrations(url: string): Promise<string[]> {
-  if (!fs.existsSync(sqliteFile(url))) return [];
-  const prisma = await openDatabase(url);
+  const file = sqliteFile(url);
+  if (!fs.existsSync(file)) return [];
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
-    const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string }>>(
-      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-    );
+    const rows = db.prepare("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as Array<{ migration_name: string }>;
     return rows.map((r) => r.migration_name);
   } catch (err) {
     if (/no such table/i.test((err as Error).message)) return [];
     throw err;
   } finally {
-    await prisma.$disconnect();
+    db.close();
   }
 }
 

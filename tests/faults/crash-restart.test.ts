@@ -1,10 +1,9 @@
 // Standing guarantee: Gridlink SIGKILLed in the middle of steady load and started again (same database and
 // Redis): nothing accepted is lost, nothing is doubled, every reply is sent.
 
-import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "../helpers/harness.js";
+import { afterEach, describe, it } from "vitest";
 import { startGridlink } from "../support/fault-process.js";
-import { expectedOutcome, readOutcome, steadyLoad } from "../support/load.js";
+import { expectNothingLostOrDoubled, settleLoad, steadyLoad } from "../support/load.js";
 import { startOwnRedis } from "../support/redis-server.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -28,33 +27,7 @@ describe("Gridlink killed mid-load", () => {
     await app.start();
     const sent = await load;
 
-    const accepted = sent.filter((s) => s.status === 202);
-    const complaints = accepted.filter((s) => s.complaint);
-    const outcome = await waitFor(
-      () => {
-        const o = readOutcome(app.databaseUrl);
-        return complaints.every((c) => o.messages.get(`c-${c.clientId}`)?.sent === 1) && o.repliesQueued === 0 ? o : undefined;
-      },
-      90_000,
-      500,
-    ).catch((err) => {
-      const o = readOutcome(app.databaseUrl);
-      const missing = complaints.filter((c) => o.messages.get(`c-${c.clientId}`)?.sent !== 1).map((c) => c.clientId);
-      throw new Error(`${(err as Error).message}; complaints without a sent reply: ${missing.slice(0, 20).join(", ")} (${missing.length})\n${app.output()}`);
-    });
-    const intake = await waitFor(async () => {
-      const out = (await fetch(`${app.url}/healthz`).then((r) => r.json())) as { intake?: { waiting: number; active: number; delayed: number; deadLetter: number } };
-      const i = out.intake;
-      return i && i.waiting + i.active + i.delayed === 0 ? i : undefined;
-    }, 60_000, 500);
-    console.log(`[faults] gridlink kill -9 mid-load: sent ${sent.length}, accepted ${accepted.length} (complaints ${complaints.length}), tickets ${outcome.ticketCount}, answered as enquiries on an open ticket ${[...outcome.messages.values()].filter((o) => o.kind === "enquiry").length}, replies sent ${outcome.repliesSent}`);
-
-    expect(accepted.length).toBe(sent.length);
-    expect(intake.deadLetter).toBe(0);
-    const stored = complaints.map((c) => outcome.messages.get(`c-${c.clientId}`)!);
-    for (const o of stored) expect(o).toEqual(expectedOutcome(o));
-    expect(outcome.ticketCount).toBe(stored.filter((o) => o.kind === "complaint").length);
-    expect(outcome.messages.size).toBe(complaints.length);
-    expect(outcome.repliesSent).toBe(complaints.length);
+    const settled = await settleLoad(app, sent, { label: "gridlink kill -9 mid-load", repliesWithinMs: 90_000 });
+    expectNothingLostOrDoubled(sent, settled);
   });
 });

@@ -46,7 +46,7 @@ describe("each command loads what it needs", () => {
     expect(loads("wechaty")).toBe(false);
   }, 60_000);
 
-  it("start with WeChat off does not load Wechaty", async () => {
+  it("start with WeChat off does not load Wechaty; with no model configured not the model client; of the rate limiter only its Redis store", async () => {
     const p = spawnGridlink(["start"], { ...env, LOG_LEVEL: "info", PORT: String(await freePort()) }, TRACE);
     try {
       await untilReady(p);
@@ -56,5 +56,8 @@ describe("each command loads what it needs", () => {
     expect(loads("nodejieba")).toBe(true);
     expect(loads("wechaty")).toBe(false);
     expect(loads("wechaty-puppet-mock")).toBe(false);
+    expect(loads("cockatiel")).toBe(false); // the LLM client's circuit breaker: only with LLM_BASE_URL
+    expect(loaded().some((u) => u.includes("/node_modules/rate-limiter-flexible/lib/RateLimiterRedis.js"))).toBe(true);
+    expect(loaded().some((u) => u.includes("/node_modules/rate-limiter-flexible/lib/RateLimiterMongo.js"))).toBe(false);
   }, 90_000);
 });

@@ -1,6 +1,7 @@
-// A job whose detection blocks the event loop longer than its lock lasts loses the lock and is run again by
-// BullMQ. The slow detection is remembered by job id, so the re-run reuses it instead of freezing the process a
-// second time, and the database's unique key keeps it to one ticket.
+// A job that outlives its lock (the process stalled: a starved machine, a long GC) is run again by BullMQ. Detection
+// itself is linear and capped — the worst shapes take milliseconds (bench/detect-sizes.ts), far inside the lock —
+// so the guarantee that matters is the replay's: the message still becomes one ticket with one reply, and the
+// queue settles (nothing left active, nothing failed) instead of freezing.
 
 import { afterEach, describe, expect, it } from "vitest";
 import { playgroundGateway } from "../../bots/playground/index.js";
@@ -14,16 +15,17 @@ afterEach(async () => {
 });
 
 describe("a job that outlives its lock", () => {
-  it("runs its slow detection once, however often BullMQ re-runs the job, and opens one ticket", async () => {
+  it("is re-run by BullMQ and still opens one ticket with one reply; the queue settles with nothing failed", async () => {
     const calls = new Map<string, number>();
-    const slowText = "SLOW 停电了";
+    const stallText = "STALL 停电了";
     t = await createTestApp({
       gateways: [playgroundGateway],
       env: { INTAKE_LOCK_MS: "600", INTAKE_STALLED_CHECK_MS: "300" },
       detect: (text: string): Detection => {
-        calls.set(text, (calls.get(text) ?? 0) + 1);
-        if (text === slowText) {
-          const until = Date.now() + 2000; // a detector that blocks the loop (what a super-linear input does)
+        const n = (calls.get(text) ?? 0) + 1;
+        calls.set(text, n);
+        if (text === stallText && n === 1) {
+          const until = Date.now() + 2000; // the process stalls (event loop blocked) longer than the lock lasts
           while (Date.now() < until);
         }
         const complaint = text.includes("停电");
@@ -32,13 +34,23 @@ describe("a job that outlives its lock", () => {
     });
     const worker = t.app.workers.find((w) => w.name === "intake")!;
     let stalled = 0;
+    let failed = 0;
     worker.on("stalled", () => stalled++);
-    const res = await fetch(`${t.url}/api/playground/groups/lianhua-05/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sender: "郑姐", text: slowText, clientMessageId: "slow-1" }) });
+    worker.on("failed", () => failed++);
+    const res = await fetch(`${t.url}/api/playground/groups/lianhua-05/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sender: "郑姐", text: stallText, clientMessageId: "stall-1" }) });
     expect(res.status).toBe(202);
-    await waitFor(() => stalled >= 1, 20_000); // the lock expired during the block: BullMQ re-runs the job
-    await waitFor(async () => (await t!.app.queues.intake.getJobCounts("wait", "active", "delayed")).wait === 0 && (await t!.app.queues.intake.getActiveCount()) === 0, 20_000);
-    await waitFor(() => t!.app.prisma.ticket.count().then((n) => n === 1), 10_000);
-    expect(calls.get(slowText)).toBe(1);
+    // The lock expired during the stall: BullMQ re-runs the job (the replay finds the message stored and does not
+    // detect or reply again, or — if it overtook the first run — the unique key makes one of them a no-op).
+    await waitFor(() => stalled >= 1, 20_000);
+    await waitFor(async () => {
+      const c = await t!.app.queues.intake.getJobCounts("wait", "active", "delayed");
+      return c.wait + c.active + c.delayed === 0;
+    }, 20_000);
+    await waitFor(() => t!.app.prisma.outboundMessage.count().then((n) => n >= 1), 10_000);
+    expect(await t.app.prisma.ticket.count()).toBe(1);
+    expect(await t.app.prisma.message.count({ where: { messageId: "c-stall-1" } })).toBe(1);
     expect(await t.app.prisma.outboundMessage.count()).toBe(1);
+    expect(await t.app.queues.intake.getFailedCount()).toBe(0);
+    expect(failed).toBe(0);
   });
 });

@@ -3,7 +3,9 @@
 // read back to check every accepted message became exactly one ticket (or one chatter drop) and one sent reply.
 
 import Database from "better-sqlite3";
+import { expect } from "vitest";
 import { sqliteFile } from "../../core/infra/db.js";
+import { waitFor } from "./wait-for.js";
 
 /** Complaint templates the shipped lexicon surely flags, and chatter it surely does not. */
 const COMPLAINTS = ["3栋又停电了，什么时候来电？", "楼下的水管漏水了", "楼道里有人飞线充电，太危险了", "小区垃圾没人清运，臭死了"];
@@ -100,3 +102,57 @@ export function readOutcome(databaseUrl: string): Outcome {
 
 /** What each accepted complaint must have become: one stored row, one sent reply, and its own ticket unless it was answered as an enquiry on one already open. */
 export const expectedOutcome = (o: { kind: string }) => ({ kind: o.kind, rows: 1, tickets: o.kind === "complaint" ? 1 : 0, replies: 1, sent: 1 });
+
+/** The settled result of a fault test's load: what was accepted, what the database holds, the intake queue. */
+export interface SettledLoad {
+  accepted: Sent[];
+  complaints: Sent[];
+  outcome: Outcome;
+  intake: { waiting: number; active: number; delayed: number; deadLetter: number };
+}
+
+/**
+ * After a fault test's load: wait until every accepted complaint has its one sent reply and nothing is left to
+ * send (retries and the reconciler included), then until the intake queue is empty (/healthz), and print one
+ * `[faults] <label>: …` summary line. On a timeout the error names the complaints still without a reply and
+ * carries the process's output.
+ */
+export async function settleLoad(app: { url: string; databaseUrl: string; output(): string }, sent: Sent[], opts: { label: string; repliesWithinMs: number; detail?: string }): Promise<SettledLoad> {
+  const accepted = sent.filter((s) => s.status === 202);
+  const complaints = accepted.filter((s) => s.complaint);
+  const outcome = await waitFor(
+    () => {
+      const o = readOutcome(app.databaseUrl);
+      return complaints.every((c) => o.messages.get(`c-${c.clientId}`)?.sent === 1) && o.repliesQueued === 0 ? o : undefined;
+    },
+    opts.repliesWithinMs,
+    500,
+  ).catch((err) => {
+    const o = readOutcome(app.databaseUrl);
+    const missing = complaints.filter((c) => o.messages.get(`c-${c.clientId}`)?.sent !== 1).map((c) => c.clientId);
+    throw new Error(`${(err as Error).message}; complaints without a sent reply: ${missing.slice(0, 20).join(", ")} (${missing.length})\n${app.output()}`);
+  });
+  // Chatter is dropped (no row) and the intake queue is empty: every accepted line was processed.
+  const intake = await waitFor(async () => {
+    const out = (await fetch(`${app.url}/healthz`).then((r) => r.json())) as { intake?: SettledLoad["intake"] };
+    const i = out.intake;
+    return i && i.waiting + i.active + i.delayed === 0 ? i : undefined;
+  }, 60_000, 500);
+  const enquiries = [...outcome.messages.values()].filter((o) => o.kind === "enquiry").length;
+  console.log(
+    `[faults] ${opts.label}: sent ${sent.length}, accepted ${accepted.length} (complaints ${complaints.length}), tickets ${outcome.ticketCount}, answered as enquiries on an open ticket ${enquiries}, replies sent ${outcome.repliesSent}${opts.detail ? `, ${opts.detail}` : ""}`,
+  );
+  return { accepted, complaints, outcome, intake };
+}
+
+/** The standing guarantee: every message got in, none is a dead letter, each accepted complaint is stored once with its one reply sent, no ticket doubled. */
+export function expectNothingLostOrDoubled(sent: Sent[], settled: SettledLoad): void {
+  const { accepted, complaints, outcome, intake } = settled;
+  expect(accepted.length).toBe(sent.length); // every message got in eventually (client retries with its id)
+  expect(intake.deadLetter).toBe(0);
+  const stored = complaints.map((c) => outcome.messages.get(`c-${c.clientId}`)!);
+  for (const o of stored) expect(o).toEqual(expectedOutcome(o));
+  expect(outcome.ticketCount).toBe(stored.filter((o) => o.kind === "complaint").length);
+  expect(outcome.messages.size).toBe(complaints.length); // no chatter stored, nothing extra
+  expect(outcome.repliesSent).toBe(complaints.length);
+}

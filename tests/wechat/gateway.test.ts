@@ -14,6 +14,8 @@ import type { PuppetMock } from "wechaty-puppet-mock";
 import { createWechatGateway, type WechatGateway, type WechatGatewayOptions } from "../../bots/wechat/gateway.js";
 import { wechatGateway, wechatGatewayWith } from "../../bots/wechat/index.js";
 import { isWechatyFault } from "../../bots/wechat/guard.js";
+import { msPerMessage } from "../../bots/wechat/pacer.js";
+import { readSendingPaces, sendingSeconds } from "../../core/broadcasts/sending-pace.js";
 import { fakeHost, mockWorld, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
 
 let world: MockWorld;
@@ -163,6 +165,22 @@ describe("room registry", () => {
     // Sending there is now chat_gone without asking WeChat.
     const err = await sendError(gw!.send(out(mine.id, "你好")));
     expect(err.kind).toBe("chat_gone");
+  });
+});
+
+describe("pace for a broadcast's ETA", () => {
+  it("is published at start, before the first send, so an ETA is remaining × msPerMessage, not 0", async () => {
+    const g = await startGateway({}, { WECHAT_MIN_GAP_MS: "3000", WECHAT_MAX_GAP_MS: "5000", WECHAT_PER_MINUTE: "40" });
+    const h = fakeHost(prefix); // a second reader: what core reads from Redis, not the gateway's memory
+    try {
+      const paces = await readSendingPaces({ redis: h.redis, prefix });
+      expect(paces.wechat.msPerMessage).toBe(msPerMessage(g.pacer.options));
+      expect(paces.wechat.msPerMessage).toBeGreaterThanOrEqual(3000);
+      expect(sendingSeconds(paces.wechat, 300)).toBe((300 * paces.wechat.msPerMessage) / 1000);
+      expect(paces.wechat.hold).toBeUndefined();
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -42,6 +42,18 @@ afterEach(async () => {
 });
 
 describe("WechatPacer", () => {
+  it("announces its pace without touching what a send published about the account", async () => {
+    const opts = { ...base, minGapMs: 3000, maxGapMs: 5000, perMinute: 40 };
+    const r = conn();
+    await r.hset(paceStatusKey(prefix, "wechat"), { account: "acct", sentToday: 7, msPerMessage: 1 });
+    await new WechatPacer(conn(), prefix, opts).announce();
+    const status = await r.hgetall(paceStatusKey(prefix, "wechat"));
+    expect(Number(status.msPerMessage)).toBe(msPerMessage(opts));
+    expect(Number(status.dailyCap)).toBe(opts.dailyCap);
+    expect(status.account).toBe("acct");
+    expect(status.sentToday).toBe("7");
+  });
+
   it("keeps the jittered gap between sends of one account across two processes", async () => {
     const opts = { ...base, minGapMs: 120, maxGapMs: 200 };
     const a = new WechatPacer(conn(), prefix, opts);
