@@ -11,6 +11,7 @@ import { createIntentRecogniser, type Detection, type IntentRecogniser } from ".
 import { answerQuestion, type AssistantDeps, type AssistantRoute } from "./answer-question.js";
 import { createLiveFaq, faqChannel, type LiveFaq } from "./faq-live.js";
 import { createLlmPhraser } from "./llm.js";
+import { createNoticeCache } from "./notice-cache.js";
 
 export type { AssistantOutcome, AssistantRoute } from "./answer-question.js";
 
@@ -49,7 +50,7 @@ export async function createAssistant(opts: AssistantOptions): Promise<Assistant
       })
     : undefined;
   const deps: AssistantDeps = {
-    prisma: opts.prisma, queues: opts.queues, log, recogniser, faq, limiter, detect: opts.detect, phraser, ticketPrefix: config.TICKET_PREFIX,
+    prisma: opts.prisma, queues: opts.queues, log, recogniser, faq, notices: createNoticeCache({ noticeDays: config.ASSISTANT_NOTICE_DAYS }), limiter, detect: opts.detect, phraser, ticketPrefix: config.TICKET_PREFIX,
     maxStoredChars: config.MAX_STORED_CHARS, noticeDays: config.ASSISTANT_NOTICE_DAYS, timeZone: config.ASSISTANT_TIME_ZONE,
   };
   return {
