@@ -33,9 +33,6 @@ export interface FaqRow extends FaqEntry {
 /** The shipped FAQ folder. */
 export const DEFAULT_FAQ_DIR = path.join(ROOT, "lexicon", "faq");
 
-/** Who seeds, in the audit log. */
-export const FAQ_SEED_ACTOR = "system:seed";
-
 const KEY = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "must be lower-case letters, digits and - (at most 64)");
 
 /** What an entry must look like (files, CLI and HTTP share it). */
@@ -111,7 +108,8 @@ const snapshot = (e: FaqEntry) => ({ key: e.key, category: e.category, questions
 /** The audit subject of an FAQ entry (actions faq.seed, faq.add, faq.update, faq.remove). */
 export const faqSubject = (key: string): string => `faq:${key}`;
 
-const audit = (tx: Tx, key: string, action: "seed" | "add" | "update" | "remove", actor: string, before: FaqEntry | null, after: FaqEntry | null) =>
+/** One change in the one audit trail (seeding is shipped data, not an administrative change: not audited). */
+const audit = (tx: Tx, key: string, action: "add" | "update" | "remove", actor: string, before: FaqEntry | null, after: FaqEntry | null) =>
   recordAudit(tx, { actor: actorFromString(actor), action: `faq.${action}`, subject: faqSubject(key), before: before && snapshot(before), after: after && snapshot(after) });
 const data = (e: FaqEntry) => ({ category: e.category, questions: JSON.stringify(e.questions), answer: e.answer, answerEn: e.answerEn ?? null, enabled: e.enabled });
 
@@ -119,14 +117,17 @@ const data = (e: FaqEntry) => ({ category: e.category, questions: JSON.stringify
 export async function seedFaq(prisma: Db, opts: { dir?: string } = {}): Promise<number> {
   const entries = loadFaqDir(opts.dir);
   if (entries.length === 0) return 0;
-  // A key with any audit event (seeded, edited, removed) was seen: a removal stays removed.
-  const known = new Set((await prisma.auditEvent.findMany({ where: { subject: { in: entries.map((e) => faqSubject(e.key)) }, action: { startsWith: "faq." } }, select: { subject: true }, distinct: ["subject"] })).map((a) => a.subject.slice("faq:".length)));
+  // A key with a row or any audit event (edited, removed) was seen: a removal stays removed.
+  const keys = entries.map((e) => e.key);
+  const known = new Set([
+    ...(await prisma.faq.findMany({ where: { key: { in: keys } }, select: { key: true } })).map((r) => r.key),
+    ...(await prisma.auditEvent.findMany({ where: { subject: { in: keys.map(faqSubject) }, action: { startsWith: "faq." } }, select: { subject: true }, distinct: ["subject"] })).map((a) => a.subject.slice("faq:".length)),
+  ]);
   const fresh = entries.filter((e) => !known.has(e.key));
   if (fresh.length === 0) return 0;
   await prisma.$transaction(async (tx) => {
     for (const e of fresh) {
       await tx.faq.upsert({ where: { key: e.key }, create: { key: e.key, ...data(e), source: "seed" }, update: {} });
-      await audit(tx, e.key, "seed", FAQ_SEED_ACTOR, null, e);
     }
   });
   return fresh.length;

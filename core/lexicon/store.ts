@@ -101,8 +101,12 @@ async function assertSurfacesFree(tx: Tx, e: LexiconEntry, except?: string): Pro
 /** The audit subject of a keyword. */
 export const keywordSubject = (term: string): string => `keyword:${term}`;
 
-/** One change in the one audit trail: lexicon.<action>, subject keyword:<term> ("cli:alice" → channel cli, name alice). */
+/**
+ * One change in the one audit trail: lexicon.<action>, subject keyword:<term> ("cli:alice" → channel cli, name
+ * alice). Seeding is shipped data, not an administrative change: not audited (the row itself says it was seen).
+ */
 async function audit(tx: Tx, term: string, action: string, actor: string, before: string | null, after: string | null): Promise<void> {
+  if (action === "seed") return;
   await recordAudit(tx, { actor: actorFromString(actor), action: `lexicon.${action}`, subject: keywordSubject(term), before: before && JSON.parse(before), after: after && JSON.parse(after) });
 }
 
@@ -124,7 +128,7 @@ export async function seedLexicon(prisma: Db, opts: { dir?: string; actor?: stri
   const actor = opts.actor ?? SEED_ACTOR;
   return prisma.$transaction(async (tx) => {
     const known = new Set((await tx.lexiconTerm.findMany({ select: { term: true } })).map((r) => r.term));
-    // A term with any audit event (seeded, edited, removed) was seen: a removal stays removed.
+    // A term with a row or any audit event (edited, removed) was seen: a removal stays removed.
     for (const a of await tx.auditEvent.findMany({ where: { action: { startsWith: "lexicon." }, subject: { startsWith: "keyword:" } }, select: { subject: true }, distinct: ["subject"] })) known.add(a.subject.slice("keyword:".length));
     const added: string[] = [];
     for (const e of entries) {

@@ -1,4 +1,4 @@
-// The one-audit-trail migration: FAQ and lexicon changes recorded in the old FaqAudit/LexiconAudit tables move
+// The one-audit-trail migration: FAQ and lexicon changes (not seeds: shipped data) recorded in the old FaqAudit/LexiconAudit tables move
 // into AuditEvent (lexicon changes already mirrored there are not doubled), and the old tables are dropped.
 import fs from "node:fs";
 import os from "node:os";
@@ -41,9 +41,7 @@ describe("migration 20261202040000_one_audit_trail", () => {
     const rows = db.prepare(`SELECT "actor", "channel", "action", "subject", "before", "after" FROM "AuditEvent" ORDER BY "id"`).all();
     expect(rows).toEqual([
       { actor: "system:web:bob", channel: "system", action: "lexicon.add", subject: "keyword:漏水", before: null, after: '{"term":"漏水"}' },
-      { actor: "system:seed", channel: "system", action: "faq.seed", subject: "faq:residence-permit", before: null, after: '{"key":"residence-permit"}' },
       { actor: "cli:alice", channel: "cli", action: "faq.remove", subject: "faq:residence-permit", before: '{"key":"residence-permit"}', after: null },
-      { actor: "system:seed", channel: "system", action: "lexicon.seed", subject: "keyword:停电", before: null, after: '{"term":"停电"}' },
       { actor: "system:admin:wang", channel: "system", action: "lexicon.disable", subject: "keyword:噪音", before: '{"enabled":true}', after: '{"enabled":false}' },
     ]);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('FaqAudit', 'LexiconAudit')`).all();

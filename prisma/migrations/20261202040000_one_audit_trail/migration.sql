@@ -2,6 +2,9 @@
 -- keyword:<term>). The rows of the two old tables move into AuditEvent, then the tables go.
 -- Portable SQL (SQLite today, PostgreSQL later): quoted identifiers, || concatenation, CASE, NOT EXISTS.
 
+-- Seeds are shipped data, not administrative changes: not moved (the seeded rows themselves remain, and what an
+-- admin removed has its removal row, so a seed still never brings back a removed entry).
+
 -- Every FAQ change (the FAQ never wrote AuditEvent rows).
 INSERT INTO "AuditEvent" ("actor", "channel", "action", "subject", "before", "after", "createdAt", "ip")
 SELECT
@@ -16,6 +19,7 @@ SELECT
     a."createdAt",
     NULL
 FROM "FaqAudit" a
+WHERE a."action" <> 'seed'
 ORDER BY a."id";
 
 -- Lexicon changes: administrative ones were already written to AuditEvent as well (lexicon.<action> on
@@ -33,7 +37,7 @@ SELECT
     a."createdAt",
     NULL
 FROM "LexiconAudit" a
-WHERE NOT EXISTS (
+WHERE a."action" <> 'seed' AND NOT EXISTS (
     SELECT 1 FROM "AuditEvent" e
     WHERE e."action" = 'lexicon.' || a."action"
       AND e."subject" = 'keyword:' || a."term"
