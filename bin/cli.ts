@@ -578,11 +578,10 @@ program
       if (Number.isNaN(d.getTime())) fail(new Error(`--${name}: "${v}" is not a date (e.g. 2026-12-01 or 2026-12-01T09:00)`));
       return d;
     };
-    const { findAuditEvents } = await import("../core/audit/find-audit-events.js");
-    const { maskPersonal } = await import("../core/privacy.js");
+    const { findAuditEvents, formatAuditEvent } = await import("../core/audit/find-audit-events.js");
     await withDb(async (db) => {
       for (const e of await findAuditEvents({ db, subject: opts.subject, action: opts.action, actor: opts.actor, since: time(opts.since, "since"), until: time(opts.until, "until"), limit: Number(opts.limit) || 50 })) {
-        console.log(maskPersonal(`${e.at.toISOString()}\t${e.actor}\t${e.ip ?? "-"}\t${e.action}\t${e.subject}\t${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`));
+        console.log(formatAuditEvent(e));
       }
     });
   });
@@ -596,8 +595,9 @@ if (process.argv[2] === "lexicon" || process.argv[2] === "classify") {
       const cfg = config();
       const { assertMigrated } = await import("../core/infra/migrations.js");
       await assertMigrated(cfg.DATABASE_URL).catch(fail);
-      const { openLexiconContext } = await import("../core/lexicon/context.js");
-      return openLexiconContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX });
+      const { openLiveContext } = await import("../core/infra/live-table.js");
+      const { createLiveDetector, lexiconChannel } = await import("../core/lexicon/live.js");
+      return openLiveContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL }, (prisma, redis) => createLiveDetector({ prisma, redis, channel: lexiconChannel(cfg.QUEUE_PREFIX), pollMs: 0 }));
     }),
   );
   program.addCommand(classifyCommand());
@@ -613,8 +613,9 @@ if (process.argv[2] === "faq") {
       const cfg = config();
       const { assertMigrated } = await import("../core/infra/migrations.js");
       await assertMigrated(cfg.DATABASE_URL).catch(fail);
-      const { openFaqContext } = await import("../core/assistant/context.js");
-      return openFaqContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, queuePrefix: cfg.QUEUE_PREFIX });
+      const { openLiveContext } = await import("../core/infra/live-table.js");
+      const { createLiveFaq, faqChannel } = await import("../core/assistant/faq-live.js");
+      return openLiveContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL }, (prisma, redis) => createLiveFaq({ prisma, redis, channel: faqChannel(cfg.QUEUE_PREFIX), pollMs: 0 }));
     }, { exitOnError: true }),
   );
 } else {

@@ -5,14 +5,15 @@ import os from "node:os";
 import { Command } from "commander";
 import type { Db } from "../core/infra/db.js";
 import type { LiveFaq } from "../core/assistant/faq-live.js";
-import { listFaq, parseFaqFile, putFaq, removeFaq, type FaqRow } from "../core/assistant/faq-store.js";
+import { faqSubject, listFaq, parseFaqFile, putFaq, removeFaq, type FaqRow } from "../core/assistant/faq-store.js";
+import { findAuditEvents, formatAuditEvent } from "../core/audit/find-audit-events.js";
 import { AppError } from "../core/infra/errors.js";
 import type { CliIo } from "./lexicon-cli.js";
 
 /** What the FAQ commands need: a database, the live FAQ, and a way to let go of both. */
 export interface FaqContext {
   prisma: Db;
-  faq: LiveFaq;
+  live: LiveFaq;
   close(): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ export function faqCommand(open: () => Promise<FaqContext>, io: CliIo & { /** pr
     .option("--answer-en <text>", "the answer in English")
     .option("--file <file>", "a YAML file of entries (the lexicon/faq format)")
     .action(async (key: string | undefined, o: { category: string; question: string[]; answer?: string; answerEn?: string; file?: string }) =>
-      withContext(async ({ prisma, faq }) => {
+      withContext(async ({ prisma, live: faq }) => {
         if (o.file && !fs.existsSync(o.file)) throw new AppError("bad_request", { message: `no such file: ${o.file}` });
         const entries = o.file
           ? parseFaqFile(fs.readFileSync(o.file, "utf8"), o.file)
@@ -68,18 +69,24 @@ export function faqCommand(open: () => Promise<FaqContext>, io: CliIo & { /** pr
       })());
 
   cmd.command("remove <key>").description("remove an entry").action(async (key: string) =>
-    withContext(async ({ prisma, faq }) => {
+    withContext(async ({ prisma, live: faq }) => {
       await removeFaq(prisma, key, actor());
       await faq.publishChange();
       out(`removed ${key}`);
     })());
 
   cmd.command("test <question>").description("show which entry would answer a question, with scores").action(async (question: string) =>
-    withContext(async ({ faq }) => {
+    withContext(async ({ live: faq }) => {
       const ranked = faq.ranked(question, 3);
       const answer = faq.match(question);
       for (const m of ranked) out(`${m.score.toFixed(3)}  ${m.entry.key}  (${m.question})`);
       out(answer ? `answers with ${answer.entry.key}: ${answer.entry.answer}` : "no entry is close enough: the assistant would say it does not know and offer to register");
+    })());
+
+  cmd.command("history [key]").description("FAQ changes from the audit trail, newest first (one entry's with a key)").option("--limit <n>", "how many", "50").action(async (key: string | undefined, o: { limit: string }) =>
+    withContext(async ({ prisma }) => {
+      const events = await findAuditEvents({ db: prisma, action: "faq.", subject: key ? faqSubject(key) : undefined, limit: Number(o.limit) || 50 });
+      out(events.length ? events.map(formatAuditEvent).join("\n") : "no FAQ changes recorded");
     })());
 
   return cmd;

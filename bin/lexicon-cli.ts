@@ -8,9 +8,10 @@ import { Command, Option } from "commander";
 import type { Db } from "../core/infra/db.js";
 import type { LiveDetector } from "../core/lexicon/live.js";
 import {
-  addTerm, disableTerm, enableTerm, exportLexicon, importLexicon, listTerms, promoteTerm, removeTerm, type TermRow,
+  addTerm, keywordSubject, disableTerm, enableTerm, exportLexicon, importLexicon, listTerms, promoteTerm, removeTerm, type TermRow,
 } from "../core/lexicon/store.js";
 import { suggestKeywords } from "../core/lexicon/suggest.js";
+import { findAuditEvents, formatAuditEvent } from "../core/audit/find-audit-events.js";
 import { CATEGORIES, CATEGORY_LABELS, detect, highlight, type Category, type Detection } from "../nlp/index.js";
 
 /** What the lexicon commands need: a database, the live detector, and a way to let go of both. */
@@ -100,6 +101,15 @@ export function lexiconCommand(open: () => Promise<LexiconContext>, io: CliIo = 
     .description("list keywords with hits, confirmed, dismissed and precision")
     .addOption(categoryOption())
     .action(async (o: { category?: Category }) => withContext(async ({ prisma }) => out(formatTermTable(await listTerms(prisma, { category: o.category }))))());
+
+  cmd.command("history [term]")
+    .description("keyword changes from the audit trail, newest first (one keyword's with a term)")
+    .option("--limit <n>", "how many", "50")
+    .action(async (term: string | undefined, o: { limit: string }) =>
+      withContext(async ({ prisma }) => {
+        const events = await findAuditEvents({ db: prisma, action: "lexicon.", subject: term ? keywordSubject(term) : undefined, limit: Number(o.limit) || 50 });
+        out(events.length ? events.map(formatAuditEvent).join("\n") : "no keyword changes recorded");
+      })());
 
   cmd.command("add <term>")
     .description("add a keyword")

@@ -12,6 +12,7 @@ import { handleComplaint } from "./intake/handle-complaint.js";
 import { handleEdit } from "./intake/handle-edit.js";
 import { broadcastConfirmation } from "./intake/handle-confirmation.js";
 import { handleVote } from "./intake/handle-vote.js";
+import type { SenderContext } from "./assistant/sender-context.js";
 import { messageKey, requeue, type IntakeDeps, type IntakeOutcome } from "./intake/shared.js";
 
 export type { IntakeDeps, IntakeOutcome } from "./intake/shared.js";
@@ -39,20 +40,25 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
   let detection = command ? undefined : deps.detect(text);
   // === Assistant hook: core/assistant decides (in one place) whether a non-command line is an enquiry it
   // answers, a reply about a ticket, or a complaint (possibly one the detector missed, with its detection).
+  let seen: SenderContext | undefined;
   if (!command && deps.assistant) {
     const routed = await deps.assistant.route(msg, detection!);
     if (routed && "outcome" in routed) return routed.outcome;
-    if (routed) detection = routed.complaint;
+    if (routed) {
+      seen = routed.seen;
+      if (routed.complaint) detection = routed.complaint;
+    }
   }
   if (!command && (!detection!.complaint || !detection!.category)) return { action: "ignored", reason: "not a complaint" };
 
-  const row = await ensureGroup(prisma, msg.platform, msg.chatId, msg.chatTitle);
+  // The group and a replay's stored row: what the assistant already read, else read here.
+  const row = seen?.group ?? (await ensureGroup(prisma, msg.platform, msg.chatId, msg.chatTitle));
   if (!row.active) await prisma.group.update({ where: { id: row.id }, data: { active: true } });
   const group = toGroup(row);
 
   // A replay: re-queue what the first run created (jobs are deduplicated by id).
-  const existing = await prisma.message.findUnique({ where: messageKey(msg), select: { id: true } });
-  if (existing) return requeue(deps, existing.id);
+  const existingId = seen ? seen.messageRowId : (await prisma.message.findUnique({ where: messageKey(msg), select: { id: true } }))?.id ?? null;
+  if (existingId !== null) return requeue(deps, existingId);
 
   if (command) return handleCommand(deps, msg, group, command);
   if (!group.enabled) return { action: "ignored", reason: "group not enabled" };

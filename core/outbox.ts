@@ -26,9 +26,12 @@ export interface OutboundInput {
 }
 
 /** Create (or find, on replay) an OutboundMessage row; returns its id for queueing after the transaction. */
-export async function createOutbound(tx: Tx, input: OutboundInput): Promise<number> {
-  const existing = await tx.outboundMessage.findUnique({ where: { key: input.key }, select: { id: true } });
-  if (existing) return existing.id;
+export async function createOutbound(tx: Tx, input: OutboundInput, opts: { fresh?: boolean } = {}): Promise<number> {
+  // `fresh`: the caller knows no row with this key can exist (its key names a row created in this transaction).
+  if (!opts.fresh) {
+    const existing = await tx.outboundMessage.findUnique({ where: { key: input.key }, select: { id: true } });
+    if (existing) return existing.id;
+  }
   const row = await tx.outboundMessage.create({
     data: {
       key: input.key,

@@ -4,7 +4,6 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { ChatMessage } from "../ports/chat.js";
 import type { Db } from "../infra/db.js";
-import { ensureGroup } from "../groups/registry.js";
 import type { Lang } from "../locale.js";
 import type { Logger } from "../infra/log.js";
 import { createOutbound } from "../outbox.js";
@@ -17,6 +16,8 @@ import { decideMessage, type Decision } from "./decide.js";
 import { gatherFacts } from "./facts.js";
 import type { LiveFaq } from "./faq-live.js";
 import type { LlmPhraser } from "./llm.js";
+import type { NoticeCache } from "./notice-cache.js";
+import { readSenderContext, type SenderContext } from "./sender-context.js";
 
 /** What the assistant did with a line intake handed it (intake returns it as the job's outcome). */
 export type AssistantOutcome =
@@ -24,8 +25,11 @@ export type AssistantOutcome =
   | { action: "ignored"; reason: string }
   | { action: "duplicate"; requeued: number };
 
-/** The hook's verdict for intake: handled (an outcome), a complaint to ticket (with this detection), or not ours. */
-export type AssistantRoute = { outcome: AssistantOutcome } | { complaint: Detection } | undefined;
+/**
+ * The hook's verdict for intake: handled (an outcome), a complaint to ticket (with this detection), or not ours.
+ * `seen` is what the assistant already read about the line (group, replay, sender), so intake need not read it again.
+ */
+export type AssistantRoute = { outcome: AssistantOutcome } | { complaint?: Detection; seen: SenderContext } | undefined;
 
 /** What answerQuestion needs. */
 export interface AssistantDeps {
@@ -34,6 +38,8 @@ export interface AssistantDeps {
   log: Logger;
   recogniser: IntentRecogniser;
   faq: LiveFaq;
+  /** The groups' confirmed notices, cached per notice version. */
+  notices: NoticeCache;
   /** Per-group limiter: one point per answer. */
   limiter: RateLimiterAbstract;
   /** Re-classify a registered question for its category. */
@@ -59,7 +65,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /**
  * Handle one line if it is the assistant's. Chatter returns undefined after a pure classification (no
- * database work); so do lines the decision leaves to intake's complaint path.
+ * database work); lines the decision leaves to intake's complaint path return what was read (`seen`).
  */
 export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, detection: Detection): Promise<AssistantRoute> {
   if (msg.edited) return undefined; // edits update stored complaints; never a second answer
@@ -68,21 +74,20 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
   if (intent.kind === "none") return undefined;
 
   const { prisma } = deps;
-  const group = await ensureGroup(prisma, msg.platform, msg.chatId, msg.chatTitle);
-  if (!group.enabled) return undefined;
-  const key = { platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } };
-  const existing = await prisma.message.findUnique({ where: key, select: { id: true } });
-  if (existing) return { outcome: await requeue(deps, existing.id) };
+  // One round trip: the group, a replay's stored row, the sender, the notice version (sender-context.ts).
+  const seen = await readSenderContext(prisma, msg);
+  const { group, resident } = seen;
+  if (!group.enabled) return { seen };
+  if (seen.messageRowId !== null) return { outcome: await requeue(deps, seen.messageRowId) };
 
-  const resident = await prisma.resident.findUnique({ where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } } });
-  const known = await gatherFacts({ prisma, groupId: group.id, residentId: resident?.id, ticketPrefix: deps.ticketPrefix, noticeDays: deps.noticeDays, faq: deps.faq }, intent, text);
+  const known = await gatherFacts({ prisma, groupId: group.id, residentId: resident?.id, ticketPrefix: deps.ticketPrefix, noticeDays: deps.noticeDays, faq: deps.faq, notices: { cache: deps.notices, version: seen.noticeVersion } }, intent, text);
   const decision = decideMessage({ intent, detection, known });
   const log = { platform: msg.platform, chatId: msg.chatId, intent: intent.kind, decision: decision.action };
   if (decision.action === "pass") {
     deps.log.debug({ ...log, reason: decision.reason }, "assistant: not ours");
-    return undefined;
+    return { seen };
   }
-  if (decision.action === "complaint") return { complaint: decision.detection };
+  if (decision.action === "complaint") return { complaint: decision.detection, seen };
 
   // === One answer per group per slot: a busy group never gets a flood of bot replies.
   try {
@@ -92,7 +97,7 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
     // A complaint is never silenced by the limit: it goes to intake's complaint path (a ticket and its reply).
     if (detection.complaint && detection.category) {
       deps.log.info(log, "assistant: group rate limit reached; the complaint goes to intake");
-      return undefined;
+      return { seen };
     }
     deps.log.info(log, "assistant: group rate limit reached; not answering");
     return { outcome: { action: "ignored", reason: "assistant rate limit" } };
@@ -112,13 +117,12 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
   let stored: { outboundId: number; outcome: AssistantOutcome };
   try {
     stored = await prisma.$transaction(async (tx) => {
-      const res = resident && (!msg.sender.name || msg.sender.name === resident.displayName)
-        ? resident
-        : await tx.resident.upsert({
-            where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } },
-            create: { platform: msg.platform, userId: msg.sender.id, displayName: msg.sender.name || msg.sender.id },
-            update: msg.sender.name ? { displayName: msg.sender.name } : {},
-          });
+      // The sender as the context read them: created when new, renamed when their name changed.
+      const res = !resident
+        ? await tx.resident.create({ data: { platform: msg.platform, userId: msg.sender.id, displayName: msg.sender.name || msg.sender.id }, select: { id: true, displayName: true } })
+        : msg.sender.name && msg.sender.name !== resident.displayName
+          ? await tx.resident.update({ where: { id: resident.id }, data: { displayName: msg.sender.name }, select: { id: true, displayName: true } })
+          : resident;
       const row = await tx.message.create({
         data: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId, groupId: group.id, residentId: res.id, kind: "enquiry", text: clipped, truncated: clipped.length < text.length, sentAt: new Date(msg.sentAt) },
       });
@@ -167,13 +171,13 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
         sourceMessageId: row.id,
         replyTo: { messageId: msg.messageId, senderName: res.displayName, excerpt: maskPersonal(text.slice(0, 30)) },
         mention: { userId: msg.sender.id, name: res.displayName },
-      });
+      }, { fresh: true }); // the message row is new in this transaction: no reply of it can exist yet
       return { outboundId, outcome: { action: "answered" as const, intent: intent.kind, outcome, source: composed.source, ticketNumber } };
     });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    const winner = await prisma.message.findUnique({ where: key, select: { id: true } });
-    if (!winner) throw err;
+    const winner = await prisma.message.findUnique({ where: { platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } }, select: { id: true } });
+    if (!winner) throw err; // e.g. the sender's Resident row raced: the job's retry reads it
     return { outcome: await requeue(deps, winner.id) };
   }
   await deps.queues.enqueueOutbound(msg.platform, stored.outboundId);

@@ -1,11 +1,13 @@
 // What Gridlink knows that may answer a question: the asker's tickets, the group's open incident, recent
-// notices in that group, an FAQ entry, an offer to register awaiting "登记". Read-only; one query each,
-// only for the intent at hand (chatter never gets here).
+// notices in that group, an FAQ entry, an offer to register awaiting "登记". Read-only, only for the intent at
+// hand (chatter never gets here), in as few queries as it can: a progress question costs one ticket query, one
+// for the last staff notes of what it shows, and the group's notices from the cache.
 import type { Db } from "../infra/db.js";
 import { OPEN_STATUSES } from "../tickets/find-tickets.js";
 import type { Tx } from "../infra/rows.js";
 import { conceptsOf, createRetriever, placesIn, type Concept, type Intent } from "../../nlp/index.js";
 import type { FaqMatch, LiveFaq } from "./faq-live.js";
+import { readNotices, type NoticeCache } from "./notice-cache.js";
 
 /** A ticket as the assistant shows it. */
 export interface TicketFact {
@@ -57,6 +59,8 @@ export interface FactScope {
   ticketPrefix: string;
   noticeDays: number;
   faq: LiveFaq;
+  /** Read the group's notices from this cache, keyed by the notice version of the line's context. */
+  notices?: { cache: NoticeCache; version: string };
   now?: Date;
 }
 
@@ -69,6 +73,8 @@ const FEEDBACK_DAYS = 7;
 const RESOLVED_ANSWER_DAYS = 14;
 /** A resolved group incident still answers its neighbours' "什么时候来电" this long. */
 const INCIDENT_RESOLVED_HOURS = 24;
+/** Closed statuses whose ticket still answers a progress question (within the windows above). */
+const CLOSED_ANSWERED = ["resolved", "rated", "published"];
 
 type TicketRow = Awaited<ReturnType<Db["ticket"]["findFirstOrThrow"]>>;
 type Note = { at: Date; note: string };
@@ -150,27 +156,24 @@ export async function gatherFacts(scope: FactScope, intent: Intent, text: string
     known.numbered = visible ? toFact(t, await lastNotes(prisma, [t.id])) : null;
     return known;
   }
-  const [mineRows, groupRows, notices] = await Promise.all([
-    scope.residentId === undefined
-      ? Promise.resolve([] as TicketRow[])
-      : prisma.ticket.findMany({
-          where: { reporterId: scope.residentId, OR: [{ status: { in: OPEN_STATUSES } }, { closedAt: { gte: new Date(now.getTime() - RESOLVED_ANSWER_DAYS * DAY) }, status: { in: ["resolved", "rated", "published"] } }] },
-          orderBy: { id: "desc" },
-          take: 20,
-        }),
-    prisma.ticket.findMany({
-      where: { groupId: scope.groupId, OR: [{ status: { in: OPEN_STATUSES } }, { closedAt: { gte: new Date(now.getTime() - INCIDENT_RESOLVED_HOURS * 3_600_000) }, status: { in: ["resolved", "rated", "published"] } }] },
-      orderBy: { id: "desc" },
-      take: 20,
-    }),
-    prisma.outboundMessage.findMany({
-      // Only notices that were confirmed (a draft or a cancelled one was never told to anyone).
-      where: { groupId: scope.groupId, kind: "broadcast", broadcastId: { not: null }, status: { not: "skipped" }, broadcast: { status: { in: ["sending", "paused", "done"] } }, createdAt: { gte: new Date(now.getTime() - scope.noticeDays * DAY) } },
-      orderBy: { id: "desc" },
-      take: 20,
-      select: { broadcastId: true, text: true, createdAt: true, sentAt: true },
-    }),
-  ]);
+  // The asker's tickets and the group's incidents in one query (split below), the notices from the cache.
+  const mineSince = new Date(now.getTime() - RESOLVED_ANSWER_DAYS * DAY);
+  const groupSince = new Date(now.getTime() - INCIDENT_RESOLVED_HOURS * 3_600_000);
+  const recent = (since: Date) => ({ closedAt: { gte: since }, status: { in: CLOSED_ANSWERED } });
+  const rows = await prisma.ticket.findMany({
+    where: {
+      OR: [
+        ...(scope.residentId === undefined ? [] : [{ reporterId: scope.residentId, OR: [{ status: { in: OPEN_STATUSES } }, recent(mineSince)] }]),
+        { groupId: scope.groupId, OR: [{ status: { in: OPEN_STATUSES } }, recent(groupSince)] },
+      ],
+    },
+    orderBy: { id: "desc" },
+    take: 50,
+  });
+  const within = (t: TicketRow, since: Date) => isOpen(t.status) || (t.closedAt !== null && t.closedAt >= since && CLOSED_ANSWERED.includes(t.status));
+  const mineRows = scope.residentId === undefined ? [] : rows.filter((t) => t.reporterId === scope.residentId && within(t, mineSince));
+  const groupRows = rows.filter((t) => t.groupId === scope.groupId && within(t, groupSince));
+  const notices = scope.notices ? await scope.notices.cache.forGroup(prisma, scope.groupId, scope.notices.version, now) : await readNotices(prisma, scope.groupId, scope.noticeDays, now);
 
   const mineFit = mineRows.filter((t) => fits(t, intent));
   const mine = mineFit.find((t) => isOpen(t.status)) ?? mineFit[0];
@@ -184,7 +187,7 @@ export async function gatherFacts(scope: FactScope, intent: Intent, text: string
   // The group's incident (above): one that fits the service asked about, or the only open one when none is named.
   if (incident) known.incident = toFact(incident, notes);
 
-  const best = bestNotice(notices.map((n) => ({ broadcastId: n.broadcastId!, text: n.text, at: n.sentAt ?? n.createdAt })), intent, text);
+  const best = bestNotice(notices, intent, text);
   if (best) known.notice = best;
   return known;
 }

@@ -1,12 +1,14 @@
 // The street office's FAQ in the database: seeded from lexicon/faq/*.yaml (entries the database has never
-// seen), listed, added or updated, removed — every change audited (who, when, before, after) in the same
-// transaction as the change. Curated like the lexicon; the files only seed.
+// seen), listed, added or updated, removed — every change audited in the one audit trail (AuditEvent: who,
+// when, before, after) in the same transaction as the change. Curated like the lexicon; the files only seed.
 import fs from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { actorFromString, recordAudit } from "../audit/record-audit.js";
 import type { Db } from "../infra/db.js";
 import { ROOT } from "../infra/db.js";
+import type { Tx } from "../infra/rows.js";
 import { AppError } from "../infra/errors.js";
 import { zodMessage } from "../transports/http/errors.js";
 
@@ -30,9 +32,6 @@ export interface FaqRow extends FaqEntry {
 
 /** The shipped FAQ folder. */
 export const DEFAULT_FAQ_DIR = path.join(ROOT, "lexicon", "faq");
-
-/** Who seeds, in the audit log. */
-export const FAQ_SEED_ACTOR = "system:seed";
 
 const KEY = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "must be lower-case letters, digits and - (at most 64)");
 
@@ -104,20 +103,31 @@ function toRow(r: Row): FaqRow {
   return { key: r.key, category: r.category, questions, answer: r.answer, answerEn: r.answerEn ?? undefined, enabled: r.enabled, source: r.source as "seed" | "admin", updatedAt: r.updatedAt };
 }
 
-const snapshot = (e: FaqEntry): string => JSON.stringify({ key: e.key, category: e.category, questions: e.questions, answer: e.answer, answerEn: e.answerEn ?? null, enabled: e.enabled });
+const snapshot = (e: FaqEntry) => ({ key: e.key, category: e.category, questions: e.questions, answer: e.answer, answerEn: e.answerEn ?? null, enabled: e.enabled });
+
+/** The audit subject of an FAQ entry (actions faq.seed, faq.add, faq.update, faq.remove). */
+export const faqSubject = (key: string): string => `faq:${key}`;
+
+/** One change in the one audit trail (seeding is shipped data, not an administrative change: not audited). */
+const audit = (tx: Tx, key: string, action: "add" | "update" | "remove", actor: string, before: FaqEntry | null, after: FaqEntry | null) =>
+  recordAudit(tx, { actor: actorFromString(actor), action: `faq.${action}`, subject: faqSubject(key), before: before && snapshot(before), after: after && snapshot(after) });
 const data = (e: FaqEntry) => ({ category: e.category, questions: JSON.stringify(e.questions), answer: e.answer, answerEn: e.answerEn ?? null, enabled: e.enabled });
 
 /** Seed entries whose key the database has never seen (edits and removals by admins win). Returns how many. */
 export async function seedFaq(prisma: Db, opts: { dir?: string } = {}): Promise<number> {
   const entries = loadFaqDir(opts.dir);
   if (entries.length === 0) return 0;
-  const known = new Set((await prisma.faqAudit.findMany({ where: { key: { in: entries.map((e) => e.key) } }, select: { key: true }, distinct: ["key"] })).map((a) => a.key));
+  // A key with a row or any audit event (edited, removed) was seen: a removal stays removed.
+  const keys = entries.map((e) => e.key);
+  const known = new Set([
+    ...(await prisma.faq.findMany({ where: { key: { in: keys } }, select: { key: true } })).map((r) => r.key),
+    ...(await prisma.auditEvent.findMany({ where: { subject: { in: keys.map(faqSubject) }, action: { startsWith: "faq." } }, select: { subject: true }, distinct: ["subject"] })).map((a) => a.subject.slice("faq:".length)),
+  ]);
   const fresh = entries.filter((e) => !known.has(e.key));
   if (fresh.length === 0) return 0;
   await prisma.$transaction(async (tx) => {
     for (const e of fresh) {
       await tx.faq.upsert({ where: { key: e.key }, create: { key: e.key, ...data(e), source: "seed" }, update: {} });
-      await tx.faqAudit.create({ data: { key: e.key, action: "seed", actor: FAQ_SEED_ACTOR, after: snapshot(e) } });
     }
   });
   return fresh.length;
@@ -136,7 +146,7 @@ export async function putFaq(prisma: Db, input: FaqInputType, actor: string): Pr
   return prisma.$transaction(async (tx) => {
     const before = await tx.faq.findUnique({ where: { key: e.key } });
     const row = await tx.faq.upsert({ where: { key: e.key }, create: { key: e.key, ...data(e), source: "admin" }, update: { ...data(e), source: "admin" } });
-    await tx.faqAudit.create({ data: { key: e.key, action: before ? "update" : "add", actor, before: before ? snapshot(toRow(before)) : null, after: snapshot(e) } });
+    await audit(tx, e.key, before ? "update" : "add", actor, before && toRow(before), e);
     return { row: toRow(row), created: !before };
   });
 }
@@ -147,12 +157,12 @@ export async function removeFaq(prisma: Db, key: string, actor: string): Promise
     const before = await tx.faq.findUnique({ where: { key } });
     if (!before) throw new AppError("not_found", { message: `no FAQ entry ${key}`, userMessage: `no FAQ entry ${key}` });
     await tx.faq.delete({ where: { key } });
-    await tx.faqAudit.create({ data: { key, action: "remove", actor, before: snapshot(toRow(before)) } });
+    await audit(tx, key, "remove", actor, toRow(before), null);
   });
 }
 
-/** A cheap fingerprint of the table (count and last change), for the hot-reload poll. */
+/** A cheap fingerprint of the table (row count and last update: an add, edit or removal changes it), for the hot-reload poll. */
 export async function faqVersion(prisma: Db): Promise<string> {
-  const [count, last] = await Promise.all([prisma.faq.count(), prisma.faqAudit.aggregate({ _max: { id: true } })]);
-  return `${count}/${last._max.id ?? 0}`;
+  const [count, last] = await Promise.all([prisma.faq.count(), prisma.faq.aggregate({ _max: { updatedAt: true } })]);
+  return `${count}/${last._max.updatedAt?.getTime() ?? 0}`;
 }

@@ -10,6 +10,7 @@ import type { Queues } from "../infra/queues.js";
 import { createIntentRecogniser, type Detection, type IntentRecogniser } from "../../nlp/index.js";
 import { answerQuestion, type AssistantDeps, type AssistantRoute } from "./answer-question.js";
 import { createLiveFaq, faqChannel, type LiveFaq } from "./faq-live.js";
+import { createNoticeCache } from "./notice-cache.js";
 
 // The one limiter module, not the package index (which loads every store: Mongo, MySQL, Postgres, Etcd… ≈ 60 ms).
 const RateLimiterRedis = createRequire(import.meta.url)("rate-limiter-flexible/lib/RateLimiterRedis.js") as typeof import("rate-limiter-flexible").RateLimiterRedis;
@@ -52,7 +53,7 @@ export async function createAssistant(opts: AssistantOptions): Promise<Assistant
       })
     : undefined;
   const deps: AssistantDeps = {
-    prisma: opts.prisma, queues: opts.queues, log, recogniser, faq, limiter, detect: opts.detect, phraser, ticketPrefix: config.TICKET_PREFIX,
+    prisma: opts.prisma, queues: opts.queues, log, recogniser, faq, notices: createNoticeCache({ noticeDays: config.ASSISTANT_NOTICE_DAYS }), limiter, detect: opts.detect, phraser, ticketPrefix: config.TICKET_PREFIX,
     maxStoredChars: config.MAX_STORED_CHARS, noticeDays: config.ASSISTANT_NOTICE_DAYS, timeZone: config.ASSISTANT_TIME_ZONE,
   };
   return {

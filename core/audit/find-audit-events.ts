@@ -1,6 +1,7 @@
 // Reading the audit trail (newest first), for the CLI and, later, GET /api/audit.
 
 import type { Db } from "../infra/db.js";
+import { maskPersonal } from "../privacy.js";
 
 /** An audit event as shown to people: before/after parsed back from JSON. */
 export interface AuditEvent {
@@ -13,6 +14,11 @@ export interface AuditEvent {
   before: unknown;
   after: unknown;
   ip: string | null;
+}
+
+/** One line of an audit listing (CLI): time, actor, IP, action, subject, before → after, personal numbers masked. */
+export function formatAuditEvent(e: AuditEvent): string {
+  return maskPersonal(`${e.at.toISOString()}\t${e.actor}\t${e.ip ?? "-"}\t${e.action}\t${e.subject}\t${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`);
 }
 
 const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));

@@ -14,6 +14,18 @@ export interface AuditInput {
   after?: unknown;
 }
 
+const CHANNELS: readonly Channel[] = ["chat", "web", "token", "cli", "system", "http"];
+
+/**
+ * The audit actor of a "channel:name" string (the curation stores' form: "cli:alice", "web:alice",
+ * "http:127.0.0.1", "system:seed"); a string without a known channel is a system actor of that name.
+ */
+export function actorFromString(actor: string): { name: string; channel: Channel } {
+  const cut = actor.indexOf(":");
+  const channel = CHANNELS.find((c) => cut > 0 && c === actor.slice(0, cut));
+  return channel ? { name: actor.slice(cut + 1), channel } : { name: actor, channel: "system" };
+}
+
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
 /** Write one audit event inside the caller's transaction (or alone, for events that change nothing else: logins). */

@@ -1,12 +1,14 @@
 // The live detector: built from the enabled keywords in the database plus the guard lists in lexicon/,
-// and rebuilt in every process within a second of a change anywhere (Redis pub/sub), without a restart.
-// A slow poll of the table's version backs up pub/sub, whose messages are lost while a process is
-// disconnected.
-import { randomUUID } from "node:crypto";
+// and rebuilt in every process within a second of a change anywhere, without a restart (a live table:
+// core/infra/live-table.ts, like the FAQ).
 import type { Redis } from "ioredis";
+import { createLiveTable, liveChannel } from "../infra/live-table.js";
 import type { Db } from "../infra/db.js";
 import { createDetector, loadGuards, type Detection, type Detector, type Guards } from "../../nlp/index.js";
 import { enabledEntries, recordShadowHits, seedLexicon } from "./store.js";
+
+/** The pub/sub channel every process of one installation (one QUEUE_PREFIX) uses for lexicon changes. */
+export const lexiconChannel = (queuePrefix: string): string => liveChannel(queuePrefix, "lexicon");
 
 /** Options of createLiveDetector. */
 export interface LiveDetectorOptions {
@@ -45,64 +47,19 @@ export interface LiveDetector {
 
 /** Build the live detector: seed (optional), load, subscribe. */
 export async function createLiveDetector(opts: LiveDetectorOptions): Promise<LiveDetector> {
-  const { prisma, redis, channel } = { ...opts };
-  const pollMs = opts.pollMs ?? 30_000;
+  const { prisma, redis, channel } = opts;
   const onError = opts.onError ?? (() => undefined);
-  const self = randomUUID();
   const guards: Guards = loadGuards(opts.lexiconDir);
   if (opts.seed ?? true) await seedLexicon(prisma, { dir: opts.lexiconDir });
 
-  let current: Detector = createDetector({ entries: await enabledEntries(prisma), guards });
-  let version = await tableVersion(prisma);
-  let closed = false;
-
-  // Rebuilds are serialised; a change arriving during a rebuild triggers one more.
-  let running: Promise<void> | null = null;
-  let again = false;
-  const rebuild = async (): Promise<void> => {
-    const v = await tableVersion(prisma);
-    const next = createDetector({ entries: await enabledEntries(prisma), guards });
-    current = next;
-    version = v;
-  };
-  const reload = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await rebuild();
-        } while (again && !closed);
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  };
-  const reloadQuietly = (): void => {
-    reload().catch((err: Error) => onError(err));
-  };
-
-  const sub = redis.duplicate();
-  sub.on("error", (err: Error) => onError(err));
-  sub.on("message", (ch: string, message: string) => {
-    if (ch !== channel || closed) return;
-    if (message.startsWith(`${self}:`)) return; // our own change: already rebuilt
-    reloadQuietly();
+  const table = await createLiveTable({
+    redis,
+    channel,
+    pollMs: opts.pollMs,
+    onError,
+    version: () => tableVersion(prisma),
+    build: async (): Promise<Detector> => createDetector({ entries: await enabledEntries(prisma), guards }),
   });
-  await sub.subscribe(channel);
-
-  const timer = pollMs > 0
-    ? setInterval(() => {
-        tableVersion(prisma)
-          .then((v) => { if (v !== version && !closed) reloadQuietly(); })
-          .catch((err: Error) => onError(err));
-      }, pollMs)
-    : null;
-  timer?.unref();
 
   // Shadow keywords are counted here, in memory, and written in aggregate: never per message, never with text.
   const shadowHits = new Map<string, number>();
@@ -123,7 +80,7 @@ export async function createLiveDetector(opts: LiveDetectorOptions): Promise<Liv
 
   return {
     detect: (text: string) => {
-      const d = current.detect(text);
+      const d = table.current.detect(text);
       if (d.suppressed.length) {
         const terms = new Set(d.suppressed.filter((h) => h.reason === "shadow").map((h) => h.term)); // once per message
         for (const t of terms) shadowHits.set(t, (shadowHits.get(t) ?? 0) + 1);
@@ -132,24 +89,14 @@ export async function createLiveDetector(opts: LiveDetectorOptions): Promise<Liv
     },
     flushShadowHits,
     get current() {
-      return current;
+      return table.current;
     },
-    reload,
-    async publishChange() {
-      await reload();
-      await redis.publish(channel, `${self}:${Date.now()}`);
-    },
+    reload: table.reload,
+    publishChange: table.publishChange,
     async close() {
-      closed = true;
-      if (timer) clearInterval(timer);
       if (flushTimer) clearInterval(flushTimer);
       await flushShadowHits().catch((err: Error) => onError(err));
-      try {
-        await sub.unsubscribe(channel);
-      } finally {
-        sub.disconnect();
-      }
-      await running?.catch(() => undefined);
+      await table.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 // change it (add, update, remove, enable, disable, import) with every change audited — who, when, before
 // and after — in the same transaction as the change itself.
 import type { Db } from "../infra/db.js";
-import { recordAudit } from "../audit/record-audit.js";
+import { actorFromString, recordAudit } from "../audit/record-audit.js";
 import { AppError } from "../infra/errors.js";
 import {
   LexiconError, formatLexicon, loadLexiconDir, parseLexiconFile, validateEntry,
@@ -98,14 +98,16 @@ async function assertSurfacesFree(tx: Tx, e: LexiconEntry, except?: string): Pro
   }
 }
 
+/** The audit subject of a keyword. */
+export const keywordSubject = (term: string): string => `keyword:${term}`;
+
+/**
+ * One change in the one audit trail: lexicon.<action>, subject keyword:<term> ("cli:alice" → channel cli, name
+ * alice). Seeding is shipped data, not an administrative change: not audited (the row itself says it was seen).
+ */
 async function audit(tx: Tx, term: string, action: string, actor: string, before: string | null, after: string | null): Promise<void> {
-  await tx.lexiconAudit.create({ data: { term, action, actor, before, after } });
-  if (action === "seed") return; // shipped data, not an administrative change
-  // The one audit trail too ("cli:alice" → channel cli, name alice).
-  const cut = actor.indexOf(":");
-  const channel = (["chat", "http", "cli", "system"] as const).find((c) => c === actor.slice(0, cut)) ?? "system";
-  const name = cut >= 0 && channel === actor.slice(0, cut) ? actor.slice(cut + 1) : actor;
-  await recordAudit(tx, { actor: { name, channel }, action: `lexicon.${action}`, subject: `keyword:${term}`, before: before && JSON.parse(before), after: after && JSON.parse(after) });
+  if (action === "seed") return;
+  await recordAudit(tx, { actor: actorFromString(actor), action: `lexicon.${action}`, subject: keywordSubject(term), before: before && JSON.parse(before), after: after && JSON.parse(after) });
 }
 
 async function mustGet(tx: Tx, term: string): Promise<Row> {
@@ -126,7 +128,8 @@ export async function seedLexicon(prisma: Db, opts: { dir?: string; actor?: stri
   const actor = opts.actor ?? SEED_ACTOR;
   return prisma.$transaction(async (tx) => {
     const known = new Set((await tx.lexiconTerm.findMany({ select: { term: true } })).map((r) => r.term));
-    for (const a of await tx.lexiconAudit.findMany({ select: { term: true }, distinct: ["term"] })) known.add(a.term);
+    // A term with a row or any audit event (edited, removed) was seen: a removal stays removed.
+    for (const a of await tx.auditEvent.findMany({ where: { action: { startsWith: "lexicon." }, subject: { startsWith: "keyword:" } }, select: { subject: true }, distinct: ["subject"] })) known.add(a.subject.slice("keyword:".length));
     const added: string[] = [];
     for (const e of entries) {
       if (known.has(e.term)) continue;

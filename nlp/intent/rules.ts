@@ -19,7 +19,7 @@ const CONCEPTS: ReadonlyArray<[Concept, RegExp]> = [
 
 /** The category of tickets about each concept (codes of nlp/types). */
 export const CONCEPT_CATEGORY: Record<Concept, string> = {
-  power: "utilities", water: "utilities", gas: "utilities", heating: "utilities", elevator: "utilities", network: "utilities",
+  power: "utilities", water: "utilities", gas: "utilities", heating: "utilities", elevator: "housing", network: "utilities",
   road: "traffic", rubbish: "environment",
 };
 

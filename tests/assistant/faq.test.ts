@@ -15,6 +15,7 @@ import { faqRoutes } from "../../core/assistant/routes.js";
 import type { Db } from "../../core/infra/db.js";
 import { waitFor } from "../helpers/harness.js";
 import { testDb, testRedis } from "../lexicon/helpers.js";
+import { findAuditEvents } from "../../core/audit/find-audit-events.js";
 
 let prisma: Db;
 let cleanup: () => Promise<void>;
@@ -74,9 +75,11 @@ describe("FAQ store", () => {
     await removeFaq(prisma, "residence-permit", "cli:test");
     expect(await seedFaq(prisma, { dir })).toBe(0);
     expect(await prisma.faq.count()).toBe(0);
-    const audit = await prisma.faqAudit.findMany({ orderBy: { id: "asc" } });
-    expect(audit.map((a) => [a.action, a.actor])).toEqual([["seed", "system:seed"], ["remove", "cli:test"]]);
-    expect(JSON.parse(audit[1].before!)).toMatchObject({ key: "residence-permit", answer: "居住证请到社区事务受理服务中心办理。" });
+    // The one audit trail (AuditEvent): the removal with what was removed (seeding is shipped data, not audited).
+    const audit = await findAuditEvents({ db: prisma, action: "faq." });
+    expect(audit.map((a) => [a.action, a.subject, a.actor, a.channel])).toEqual([["faq.remove", "faq:residence-permit", "cli:test", "cli"]]);
+    expect(audit[0].before).toMatchObject({ key: "residence-permit", answer: "居住证请到社区事务受理服务中心办理。" });
+    expect(audit[0].after).toBeNull();
   });
 
   it("adds and updates with before/after in the audit, and refuses bad input with a clear message", async () => {
@@ -84,9 +87,10 @@ describe("FAQ store", () => {
     expect(added.created).toBe(true);
     const updated = await putFaq(prisma, { key: "dog-licence", questions: ["养狗怎么办证", "狗证在哪办"], answer: "养犬登记请到辖区派出所办理。" }, "cli:x");
     expect(updated.created).toBe(false);
-    const audit = await prisma.faqAudit.findMany({ where: { key: "dog-licence" }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["add", "update"]);
-    expect(JSON.parse(audit[1].before!).answer).toBe("养犬登记请到派出所办理。");
+    const audit = (await findAuditEvents({ db: prisma, subject: "faq:dog-licence" })).reverse();
+    expect(audit.map((a) => a.action)).toEqual(["faq.add", "faq.update"]);
+    expect((audit[1].before as { answer: string }).answer).toBe("养犬登记请到派出所办理。");
+    expect((audit[1].after as { questions: string[] }).questions).toEqual(["养狗怎么办证", "狗证在哪办"]);
     await expect(putFaq(prisma, { key: "x", questions: [], answer: "好的" }, "t")).rejects.toThrow(/questions: must have at least one question/);
     await expect(removeFaq(prisma, "nope", "t")).rejects.toThrow(/no FAQ entry nope/);
   });
@@ -140,7 +144,7 @@ describe("/api/faq", () => {
     expect(tested.json().answers).toBe("dog-licence");
     expect((await server.inject({ method: "DELETE", url: "/api/faq/dog-licence" })).statusCode).toBe(204);
     expect((await server.inject({ method: "DELETE", url: "/api/faq/dog-licence" })).statusCode).toBe(404);
-    const actors = (await prisma.faqAudit.findMany({ where: { key: "dog-licence" } })).map((a) => a.actor);
+    const actors = (await findAuditEvents({ db: prisma, subject: "faq:dog-licence" })).map((a) => a.actor).reverse();
     expect(actors).toEqual(["http:203.0.113.9", "http:127.0.0.1", "http:127.0.0.1"]);
   });
 });
@@ -151,8 +155,7 @@ describe("gridlink faq", () => {
     const stdout = new PassThrough();
     stdout.on("data", (c: Buffer) => chunks.push(c));
     const open = async () => {
-      const faq = await live();
-      return { prisma, faq, close: async () => undefined };
+      return { prisma, live: await live(), close: async () => undefined };
     };
     await faqCommand(open, { stdout }).parseAsync(args, { from: "user" });
     return Buffer.concat(chunks).toString("utf8");
@@ -168,6 +171,12 @@ describe("gridlink faq", () => {
     expect(await run("test", "明天天气如何")).toMatch(/no entry is close enough/);
     expect(await run("remove", "dog-licence")).toBe("removed dog-licence\n");
     expect(await run("list")).toMatch(/2 entries/);
+    // history reads the one audit trail: newest first, actor and before → after
+    const history = (await run("history", "dog-licence")).trim().split("\n");
+    expect(history.map((l) => l.split("\t")[3])).toEqual(["faq.remove", "faq.add"]);
+    expect(history[0]).toMatch(/\tcli:\S+\t-\tfaq\.remove\tfaq:dog-licence\t\{.*"answer":"养犬登记请到辖区派出所办理。".*\} → null$/);
+    expect(await run("history")).toMatch(/faq\.add\tfaq:bulky-waste/);
+    expect(await run("history", "no-such-key")).toBe("no FAQ changes recorded\n");
     await expect(run("add", "x", "-a", "好的好的")).rejects.toThrow(/questions/);
   });
 });

@@ -83,6 +83,44 @@ describe("assistant in a playground group: progress of a ticket, then feedback a
   });
 });
 
+describe("assistant in a playground group, walked as a new user would", () => {
+  it("answers 我报的水管修了吗 from the asker's water ticket, stays silent to a neighbour's 满意 and to chatter, registers a lift as housing, and replies in English", async () => {
+    await withLeader();
+    const report = await say(t, G, "王阿姨", "3栋水管爆了，一直在漏水");
+    const ticket = await waitFor(() => t.app.prisma.ticket.findFirst());
+    expect((await answerTo(t, G, report)).text).toContain(`#${ticket.number}`);
+    const q = await say(t, G, "王阿姨", "我报的水管修了吗");
+    expect((await answerTo(t, G, q)).text).toMatch(new RegExp(`^您的工单 #${ticket.number}`));
+
+    // Not the neighbour's ticket, and chatter: silence, and nothing stored for them.
+    const done = jobsDone(t);
+    const silent = [await say(t, G, "张叔", "满意"), await say(t, G, "张叔", "谢谢"), await say(t, G, "刘姐", "晚上一起吃饭吗"), await say(t, G, "刘姐", "今天天气真好")];
+    await waitFor(() => done() >= silent.length);
+    for (const id of silent) expect(await answersTo(t, G, id)).toHaveLength(0);
+    expect(await t.app.prisma.assistantReply.count()).toBe(1); // only 我报的水管修了吗
+
+    // A lift question with nothing known: the offer, and 登记 opens a housing ticket (the lexicon's category for lifts).
+    const lift = await say(t, "lianhua-02", "吴阿姨", "电梯什么时候修好");
+    expect((await answerTo(t, "lianhua-02", lift)).text).toContain("回复“登记”");
+    const reg = await say(t, "lianhua-02", "吴阿姨", "登记");
+    const r = await answerTo(t, "lianhua-02", reg);
+    const registered = await waitFor(() => t.app.prisma.ticket.findFirst({ where: { text: "电梯什么时候修好" } }));
+    expect(registered.category).toBe("housing");
+    expect(r.text).toContain(`#${registered.number}`);
+
+    // English: a progress question with nothing reported gets the offer in English; thanks after a fix is recorded.
+    const en = await say(t, "lianhua-03", "Tom", "what's the progress of my report?");
+    expect((await answerTo(t, "lianhua-03", en)).text).toMatch(/^I couldn't find a ticket or notice about this/);
+    const tomReport = await say(t, "lianhua-03", "Tom", "3栋停电了");
+    const tomTicket = await waitFor(() => t.app.prisma.ticket.findFirst({ where: { text: "3栋停电了" } }));
+    await answerTo(t, "lianhua-03", tomReport);
+    await say(t, "lianhua-03", "李网格", `/resolve ${tomTicket.number} 已恢复供电`);
+    await waitFor(async () => (await t.app.prisma.ticket.findUnique({ where: { id: tomTicket.id } }))?.status === "resolved");
+    const thanks = await say(t, "lianhua-03", "Tom", "thanks, the power is back");
+    expect((await answerTo(t, "lianhua-03", thanks)).text).toBe(`Thank you! Your rating for ticket #${tomTicket.number} is recorded: satisfied.`);
+  });
+});
+
 describe("assistant: notices, the FAQ, registering, and a complaint with nothing open", () => {
   it("answers 明天停水吗 / 几点恢复供电 / 电梯检修到几点 from the notices' own words, and says so when no notice answers", async () => {
     await withLeader();

@@ -9,6 +9,7 @@ import { classifyCommand, lexiconCommand, type LexiconContext } from "../../bin/
 import type { Db } from "../../core/infra/db.js";
 import { createLiveDetector } from "../../core/lexicon/live.js";
 import { testDb, testRedis, tinyLexiconDir } from "./helpers.js";
+import { findAuditEvents } from "../../core/audit/find-audit-events.js";
 
 function capture(): { stream: PassThrough; text(): string } {
   const stream = new PassThrough();
@@ -76,9 +77,12 @@ describe("gridlink lexicon", () => {
     fs.writeFileSync(file, "[noise]\n噪音 | 1\n");
     expect(await run("import", file)).toMatch(/1 added, 0 updated, 0 unchanged/);
     expect(await run("remove", "噪音")).toMatch(/removed 噪音/);
-    const audits = await prisma.lexiconAudit.findMany({ where: { term: { in: ["漏水", "噪音"] } } });
-    expect(audits.every((a) => a.actor.startsWith("cli:"))).toBe(true);
-    expect(audits.map((a) => a.action).sort()).toEqual(["add", "disable", "enable", "import", "promote", "remove"]);
+    const audits = [...(await findAuditEvents({ db: prisma, subject: "keyword:漏水" })), ...(await findAuditEvents({ db: prisma, subject: "keyword:噪音" }))];
+    expect(audits.every((a) => a.actor.startsWith("cli:") && a.channel === "cli")).toBe(true);
+    expect(audits.map((a) => a.action).sort()).toEqual(["lexicon.add", "lexicon.disable", "lexicon.enable", "lexicon.import", "lexicon.promote", "lexicon.remove"]);
+    // history: the same events from the audit trail, newest first
+    expect((await run("history", "漏水")).trim().split("\n").map((l) => l.split("\t")[3])).toEqual(["lexicon.enable", "lexicon.disable", "lexicon.promote", "lexicon.add"]);
+    expect(await run("history", "--limit", "1")).toMatch(/^\S+\tcli:\S+\t-\tlexicon\.remove\tkeyword:噪音\t\{.*\} → null\n$/);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 

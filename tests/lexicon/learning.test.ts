@@ -9,6 +9,7 @@ import { createLiveDetector, type LiveDetector } from "../../core/lexicon/live.j
 import { REVIEW_MIN_VERDICTS, addTerm, getTerm, listTerms, promoteTerm } from "../../core/lexicon/store.js";
 import { suggestKeywords } from "../../core/lexicon/suggest.js";
 import { testDb, testRedis, tinyLexiconDir } from "./helpers.js";
+import { findAuditEvents } from "../../core/audit/find-audit-events.js";
 
 let prisma: Db;
 let cleanup: () => Promise<void>;
@@ -54,10 +55,10 @@ describe("shadow keywords", () => {
     await promoteTerm(prisma, "漏水", "admin:test");
     await live.publishChange();
     expect(live.detect("楼上漏水了")).toMatchObject({ complaint: true, category: "housing" });
-    const audits = await prisma.lexiconAudit.findMany({ where: { term: "漏水" }, orderBy: { id: "asc" } });
-    expect(audits.map((a) => a.action)).toEqual(["add", "promote"]);
-    expect(JSON.parse(audits[1].before!).shadow).toBe(true);
-    expect(JSON.parse(audits[1].after!).shadow).toBe(false);
+    const audits = (await findAuditEvents({ db: prisma, subject: "keyword:漏水" })).reverse();
+    expect(audits.map((a) => a.action)).toEqual(["lexicon.add", "lexicon.promote"]);
+    expect((audits[1].before as { shadow: boolean }).shadow).toBe(true);
+    expect((audits[1].after as { shadow: boolean }).shadow).toBe(false);
   });
 
   it("seeded keywords are live; an admin may add one live at once", async () => {

@@ -8,6 +8,7 @@ import { createLiveDetector, type LiveDetector } from "../../core/lexicon/live.j
 import { isLoopback } from "../../core/transports/http/loopback.js";
 import { lexiconRoutes } from "../../core/lexicon/routes.js";
 import { testDb, testRedis, tinyLexiconDir } from "./helpers.js";
+import { findAuditEvents } from "../../core/audit/find-audit-events.js";
 
 let prisma: Db;
 let cleanup: () => Promise<void>;
@@ -78,8 +79,8 @@ describe("/api/lexicon", () => {
     expect((await server.inject({ method: "DELETE", url: `/api/lexicon/${encodeURIComponent("漏水")}` })).statusCode).toBe(204);
     expect(live.detect("楼上渗水了").complaint).toBe(false);
 
-    const audits = await prisma.lexiconAudit.findMany({ where: { term: "漏水" }, orderBy: { id: "asc" } });
-    expect(audits.map((a) => a.action)).toEqual(["add", "promote", "update", "disable", "enable", "remove"]);
+    const audits = (await findAuditEvents({ db: prisma, subject: "keyword:漏水" })).reverse();
+    expect(audits.map((a) => a.action)).toEqual(["lexicon.add", "lexicon.promote", "lexicon.update", "lexicon.disable", "lexicon.enable", "lexicon.remove"]);
     expect(audits[0].actor).toBe("http:127.0.0.1");
   });
 
@@ -113,12 +114,13 @@ describe("/api/lexicon", () => {
   });
 });
 
-describe("openLexiconContext", () => {
+describe("openLiveContext", () => {
   it("opens database, Redis and live detector for the CLI, and closes them", async () => {
-    const { openLexiconContext, lexiconChannel } = await import("../../core/lexicon/context.js");
+    const { openLiveContext } = await import("../../core/infra/live-table.js");
+    const { lexiconChannel } = await import("../../core/lexicon/live.js");
     const { freshDatabase, TEST_REDIS_URL } = await import("../helpers/harness.js");
     const db = freshDatabase();
-    const ctx = await openLexiconContext({ databaseUrl: db.url, redisUrl: TEST_REDIS_URL, queuePrefix: "t-ctx", lexiconDir: dir });
+    const ctx = await openLiveContext({ databaseUrl: db.url, redisUrl: TEST_REDIS_URL }, (prisma, redis) => createLiveDetector({ prisma, redis, channel: lexiconChannel("t-ctx"), lexiconDir: dir, pollMs: 0 }));
     try {
       expect(lexiconChannel("t-ctx")).toBe("t-ctx:lexicon");
       expect(ctx.live.detect("3栋又停电了").category).toBe("utilities");

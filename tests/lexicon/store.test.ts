@@ -8,6 +8,7 @@ import {
 } from "../../core/lexicon/store.js";
 import { loadLexiconDir } from "../../nlp/index.js";
 import { testDb, tinyLexiconDir } from "./helpers.js";
+import { findAuditEvents } from "../../core/audit/find-audit-events.js";
 
 let prisma: Db;
 let cleanup: () => Promise<void>;
@@ -31,12 +32,13 @@ async function expectAppError(p: Promise<unknown>, code: string): Promise<AppErr
 }
 
 describe("seeding", () => {
-  it("copies every shipped keyword into an empty table, with an audit entry each", async () => {
+  it("copies every shipped keyword into an empty table (shipped data: no audit events)", async () => {
     const added = await seedLexicon(prisma);
     const shipped = loadLexiconDir().entries;
     expect(added.length).toBe(shipped.length);
     expect(await prisma.lexiconTerm.count()).toBe(shipped.length);
-    expect(await prisma.lexiconAudit.count({ where: { action: "seed" } })).toBe(shipped.length);
+    expect(await prisma.lexiconTerm.count({ where: { source: "seed" } })).toBe(shipped.length);
+    expect(await prisma.auditEvent.count()).toBe(0); // shipped data, not an administrative change
     const row = await getTerm(prisma, "停电");
     expect(row).toMatchObject({ category: "utilities", severity: 2, kind: "problem", source: "seed", enabled: true });
     expect(row!.variants).toContain("断电");
@@ -68,25 +70,25 @@ describe("changes", () => {
     expect((await enabledEntries(prisma)).some((e) => e.term === "飞线充电")).toBe(false);
     await enableTerm(prisma, "飞线充电", "admin:wang");
     await removeTerm(prisma, "飞线充电", "admin:wang");
-    const audits = await prisma.lexiconAudit.findMany({ where: { term: "飞线充电" }, orderBy: { id: "asc" } });
-    expect(audits.map((a) => a.action)).toEqual(["add", "update", "disable", "enable", "remove"]);
-    expect(audits.every((a) => a.actor === "admin:wang" && a.createdAt instanceof Date)).toBe(true);
+    const audits = (await findAuditEvents({ db: prisma, subject: "keyword:飞线充电" })).reverse();
+    expect(audits.map((a) => a.action)).toEqual(["lexicon.add", "lexicon.update", "lexicon.disable", "lexicon.enable", "lexicon.remove"]);
+    expect(audits.every((a) => a.actor === "system:admin:wang" && a.at instanceof Date)).toBe(true); // no known channel: a system actor
     expect(audits[0].before).toBeNull();
-    expect(JSON.parse(audits[1].before!)).toMatchObject({ severity: 3, variants: ["私拉电线"] });
-    expect(JSON.parse(audits[1].after!)).toMatchObject({ severity: 2, variants: ["私拉电线", "拉线充电"] });
-    expect(JSON.parse(audits[4].before!)).toMatchObject({ term: "飞线充电", enabled: true });
+    expect(audits[1].before).toMatchObject({ severity: 3, variants: ["私拉电线"] });
+    expect(audits[1].after).toMatchObject({ severity: 2, variants: ["私拉电线", "拉线充电"] });
+    expect(audits[4].before).toMatchObject({ term: "飞线充电", enabled: true });
     expect(audits[4].after).toBeNull();
   });
 
   it("rejects bad input, unknown terms and surfaces that belong to another keyword — without auditing", async () => {
-    const before = await prisma.lexiconAudit.count();
+    const before = await prisma.auditEvent.count();
     await expectAppError(addTerm(prisma, { term: "x", category: "weather" }, "a"), "bad_request");
     await expectAppError(addTerm(prisma, { term: "噪音", category: "noise", severity: 5 }, "a"), "bad_request");
     await expectAppError(addTerm(prisma, { term: "停电", category: "utilities" }, "a"), "conflict");
     await expectAppError(addTerm(prisma, { term: "没电", category: "utilities", variants: ["断电"] }, "a"), "conflict");
     await expectAppError(updateTerm(prisma, "不存在", { severity: 2 }, "a"), "not_found");
     await expectAppError(removeTerm(prisma, "不存在", "a"), "not_found");
-    expect(await prisma.lexiconAudit.count()).toBe(before);
+    expect(await prisma.auditEvent.count()).toBe(before);
   });
 
   it("lists by category with hits, confirmed, dismissed and precision", async () => {
@@ -110,7 +112,7 @@ describe("changes", () => {
     const r2 = await importLexicon(prisma, "[utilities]\n停电 | 3 | problem | 断电, 跳闸\n", "fix.txt", "admin:zhao");
     expect(r2.updated).toEqual(["停电"]);
     expect((await getTerm(prisma, "停电"))!).toMatchObject({ severity: 3, variants: ["断电", "跳闸"] });
-    expect(await prisma.lexiconAudit.count({ where: { action: "import", actor: "admin:zhao" } })).toBe(2);
+    expect(await prisma.auditEvent.count({ where: { action: "lexicon.import", actor: "system:admin:zhao" } })).toBe(2);
   });
 
   it("a bad import line changes nothing and names file and line", async () => {

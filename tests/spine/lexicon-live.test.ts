@@ -39,7 +39,7 @@ describe("live lexicon across processes", () => {
     const ticket = await waitFor(() => web!.app.prisma.ticket.findFirst());
     expect(ticket.category).toBe("noise");
     expect(JSON.parse(ticket.keywords)).toContain("鸽子");
-    const audit = await web.app.prisma.lexiconAudit.findFirst({ where: { term: "鸽子", action: "add" } });
+    const audit = await web.app.prisma.auditEvent.findFirst({ where: { subject: "keyword:鸽子", action: "lexicon.add" } });
     expect(audit?.actor).toBe("token:test-admin"); // the change names who made it: the admin token the request carried
     const term = await web.app.prisma.lexiconTerm.findUnique({ where: { term: "鸽子" } });
     expect(term?.hits).toBe(1);
