@@ -108,9 +108,11 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     if (!row) throw new UnrecoverableError(`outbound message ${job.data.outboundId} does not exist`);
     if (row.status === "sent") return { skipped: "already sent" };
     if (row.status === "skipped") return { skipped: row.error ?? "skipped" };
+    let urgent = false;
     if (row.broadcastId) {
       // A paused (or not yet started) broadcast holds its deliveries: the row stays pending, resume queues it again.
-      const b = await prisma.broadcast.findUnique({ where: { id: row.broadcastId }, select: { status: true } });
+      const b = await prisma.broadcast.findUnique({ where: { id: row.broadcastId }, select: { status: true, priority: true } });
+      urgent = b?.priority === "urgent";
       if (b?.status === "cancelled") {
         await prisma.outboundMessage.updateMany({ where: { id: row.id, status: "queued" }, data: { status: "skipped", error: "cancelled" } });
         return { skipped: "broadcast cancelled" };
@@ -121,7 +123,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       await fail(row.id, "group inactive: the bot is no longer in this chat");
       throw new UnrecoverableError("group inactive");
     }
-    const out = toOutgoing(row);
+    const out = { ...toOutgoing(row), ...(urgent ? { urgent } : {}) };
     let result;
     for (let migrations = 0; ; migrations++) {
       try {

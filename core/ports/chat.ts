@@ -40,6 +40,8 @@ export interface OutgoingMessage {
   replyTo?: { messageId: string; senderName: string; excerpt: string };
   /** Address this person (WeChat @-mention; Telegram uses the name in the text). */
   mention?: { userId: string; name: string };
+  /** An urgent notice: the only kind a gateway may send at its faster, separately configured urgent pace. */
+  urgent?: boolean;
 }
 
 /** What a successful send returns. */
@@ -78,6 +80,8 @@ export class SendError extends Error {
  * The Redis hash where a gateway publishes its sending pace for every process to read (broadcast status):
  * `pausedUntil` (epoch ms, 0 if not paused), `sentToday`, `dailyCap`, `capResetAt` (epoch ms the daily count
  * resets), `msPerMessage`, `nextSlotAt`. Core reads these as facts; it never re-derives a pace from settings.
+ * A gateway with several accounts also publishes `account:<id>` → JSON `{ msPerMessage, pausedUntil, sentToday,
+ * dailyCap, capResetAt }` per logged-in account; core then adds up the rates of the accounts that are not held.
  */
 export const paceStatusKey = (prefix: string, platform: Platform): string => `${prefix}:${platform}:pace`;
 
