@@ -43,7 +43,8 @@ export interface WechatPaceOptions {
   utcOffsetMinutes: number;
   /**
    * The faster pace of urgent notices only: the mean gap between two urgent sends of one account (jittered
-   * ±25 %); the per-minute limit rises to match it for those sends. @defaultValue 1500 (WECHAT_URGENT_MS_PER_MESSAGE)
+   * ±25 %); the per-minute limit rises to match it for those sends. Never slower than the ordinary pace.
+   * @defaultValue 1500 (WECHAT_URGENT_MS_PER_MESSAGE)
    */
   urgentMsPerMessage?: number;
 }
@@ -94,8 +95,9 @@ export function msPerMessage(o: Pick<WechatPaceOptions, "minGapMs" | "maxGapMs" 
 
 /** The limits one send is paced by: the ordinary pace, or the urgent one (for urgent notices only). */
 export function laneLimits(o: WechatPaceOptions, urgent: boolean): { minGapMs: number; maxGapMs: number; perMinute: number } {
-  if (!urgent) return { minGapMs: o.minGapMs, maxGapMs: o.maxGapMs, perMinute: o.perMinute };
   const u = o.urgentMsPerMessage ?? msPerMessage(o);
+  // Urgent is only ever faster: a setting slower than the ordinary pace leaves urgent notices at that pace.
+  if (!urgent || u >= msPerMessage(o)) return { minGapMs: o.minGapMs, maxGapMs: o.maxGapMs, perMinute: o.perMinute };
   return { minGapMs: Math.round(u * 0.75), maxGapMs: Math.round(u * 1.25), perMinute: Math.max(o.perMinute, Math.ceil(60_000 / Math.max(u, 1))) };
 }
 
