@@ -154,8 +154,14 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       throw new UnrecoverableError("group inactive");
     }
     const out = { ...toOutgoing(row), ...(urgent ? { urgent } : {}) };
-    let result;
-    for (let migrations = 0; ; migrations++) {
+    let result: { platformMessageId: string } | undefined;
+    // A job that started before may have been sent by a process that died before recording it: where the
+    // platform lets us look, record that send instead of doubling it.
+    if (job.attemptsStarted > 1 && gateway.sentBefore) {
+      result = await gateway.sentBefore(out).catch(() => undefined);
+      if (result) log.warn({ platform, outboundId: row.id }, "a send recorded late: it had reached the chat before its process stopped");
+    }
+    for (let migrations = 0; !result; migrations++) {
       try {
         result = await gateway.send(out);
         break;

@@ -116,6 +116,12 @@ export interface ChatGateway {
   stop(): Promise<void>;
   /** Send one message, honouring the platform's limits; throws SendError on failure. */
   send(msg: OutgoingMessage): Promise<SendResult>;
+  /**
+   * For platforms where the bot can read what it sent: the message this outbound id became, if it already
+   * arrived. Core asks before re-running a send whose job started before (its process may have died between
+   * the platform's answer and the database's record), so such a send is recorded instead of doubled.
+   */
+  sentBefore?(msg: OutgoingMessage): Promise<SendResult | undefined>;
   /** How many sends the outbox worker may have in flight (the gateway's own limiter paces them). Default 1. */
   readonly sendConcurrency?: number;
   /** Extra HTTP routes (webhook, login QR), mounted on core's Fastify server. */
