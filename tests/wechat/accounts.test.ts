@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { wechatGatewayWith, type WechatGateway } from "../../bots/wechat/index.js";
 import type { PaceSlot } from "../../bots/wechat/pacer.js";
 import { paceStatusKey } from "../../core/ports/chat.js";
+import { readSendingPaces, sendingSeconds } from "../../core/broadcasts/sending-pace.js";
+import { Redis } from "ioredis";
+import { TEST_REDIS_URL } from "../support/redis.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 import { mockWorld, WECHAT_MESSAGE_TYPE as T, type MockWorld } from "./mock-world.js";
 
@@ -154,5 +157,32 @@ describe("the urgent pace", () => {
     // Measured on the mock's clock: consecutive urgent sends are never closer than the urgent gap allows.
     const urgentSends = slots.filter((s) => s.text.includes("台风")).map((s) => s.slot.at);
     urgentSends.slice(1).forEach((at, i) => expect(at - urgentSends[i]!).toBeGreaterThanOrEqual(30));
+  });
+});
+
+describe("the pace core reads for several accounts", () => {
+  it("adds up the rates of the accounts that are not held; all held → held until the first is back", async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    const prefix = `tp${Math.random().toString(36).slice(2, 10)}`;
+    const key = paceStatusKey(prefix, "wechat");
+    const now = Date.now();
+    try {
+      await redis.hset(key, {
+        "account:a": JSON.stringify({ msPerMessage: 4000, pausedUntil: 0, sentToday: 1, dailyCap: 3000 }),
+        "account:b": JSON.stringify({ msPerMessage: 4000, pausedUntil: 0, sentToday: 1, dailyCap: 3000 }),
+        "account:c": JSON.stringify({ msPerMessage: 4000, pausedUntil: now + 600_000, sentToday: 1, dailyCap: 3000 }),
+      });
+      const free = (await readSendingPaces({ redis, prefix, now })).wechat;
+      expect(free).toEqual({ msPerMessage: 2000 });
+      expect(sendingSeconds(free, 300, now)).toBe(600); // 300 rooms on two free accounts: 10 minutes, not 20
+
+      await redis.hset(key, "account:a", JSON.stringify({ msPerMessage: 4000, pausedUntil: now + 60_000 }), "account:b", JSON.stringify({ msPerMessage: 4000, pausedUntil: now + 120_000 }));
+      const held = (await readSendingPaces({ redis, prefix, now })).wechat;
+      expect(held.hold?.until).toBe(now + 60_000);
+      expect(held.msPerMessage).toBe(4000);
+    } finally {
+      await redis.del(key);
+      redis.disconnect();
+    }
   });
 });
