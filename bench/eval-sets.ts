@@ -121,4 +121,5 @@ export const FIXTURES = [
   { file: "detection-holdout.tsv", role: "held out" },
   { file: "detection-holdout2.tsv", role: "held out" },
   { file: "detection-en.tsv", role: "English, held out" },
+  { file: "detection-petitions.tsv", role: "petitions, held out" },
 ] as const;

@@ -12,6 +12,7 @@ import { cliActor } from "../core/policy/authorize.js";
 import type { Roles } from "../core/app.js";
 import type { GatewayFactory } from "../core/ports/index.js";
 import { broadcastCommand } from "./broadcast-cli.js";
+import { pollCommand } from "./poll-cli.js";
 
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
@@ -401,6 +402,7 @@ queue
 // === Broadcasts (bin/broadcast-cli.ts)
 
 program.addCommand(broadcastCommand({ config, withDb, withQueues, actor }));
+program.addCommand(pollCommand({ config, withDb, withQueues, actor }));
 
 // === The organisation: district → street → community → grid
 
@@ -424,11 +426,9 @@ org
     const { listOrg } = await import("../core/org/org-tree.js");
     await withDb(async (db) => {
       const nodes = await listOrg({ db });
-      const groups = await db.group.groupBy({ by: ["gridNodeId"], _count: { _all: true } });
-      const count = new Map(groups.map((g) => [g.gridNodeId, g._count._all]));
       const print = (parentId: number | null, depth: number) => {
         for (const n of nodes.filter((x) => x.parentId === parentId)) {
-          console.log(`${"  ".repeat(depth)}${n.id}\t${n.kind}\t${n.name}${n.kind === "grid" ? `\t${count.get(n.id) ?? 0} group(s)` : ""}`);
+          console.log(`${"  ".repeat(depth)}${n.id}\t${n.kind}\t${n.name}${n.kind === "grid" ? `\t${n.groups ?? 0} group(s)` : ""}`);
           print(n.id, depth + 1);
         }
       };
@@ -474,6 +474,80 @@ token.command("revoke <id>").action(async (id: string) => {
     console.log(`token ${id} revoked`);
   });
 });
+
+// === The route table: every HTTP route, its declared action and the roles that action allows
+
+program
+  .command("routes")
+  .description("list every HTTP route with its declared action and the roles allowed (builds the server on a free local port, then stops)")
+  .option("--markdown", "a Markdown table")
+  .action(async (opts: { markdown?: boolean }) => {
+    const cfg = { ...config(), PORT: 0, HOST: "127.0.0.1", LOG_LEVEL: "silent" as const };
+    const { ensureRedis } = await import("../core/infra/redis.js");
+    const { assertMigrated } = await import("../core/infra/migrations.js");
+    const { createLogger } = await import("../core/infra/log.js");
+    const { rolesAllowed } = await import("../core/policy/authorize.js");
+    await assertMigrated(cfg.DATABASE_URL).catch(fail);
+    const log = createLogger("silent");
+    const redis = await ensureRedis(cfg.REDIS_URL, { autostart: cfg.REDIS_AUTOSTART, dataDir: cfg.REDIS_DATA_DIR, log }).catch(fail);
+    const { createApp } = await import("../core/app.js");
+    const app = await createApp({ config: cfg, roles: { http: true, workers: false, gateways: true }, gateways: await allGateways(), log });
+    try {
+      await app.start();
+      const rows = [...(app.http?.declaredRoutes ?? [])].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method));
+      const who = (action: string) => (action === "public" ? "anyone (public)" : rolesAllowed(action as Parameters<typeof rolesAllowed>[0]).join(", "));
+      if (opts.markdown) console.log("| route | action | roles |\n|---|---|---|");
+      for (const r of rows) console.log(opts.markdown ? `| \`${r.method} ${r.url}\` | \`${r.action}\` | ${who(r.action)} |` : `${r.method} ${r.url}\t${r.action}\t${who(r.action)}`);
+    } finally {
+      await app.stop();
+      await redis.stop();
+    }
+  });
+
+// === Personal data: retention, a resident's export and erasure (core/residents)
+
+const privacy = program.command("privacy").description("residents' personal data: retention purge, export and erase on request (all audited)");
+privacy
+  .command("purge")
+  .description("replace residents' words and names on tickets closed more than RETENTION_DAYS ago by a masked excerpt and a pseudonym")
+  .option("--dry-run", "only show what would change")
+  .action(async (opts: { dryRun?: boolean }) => {
+    const { purgeRetention } = await import("../core/residents/purge-retention.js");
+    const cfg = config();
+    await withDb(async (db) => {
+      const r = await purgeRetention({ db, actor: actor(), retentionDays: cfg.RETENTION_DAYS, dryRun: !!opts.dryRun });
+      const verb = r.dryRun ? "would purge" : "purged";
+      console.log(`${verb} ${r.tickets.length} ticket(s) closed before ${r.cutoff.toISOString()} (RETENTION_DAYS=${cfg.RETENTION_DAYS}): ${r.messages} message(s), ${r.outbound} bot message(s), ${r.events} event(s); ${r.residents} resident name(s) → pseudonym`);
+      if (r.tickets.length) console.log(`tickets: ${r.tickets.slice(0, 50).join(" ")}${r.tickets.length > 50 ? ` … (+${r.tickets.length - 50})` : ""}`);
+    });
+  });
+privacy
+  .command("export")
+  .description("everything held about one resident, as JSON (stdout, or --out file)")
+  .requiredOption("--resident <platform:id>", "e.g. telegram:123456789, wechat:wxid_abc")
+  .option("--out <file>", "write the JSON here instead of stdout")
+  .action(async (opts: { resident: string; out?: string }) => {
+    const { exportResident } = await import("../core/residents/export-resident.js");
+    await withDb(async (db) => {
+      const data = await exportResident({ db, actor: actor(), resident: opts.resident });
+      const json = `${JSON.stringify(data, null, 2)}\n`;
+      if (!opts.out) return void process.stdout.write(json);
+      const fs = await import("node:fs");
+      fs.writeFileSync(opts.out, json, { mode: 0o600 });
+      console.log(`wrote ${opts.out}: ${data.counts.messages} message(s), ${data.counts.tickets} ticket(s), ${data.counts.assistantReplies} assistant answer(s), ${data.counts.botMessages} bot message(s)`);
+    });
+  });
+privacy
+  .command("erase")
+  .description("erase one resident's name, id and words, keeping anonymous counts")
+  .requiredOption("--resident <platform:id>", "e.g. telegram:123456789")
+  .action(async (opts: { resident: string }) => {
+    const { eraseResident } = await import("../core/residents/erase-resident.js");
+    await withDb(async (db) => {
+      const r = await eraseResident({ db, actor: actor(), resident: opts.resident });
+      console.log(`erased resident ${r.residentId} (now ${r.pseudonym}): ${r.messages} message(s), ${r.tickets} ticket(s), ${r.events} event(s), ${r.botMessages} bot message(s) kept as anonymous counts`);
+    });
+  });
 
 // === The audit trail
 

@@ -13,9 +13,11 @@ import { handleMessage, type IntakeDeps } from "./intake.js";
 import { createLogger, throttle, type Logger } from "./infra/log.js";
 import { startOutboxWorker } from "./outbox.js";
 import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra/queues.js";
-import { bounded, closeRedis, jobRedisOptions, producerRedisOptions, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
+import { bounded, closeRedis, settlesWithin, jobRedisOptions, producerRedisOptions, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
 import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
 import { startBroadcastWorker } from "./jobs/start-broadcasts.js";
+import { startRetentionJob } from "./jobs/purge-retention.js";
+import { startPollWorker } from "./jobs/close-polls.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -259,6 +261,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(broadcasts.worker);
         await workerReady(broadcasts.worker);
         inFlight.push(broadcasts.firstPass);
+        const retention = await startRetentionJob({ prisma, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:retention" }), retentionDays: config.RETENTION_DAYS });
+        workers.push(retention.worker);
+        extraQueues.push(retention.queue);
+        await workerReady(retention.worker);
+        const polls = await startPollWorker({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:polls" }) });
+        workers.push(polls.worker);
+        await workerReady(polls.worker);
+        inFlight.push(polls.firstPass);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });
@@ -270,15 +280,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
     },
     async stop() {
-      await app.http?.close();
+      // Every step is bounded: with Redis gone a BullMQ worker's blocking client sits in "reconnecting" and its
+      // close() can wait forever (bullmq#4656); a step that overruns is logged and forced, and stop() goes on.
+      const step = async (what: string, work: () => Promise<unknown>, force?: () => Promise<unknown>) => {
+        if (await settlesWithin(work(), config.STOP_STEP_TIMEOUT_MS)) return;
+        log.warn({ step: what, ms: config.STOP_STEP_TIMEOUT_MS }, "stop: a step did not finish in time; forcing it");
+        if (force) await settlesWithin(force(), config.STOP_STEP_TIMEOUT_MS);
+      };
+      await step("http", async () => app.http?.close());
       // Workers first: close() lets jobs in flight finish while their gateway can still send.
-      await Promise.allSettled(workers.map((w) => w.close()));
-      await Promise.allSettled(gateways.map((g) => g.stop()));
-      await Promise.allSettled(inFlight);
-      await queues.close();
-      await Promise.allSettled(extraQueues.map((q) => q.close()));
-      await live?.close();
-      await assistant?.close();
+      await Promise.all(workers.map((w) => step(`worker ${w.name}`, () => w.close(), () => w.disconnect())));
+      await Promise.all(gateways.map((g) => step(`gateway ${g.platform}`, () => g.stop())));
+      await step("jobs in flight", () => Promise.allSettled(inFlight));
+      await step("queues", () => queues.close());
+      await Promise.all(extraQueues.map((q) => step(`queue ${q.name}`, () => q.close(), () => q.disconnect())));
+      await step("lexicon live reload", async () => live?.close());
+      await step("assistant", async () => assistant?.close());
       await Promise.all([closeRedis(redis), closeRedis(producer), closeRedis(jobConnection)]);
       await prisma.$disconnect();
     },

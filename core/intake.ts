@@ -11,6 +11,7 @@ import { handleCommand } from "./intake/handle-command.js";
 import { handleComplaint } from "./intake/handle-complaint.js";
 import { handleEdit } from "./intake/handle-edit.js";
 import { broadcastConfirmation } from "./intake/handle-confirmation.js";
+import { handleVote } from "./intake/handle-vote.js";
 import { messageKey, requeue, type IntakeDeps, type IntakeOutcome } from "./intake/shared.js";
 
 export type { IntakeDeps, IntakeOutcome } from "./intake/shared.js";
@@ -27,9 +28,14 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
     // Never stored (it was chatter): judge the edited text as a new message.
   }
 
-  // Chatter costs no database work at all: classify first (pure, microseconds), store nothing. The one
-  // exception: a bare 「确认」/「取消」 from an author with a broadcast preview waiting in this chat.
+  // Chatter costs no database work: classify first (pure, microseconds), store nothing. The exceptions: a bare
+  // 「确认」/「取消」 (a broadcast preview may wait in this chat) and a short line (a vote if a poll is open here).
   const command = parseCommand(text) ?? (await broadcastConfirmation(prisma, msg, text));
+  // === Poll votes: a short reply in a group with an open poll is a vote, before any complaint detection.
+  if (!command) {
+    const voted = await handleVote(deps, msg, text);
+    if (voted) return voted;
+  }
   let detection = command ? undefined : deps.detect(text);
   // === Assistant hook: core/assistant decides (in one place) whether a non-command line is an enquiry it
   // answers, a reply about a ticket, or a complaint (possibly one the detector missed, with its detection).

@@ -88,6 +88,19 @@ export const messages = {
     broadcastBadState: (p: { id: number; status: string; action: string }) => `通知 #B${p.id} 当前状态为“${p.status}”，不能${p.action}。`,
     broadcastStatusLine: (p: { id: number; status: string; sent: number; total: number; failed: number; pending: number }) =>
       `通知 #B${p.id}（${p.status}）：已送达 ${p.sent}/${p.total}，失败 ${p.failed}，待发送 ${p.pending}`,
+    // === Polls (issue 14, 社区投票)
+    pollBadSpec: "投票格式：问题？| 选项1 | 选项2 …（2–10 个不同的选项，每个不超过 30 字），并用 --until \"12-05 18:00\" 写明截止时间。",
+    pollNeedUntil: "请用 --until \"12-05 18:00\" 写明投票截止时间（北京时间），且须晚于现在和通知的发送时间。",
+    pollNotice: (p: { question: string; options: string[]; until: string }) =>
+      `【投票】${p.question}\n${p.options.map((o, i) => `${i + 1}. ${o}`).join("\n")}\n请在本群直接回复选项编号（如“1”）或选项文字投票，每人一票，以最后一次为准；${p.until}（北京时间）截止，届时在群里公布结果。`,
+    pollResults: (p: { question: string; options: string[]; counts: number[]; total: number; here?: number[] }) =>
+      `【投票结果】${p.question}（共 ${p.total} 票）\n${p.options.map((o, i) => `${i + 1}. ${o}：${p.counts[i]} 票（${p.total ? Math.round((100 * p.counts[i]) / p.total) : 0}%）`).join("\n")}` +
+      (p.here ? `\n本群：${p.options.map((o, i) => `${o} ${p.here![i]}`).join("，")}` : "") + "\n感谢参与！",
+    pollPreview: (p: { id: number; preview: string }) => `投票 #P${p.id}：${p.preview}`,
+    pollNotFound: (p: { id: string }) => `没有投票 ${p.id}。`,
+    pollClosedReply: (p: { id: number; total: number }) => `投票 #P${p.id} 已结束（共 ${p.total} 票），结果已发到各群。`,
+    pollStatusLine: (p: { id: number; status: string; until: string; total: number; options: string[]; counts: number[] }) =>
+      `投票 #P${p.id}（${p.status === "open" ? "进行中" : "已结束"}，${p.until} 截止）共 ${p.total} 票：${p.options.map((o, i) => `${o} ${p.counts[i]}`).join("，")}`,
     tagged: (p: { tags: string }) => `本群标签：${p.tags || "（无）"}`,
     enabled: "本群已启用 Gridlink：居民反映的问题会自动登记为工单。",
     disabled: "本群已停用 Gridlink，机器人将不再回复。",
@@ -144,6 +157,18 @@ export const messages = {
     broadcastBadState: (p: { id: number; status: string; action: string }) => `Notice #B${p.id} is "${p.status}"; cannot ${p.action} it now.`,
     broadcastStatusLine: (p: { id: number; status: string; sent: number; total: number; failed: number; pending: number }) =>
       `Notice #B${p.id} (${p.status}): ${p.sent}/${p.total} delivered, ${p.failed} failed, ${p.pending} pending`,
+    pollBadSpec: 'A poll is: question? | option 1 | option 2 … (2–10 distinct options, at most 30 characters each), with --until "12-05 18:00" for its deadline.',
+    pollNeedUntil: 'Give the poll\'s deadline with --until "12-05 18:00" (China time); it must be later than now and than the notice\'s start.',
+    pollNotice: (p: { question: string; options: string[]; until: string }) =>
+      `[POLL] ${p.question}\n${p.options.map((o, i) => `${i + 1}. ${o}`).join("\n")}\nVote by replying here with the option's number (e.g. "1") or its text; one vote each, your latest counts. Closes ${p.until} (China time); the results are posted here then.`,
+    pollResults: (p: { question: string; options: string[]; counts: number[]; total: number; here?: number[] }) =>
+      `[POLL RESULTS] ${p.question} (${p.total} vote(s))\n${p.options.map((o, i) => `${i + 1}. ${o}: ${p.counts[i]} (${p.total ? Math.round((100 * p.counts[i]) / p.total) : 0}%)`).join("\n")}` +
+      (p.here ? `\nThis group: ${p.options.map((o, i) => `${o} ${p.here![i]}`).join(", ")}` : "") + "\nThank you for voting!",
+    pollPreview: (p: { id: number; preview: string }) => `Poll #P${p.id}: ${p.preview}`,
+    pollNotFound: (p: { id: string }) => `There is no poll ${p.id}.`,
+    pollClosedReply: (p: { id: number; total: number }) => `Poll #P${p.id} is closed (${p.total} vote(s)); the results went to every group.`,
+    pollStatusLine: (p: { id: number; status: string; until: string; total: number; options: string[]; counts: number[] }) =>
+      `Poll #P${p.id} (${p.status === "open" ? "open" : "closed"}, closes ${p.until}): ${p.total} vote(s): ${p.options.map((o, i) => `${o} ${p.counts[i]}`).join(", ")}`,
     tagged: (p: { tags: string }) => `Group tags: ${p.tags || "(none)"}`,
     enabled: "Gridlink is on in this group: residents' problems become tickets automatically.",
     disabled: "Gridlink is off in this group; the bot will stay quiet.",

@@ -4,7 +4,7 @@ import type { AcMatch } from "./automaton.js";
 import type { CompiledLexicon } from "./compile.js";
 import { latinTokens, matchEnglish } from "./english-match.js";
 import {
-  BREAKS, FRAME, GAP_MAX, MAX_CUE_LENGTH, PRED, PRED_DISTANCE_EN, PRED_DISTANCE_ZH, byStart, firstCueFrom, hasBreak, sortStable, tailAt,
+  BREAKS, FRAME, GAP_MAX, PETITION, MAX_CUE_LENGTH, PRED, PRED_DISTANCE_EN, PRED_DISTANCE_ZH, byStart, firstCueFrom, hasBreak, sortStable, tailAt,
   type Candidate, type Cue, type EnPattern, type Token,
 } from "./pipeline.js";
 import { SegmentedText, cueValid } from "./tokens.js";
@@ -34,7 +34,7 @@ export function findMatches(lex: CompiledLexicon, s: string): Matches {
   for (const m of lex.ac.search(s)) {
     if (m.pattern < lex.cueBase) { termMatches.push(m); continue; }
     const meta = lex.cueMeta[m.pattern - lex.cueBase];
-    if (meta) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1, tails: meta.tails });
+    if (meta) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1, tails: meta.tails, remedies: meta.remedies ?? null });
   }
   const latin = latinTokens(s);
   const enTermHits = latin.length ? matchEnglish(latin, lex.enTerms, s) : [];
@@ -123,6 +123,8 @@ export function findCandidates(lex: CompiledLexicon, m: Matches): { text: Segmen
     if (!free) continue;
     obj.pred = { text: pred.text, start: pred.start, end: pred.end };
     claimed.fill(1, pred.start, pred.end);
+    // A predicate that is a petition head (何时, 希望) with a remedy after it: the object is petitioned for.
+    if (pred.mask & PETITION && remedyFollows(s, pred, frames)) { obj.petition = true; obj.pred.text = `${pred.text}…${pred.remedy}`; }
   }
   // An object with no predicate in a sentence framed as a request or complaint (反映…, 申请…, 关于…问题,
   // 社保转移怎么办理) counts, the frame standing in for the predicate; it may frame several objects.
@@ -135,7 +137,12 @@ export function findCandidates(lex: CompiledLexicon, m: Matches): { text: Segmen
       const f = cues[k];
       let free = true;
       for (let i = f.start; i < f.end && free; i++) free = covered[i] === 0;
-      if (free && cueValid(text, f)) { c.pred = { text: f.text, start: f.start, end: f.end }; c.framed = true; break; }
+      if (free && cueValid(text, f)) {
+        c.pred = { text: f.remedyOk ? `${f.text}…${f.remedy}` : f.text, start: f.start, end: f.end };
+        c.framed = true;
+        if (f.remedyOk) c.petition = true;
+        break;
+      }
     }
     if (!c.pred) c.reason = "no_predicate";
   }
@@ -171,6 +178,8 @@ export function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, star
     if (c.end > b) continue;
     if (c.end > start && c.start < end) continue; // inside the object term itself
     tried++;
+    if (c.mask & PETITION && remedyFollows(s, c, frames)) return k;
+    if (!(c.mask & FRAME)) continue;
     if (c.tails) {
       if (c.tailOk === undefined) {
         c.tailOk = false;
@@ -183,6 +192,16 @@ export function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, star
   return null;
 }
 
+/** Does one of a petition head's remedies follow it in its sentence? Memoised on the cue. */
+function remedyFollows(s: string, c: Cue, frames: FrameIndex): boolean {
+  if (c.remedyOk === undefined) {
+    c.remedyOk = false;
+    const { b } = frames.sentenceAround(c.start, c.end);
+    for (const t of c.remedies ?? []) { const at = s.indexOf(t, c.end); if (at >= 0 && at + t.length <= b) { c.remedyOk = true; c.remedy = t; break; } }
+  }
+  return c.remedyOk;
+}
+
 /** Frames examined per object term: the nearest few in its sentence decide (bounds a long sentence of frames). */
 export const MAX_FRAMES_TRIED = 8;
 
@@ -193,7 +212,7 @@ export class FrameIndex {
   /** Positions just after each sentence break (ascending). */
   private readonly breaks: number[] = [];
   constructor(private readonly s: string, private readonly cues: Cue[]) {
-    cues.forEach((c, k) => { if (c.mask & FRAME) this.ids.push(k); });
+    cues.forEach((c, k) => { if (c.mask & (FRAME | PETITION)) this.ids.push(k); });
     if (this.ids.length) for (let i = 0; i < s.length; i++) if (BREAKS[s.charCodeAt(i)] === 3) this.breaks.push(i + 1);
   }
 

@@ -30,6 +30,9 @@ const SMOOTHING = 0.1;
 /** Share of the (normalised) probability the top category needs to count as confident. */
 export const CLASSIFIER_CONFIDENCE = 0.9;
 
+/** Share the top category needs to name the category of a lexicon complaint whose keywords are all generic. */
+export const CATEGORY_CONFIDENCE = 0.5;
+
 /** One opinion: the most likely label and its share of the probability over all labels. */
 export interface Opinion {
   label: Category | "chat";
@@ -71,6 +74,23 @@ export class ComplaintClassifier {
     for (const c of all) total += c.value;
     const top = all.reduce((a, b) => (b.value > a.value ? b : a));
     return { label: top.label as Category | "chat", p: total > 0 ? top.value / total : 0 };
+  }
+
+  /**
+   * The most likely complaint category (never chat, never other) and its share of the probability among
+   * those categories — asked only about a line the lexicon already flagged with generic cues alone.
+   */
+  categoryOf(text: string): { label: Category; p: number } | null {
+    const tokens = features(text);
+    if (tokens.length === 0) return null;
+    let total = 0;
+    let top: { label: string; value: number } | null = null;
+    for (const c of this.bayes.getClassifications(tokens)) {
+      if (c.label === "chat" || c.label === "other") continue;
+      total += c.value;
+      if (!top || c.value > top.value) top = c;
+    }
+    return top && total > 0 ? { label: top.label as Category, p: top.value / total } : null;
   }
 }
 

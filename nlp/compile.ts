@@ -5,7 +5,7 @@ import { Automaton } from "./automaton.js";
 import { compileEnglish, englishPrefix } from "./english-match.js";
 import type { GuardWords } from "./guards.js";
 import { GAP } from "./lexicon.js";
-import { FRAME, GUARD_BITS, PRED, RESOLVED, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM, pushMap, type EnPattern, type ZhPattern } from "./pipeline.js";
+import { FRAME, GUARD_BITS, PETITION, PRED, RESOLVED, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM, pushMap, type EnPattern, type ZhPattern } from "./pipeline.js";
 import { QuickMatcher } from "./quick-scan.js";
 import { addUserWords, loadSegmenter } from "./segment.js";
 import type { Lexicon } from "./types.js";
@@ -16,6 +16,8 @@ export interface CueMeta {
   mask: number;
   punct: boolean;
   tails: string[] | null;
+  /** A petition head's remedies (请 … 安装, 修建 …): one must follow in the sentence; null: not a petition head. */
+  remedies?: string[] | null;
 }
 
 /**
@@ -95,6 +97,20 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
     }
   }
 
+  // Petitions: each head (请, 何时 …) a cue whose remedies (安装, 开通 …) must follow it in the sentence.
+  const remedies = [...new Set((lexicon.guards.petitionRemedy ?? []).filter((w) => w.length > 0))];
+  if (remedies.length) {
+    for (const head of lexicon.guards.petitionHead ?? []) {
+      const at = zhCueIndex.get(head);
+      if (at !== undefined) { cueMeta[at].mask |= PETITION; cueMeta[at].remedies = remedies; continue; }
+      zhCueIndex.set(head, cuePatterns.length);
+      cuePatterns.push(head);
+      cueMeta.push({ text: head, mask: PETITION, punct: false, tails: null, remedies });
+      userWords.push(head);
+    }
+    userWords.push(...remedies);
+  }
+
   // Quick scan: a message can only matter with a problem term, an English word, or an object AND a predicate.
   const quickFlags: number[] = [];
   // A problem surface containing a shorter problem surface adds nothing to a yes/no scan (我要投诉 ⊃ 投诉).
@@ -106,7 +122,7 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
   // English prefixes only wake the quick scan; English candidates come from the token stage.
   const quickOnly: string[] = [];
   // Predicates and frames wake the full path only where they can serve an object term (see QuickMatcher).
-  for (const meta of cueMeta) quickFlags.push((meta.mask & PRED ? Q_PREDICATE : 0) | (meta.mask & FRAME ? Q_FRAME : 0));
+  for (const meta of cueMeta) quickFlags.push((meta.mask & PRED ? Q_PREDICATE : 0) | (meta.mask & (FRAME | PETITION) ? Q_FRAME : 0));
   for (const pre of enPrefixes) if (pre) { quickOnly.push(pre); quickFlags.push(Q_ENGLISH); }
   for (const [, list] of enCues) {
     for (const p of list) {

@@ -15,7 +15,7 @@
 //   6. verdict.ts: category, severity, score, explanation.
 // compile.ts builds what every step reads from the lexicon; pipeline.ts holds what they share.
 import { findCandidates, findMatches, type Matches } from "./candidates.js";
-import { CLASSIFIER_CONFIDENCE, sharedClassifier, type ComplaintClassifier } from "./classifier.js";
+import { CATEGORY_CONFIDENCE, CLASSIFIER_CONFIDENCE, sharedClassifier, type ComplaintClassifier } from "./classifier.js";
 import { compileLexicon, type CompiledLexicon } from "./compile.js";
 import { applyGuards } from "./guards.js";
 import { normalizeWithMap } from "./normalize.js";
@@ -135,8 +135,23 @@ class CompiledDetector implements Detector {
       const { flags, cueWords } = applyGuards(r.text, found.cues, r.kept, this.c.guardWords);
       d = verdict(original, norm, r.kept, flags, cueWords);
     }
-    if (d.complaint || !this.classifier || !secondOpinion) return d;
+    if (d.complaint) return d.category === "other" && this.classifier ? this.categoryOpinion(d, found.s) : d;
+    if (!this.classifier || !secondOpinion) return d;
     return this.secondOpinion(d, found, text ?? new SegmentedText(found.s, found.latin));
+  }
+
+  /**
+   * A lexicon complaint whose keywords are all generic (投诉, 请求解决, 违规 — category "other") and that holds
+   * no object of a category: the classifier names the category when it gives one (not chat, not other)
+   * CATEGORY_CONFIDENCE of the probability. The lexicon still decided that it IS a complaint; the explanation
+   * says where the category came from.
+   */
+  private categoryOpinion(d: Detection, s: string): Detection {
+    // The classifier agreeing that nothing more specific is meant (its own top label is other) settles it.
+    if (this.classifier!.classify(s)?.label === "other") return d;
+    const opinion = this.classifier!.categoryOf(s);
+    if (!opinion || opinion.p < CATEGORY_CONFIDENCE) return d;
+    return { ...d, category: opinion.label, explanation: `${d.explanation}; category from the learned classifier: ${opinion.label} p ${opinion.p.toFixed(2)}` };
   }
 
   /**

@@ -9,6 +9,9 @@ export const DURATION_ZH = /(?:[0-9]+|[一二两三四五六七八九十几半]+
 
 export const DURATION_EN = /\b(?:\d+|two|three|four|five|six|several|a few|many)\s+(?:days?|hours?|weeks?|months?|nights?)\b/g;
 
+/** After 几点, the nouns that make it "several points" (几点建议) rather than a question of time. */
+export const POINTS_OF = /^(?:建议|意见|疑问|看法|思考|诉求|问题|要求|想法|请求|质疑)/;
+
 /** Lazy guard lookups for one message: which cue kinds occur (validly) in which clauses or sentences. */
 export class GuardContext {
   /** Cue kinds found valid so far (reported in Detection.guards). */
@@ -85,6 +88,8 @@ export class GuardContext {
 
   private counts(c: Cue, bit: number): boolean {
     if (!(c.mask & bit) || !cueValid(this.text, c)) return false;
+    // 「几点建议」「几点疑问」: the points of a letter, not 几点 (what time?).
+    if (bit === QUESTION && c.text === "几点" && POINTS_OF.test(this.text.s.slice(c.end, c.end + 2))) return false;
     if (bit === RESOLVED) {
       if (this.text.negationBefore(c.start, this.negation, this.skip, this.questions)) return false;
       // 修好了吗？ / when will it be fixed / 希望尽快恢复正常: a repair asked about or demanded, not reported.
@@ -145,7 +150,8 @@ export function applyGuards(text: SegmentedText, cues: Cue[], kept: Candidate[],
     }
   if (ctx.has(NOTICE, null, null) && !ctx.grievance(null)) { c.reason = "notice"; continue; }
   const hypothetical = ctx.has(HYPOTHETICAL, "clause", clauses);
-  const question = !hypothetical && c.entry.severity < 3 && ctx.has(QUESTION, "clause", clauses);
+  // A question framed as a petition (何时…开通？ 能否…增设？) asks the responsible body for a remedy: a request.
+  const question = !hypothetical && c.entry.severity < 3 && !c.petition && ctx.has(QUESTION, "clause", clauses);
   if ((hypothetical || question) && !ctx.grievance(sentences) && !ctx.has(HELP, "sentence", sentences))
     c.reason = hypothetical ? "hypothetical" : "question";
   }

@@ -22,6 +22,8 @@ const GUARD_SECTIONS: Record<string, keyof Guards> = {
   frame: "frame",
   place: "place",
   "follow-up": "followUp",
+  "petition-head": "petitionHead",
+  "petition-remedy": "petitionRemedy",
   demand: "demand",
 };
 
@@ -30,7 +32,7 @@ export const DEFAULT_LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(impor
 
 /** Guards with every list empty — the starting point for merging files. */
 export function emptyGuards(): Guards {
-  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [], frame: [], place: [], followUp: [], demand: [] };
+  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [], frame: [], place: [], followUp: [], demand: [], petitionHead: [], petitionRemedy: [] };
 }
 
 /** Chinese (Han) characters decide a surface's language. */

@@ -37,6 +37,8 @@ export const Q_FRAME = 64, Q_LOOSE = 128;
 export const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256, FRAME = 512;
 /** Cue kinds, cont.: a reference to an earlier report; a demand. (Place words are not cues: see ZhPattern.place.) */
 export const FOLLOW_UP = 1024, DEMAND = 2048;
+/** Cue kinds, cont.: a petition head (请, 何时 …; a FRAME whose tails are the petition remedies). */
+export const PETITION = 4096;
 
 export const GUARD_BITS: Array<[keyof Guards, number]> = [
   ["negation", NEG], ["negationSkip", SKIP], ["resolved", RESOLVED], ["notice", NOTICE],
@@ -86,6 +88,8 @@ export interface Candidate {
   pred: { text: string; start: number; end: number } | null;
   /** The predicate is a request / complaint frame of the sentence ([frame] cue), not a problem word. */
   framed?: boolean;
+  /** Framed by a petition (a request or question word with a public remedy after it: 何时…开通): a question so framed is a request. */
+  petition?: boolean;
   reason: SuppressReason | null;
   negatedBy?: string;
   /** Written as a place word (小区, 楼道): does not decide the category while another object is wrong. */
@@ -104,6 +108,11 @@ export interface Cue {
   tails: string[] | null;
   /** Memo: does one of `tails` follow in the sentence? (undefined: not looked up yet) */
   tailOk?: boolean;
+  /** A petition head's remedies (null: not a petition head), and the memo: does one follow in the sentence? */
+  remedies?: string[] | null;
+  remedyOk?: boolean;
+  /** The remedy found after a petition head (for the explanation). */
+  remedy?: string;
 }
 
 // === Helpers

@@ -64,6 +64,15 @@ export interface Guards {
    */
   frame: string[];
   /**
+   * Petitions: a request or question word addressed to whoever is responsible (请, 希望, 何时, 能否 …) …
+   */
+  petitionHead: string[];
+  /**
+   * … with a public remedy later in the same sentence (安装, 修建, 开通, 落实, 出台 …): frames any object term
+   * of the sentence like a [frame] cue, and a question so framed (何时…开通？) is a request, not chatter.
+   */
+  petitionRemedy: string[];
+  /**
    * Place words (小区, 楼道, 门口 …): an object term written as one of these never decides the category
    * while another object is wrong in the message, and takes a predicate only when no other object can.
    */

@@ -79,8 +79,14 @@ async function loadWechat() {
   if (!wechatOn) return;
   const res = await fetch("/api/wechat/login");
   if (res.status === 404) return;
-  const s = await res.json();
   $("#wechat").hidden = false;
+  // The QR code logs a WeChat account into the bot: shown to admins only (a session, see /api/session).
+  if (res.status === 401 || res.status === 403) {
+    $("#wechat-state").textContent = "微信登录状态仅管理员可见：请先以管理员账号登录。";
+    $("#wechat-qr").textContent = "";
+    return;
+  }
+  const s = await res.json();
   $("#wechat-state").textContent = s.status === "logged_in" ? `已登录：${s.user?.name ?? ""}` : `状态：${s.status}${s.qrcodeText ? "，请用机器人微信号扫码" : ""}`;
   $("#wechat-qr").textContent = s.status === "logged_in" ? "" : s.qrcodeText || "";
 }

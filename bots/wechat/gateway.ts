@@ -15,7 +15,6 @@ import type { Logger } from "pino";
 import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/ports/index.js";
 import type { Config } from "../../core/ports/index.js";
 import { definedOnly, splitList } from "../../core/ports/index.js";
-import { loopbackOnly } from "../../core/ports/index.js";
 import { WechatAccount, type WechatPuppetInstance, type WechatPuppetSpec } from "./account.js";
 import { installRejectionGuard } from "./guard.js";
 import type { AccountEventKind } from "./health.js";
@@ -517,8 +516,9 @@ export class WechatGateway implements ChatGateway {
 
   /** Fastify plugin: GET /api/wechat/login. */
   readonly routes: FastifyPluginAsync = async (app) => {
-    // Whoever scans this QR code logs a WeChat account into the bot: local admins only until auth exists.
-    app.get("/api/wechat/login", { preHandler: loopbackOnly }, async () => this.loginState());
+    // Whoever scans this QR code logs a WeChat account into the bot: admins only (the server's auth hook decides
+    // from the declared action; the route is for an operator in a browser, so it is not loopback-only).
+    app.get("/api/wechat/login", { config: { action: "gateway.admin" } }, async () => this.loginState());
   };
 }
 

@@ -1,12 +1,11 @@
 // /api/faq: the FAQ curation API for the web admin — the same operations as `gridlink faq`. Reading and
 // testing need lexicon.read (any account), changes lexicon.edit (admins) — decided by the server's auth hook
-// from each route's declared action; changes still also answer loopback clients only (the assistant's rule,
-// to be lifted by its owner now that logins exist). Every change is audited by the store and announced to every process.
+// from each route's declared action, like every other route (no loopback-only rule since logins exist).
+// Every change is audited by the store (with the account that made it) and announced to every process.
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Db } from "../infra/db.js";
 import { replyError } from "../transports/http/errors.js";
-import { loopbackOnly } from "../transports/http/loopback.js";
 import type { LiveFaq } from "./faq-live.js";
 import { listFaq, putFaq, removeFaq, type FaqRow } from "./faq-store.js";
 
@@ -31,13 +30,13 @@ export const faqRoutes: FastifyPluginAsync<FaqRoutesOptions> = async (server, op
 
   server.get("/api/faq", { config: { action: "lexicon.read" } }, async () => ({ entries: (await listFaq(prisma)).map(json) }));
 
-  server.post("/api/faq", { config: { action: "lexicon.edit" }, onRequest: loopbackOnly }, async (req, reply) => {
+  server.post("/api/faq", { config: { action: "lexicon.edit" } }, async (req, reply) => {
     const { row, created } = await putFaq(prisma, req.body as never, actorOf(req));
     await faq.publishChange();
     return reply.status(created ? 201 : 200).send(json(row));
   });
 
-  server.delete("/api/faq/:key", { config: { action: "lexicon.edit" }, onRequest: loopbackOnly }, async (req, reply) => {
+  server.delete("/api/faq/:key", { config: { action: "lexicon.edit" } }, async (req, reply) => {
     await removeFaq(prisma, KeyParam.parse(req.params).key, actorOf(req));
     await faq.publishChange();
     return reply.status(204).send();

@@ -6,7 +6,7 @@ import { AppError } from "../infra/errors.js";
 import { splitTags, type Tx } from "../infra/rows.js";
 import { findOrgNode, gridsUnder, type OrgKind } from "../org/org-tree.js";
 import { PLATFORMS, type Platform } from "../ports/chat.js";
-import type { Actor } from "../policy/authorize.js";
+import { scopeOf, type Actor } from "../policy/authorize.js";
 
 /** A parsed audience. `grid` is set when the audience names one grid (what authorize checks). */
 export type Audience =
@@ -77,12 +77,13 @@ export interface AudienceGroup {
   grid: string | null;
 }
 
-/** Who receives and who is skipped (with why). A leader's audience never leaves their grid. */
+/**
+ * Who receives and who is skipped (with why). A scoped account's audience never leaves its grids: a leader's
+ * grid, a street account's street — whatever the scope string says ("all" from a street is its street's groups).
+ */
 export async function resolveAudience(opts: { tx: Tx; actor: Actor; audience: Audience }): Promise<{ targets: AudienceGroup[]; skipped: Array<AudienceGroup & { reason: string }> }> {
   const { audience } = opts;
-  const leaderGrid = opts.actor.role === "grid_leader" && opts.actor.grid ? opts.actor.grid : undefined;
-  // Only the scope's own grids: an account scoped to a street never reaches another street's groups.
-  const scopeGrids = opts.actor.role !== "admin" && opts.actor.grids ? opts.actor.grids : undefined;
+  const grids = scopeOf(opts.actor);
   let orgGrids: string[] | undefined;
   if (audience.kind === "org") {
     const node = await findOrgNode({ db: opts.tx, ref: audience.ref, kind: audience.level });
@@ -100,7 +101,7 @@ export async function resolveAudience(opts: { tx: Tx; actor: Actor; audience: Au
       ...(audience.kind === "community" ? { OR: [{ community: audience.community }, ...(orgGrids?.length ? [{ grid: { in: orgGrids } }] : [])] } : {}),
       ...(audience.kind === "org" ? { grid: { in: orgGrids ?? [] } } : {}),
       ...(audience.kind === "groups" ? { id: { in: audience.ids } } : {}),
-      AND: [...(leaderGrid ? [{ grid: leaderGrid }] : []), ...(scopeGrids ? [{ grid: { in: scopeGrids } }] : [])],
+      ...(grids ? { AND: [{ grid: { in: grids } }] } : {}),
     },
     orderBy: { id: "asc" },
     select: { id: true, title: true, platform: true, grid: true, tags: true, active: true, enabled: true },

@@ -2,6 +2,7 @@
 // paces the gateways publish.
 
 import type { Db } from "../infra/db.js";
+import { authorize, scopeOf, type Actor } from "../policy/authorize.js";
 import { sendingSeconds, type SendingPace } from "./sending-pace.js";
 
 /** Options of broadcastStatus. */
@@ -10,17 +11,34 @@ export interface BroadcastStatusOptions {
   id: number;
   /** From readSendingPaces. */
   paces: Partial<Record<string, SendingPace>>;
+  /**
+   * Who reads: a scoped account (a leader, a street) sees a broadcast only when it reached (or is addressed to)
+   * one of its grids, and only those grids' deliveries and counts; another grid's broadcast is refused (403).
+   * Absent: everything (the CLI operator).
+   */
+  actor?: Actor;
   now?: number;
+}
+
+/** The Prisma filter of the broadcasts a scoped reader may see (null grids: all of them). */
+function visibleTo(grids: string[] | null) {
+  if (!grids) return {};
+  return { OR: [{ deliveries: { some: { group: { grid: { in: grids } } } } }, { scope: { in: grids.map((g) => `grid:${g}`) } }] };
 }
 
 /** The broadcast's status, or undefined when there is no such broadcast. */
 export async function broadcastStatus(opts: BroadcastStatusOptions) {
   const now = opts.now ?? Date.now();
+  const grids = opts.actor ? scopeOf(opts.actor) : null;
+  if (opts.actor) authorize(opts.actor, "broadcast.read", {}, "en");
   const b = await opts.db.broadcast.findUnique({
     where: { id: opts.id },
-    include: { deliveries: { include: { group: { select: { id: true, title: true, platform: true, chatId: true } } }, orderBy: { id: "asc" } } },
+    include: { deliveries: { where: grids ? { group: { grid: { in: grids } } } : {}, include: { group: { select: { id: true, title: true, platform: true, chatId: true } } }, orderBy: { id: "asc" } } },
   });
   if (!b) return undefined;
+  if (grids && !b.deliveries.length && !grids.some((g) => b.scope === `grid:${g}`)) {
+    authorize(opts.actor!, "broadcast.read", { kind: "broadcast", grid: b.scope.startsWith("grid:") ? b.scope.slice(5) : null }, "en");
+  }
   const counts = { queued: 0, sent: 0, failed: 0, skipped: 0 };
   const queuedByPlatform = new Map<string, number>();
   for (const d of b.deliveries) {
@@ -60,12 +78,14 @@ export async function broadcastStatus(opts: BroadcastStatusOptions) {
   };
 }
 
-/** The most recent broadcasts' status summaries (no per-group deliveries), newest first. */
-export async function recentBroadcasts(opts: { db: Db; paces: Partial<Record<string, SendingPace>>; limit?: number }) {
-  const list = await opts.db.broadcast.findMany({ orderBy: { id: "desc" }, take: opts.limit ?? 50, select: { id: true } });
+/** The most recent broadcasts' status summaries (no per-group deliveries), newest first; a scoped reader's own grids' only. */
+export async function recentBroadcasts(opts: { db: Db; paces: Partial<Record<string, SendingPace>>; limit?: number; actor?: Actor }) {
+  if (opts.actor) authorize(opts.actor, "broadcast.read", {}, "en");
+  const grids = opts.actor ? scopeOf(opts.actor) : null;
+  const list = await opts.db.broadcast.findMany({ where: visibleTo(grids), orderBy: { id: "desc" }, take: opts.limit ?? 50, select: { id: true } });
   return Promise.all(
     list.map(async (b) => {
-      const { deliveries: _omit, ...summary } = (await broadcastStatus({ db: opts.db, id: b.id, paces: opts.paces }))!;
+      const { deliveries: _omit, ...summary } = (await broadcastStatus({ db: opts.db, id: b.id, paces: opts.paces, actor: opts.actor }))!;
       return summary;
     }),
   );

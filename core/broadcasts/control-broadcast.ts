@@ -9,7 +9,7 @@ import { lanePriority, type Queues } from "../infra/queues.js";
 import type { Tx } from "../infra/rows.js";
 import { t, type Lang } from "../locale.js";
 import { createOutbound } from "../outbox.js";
-import { authorize, type Actor } from "../policy/authorize.js";
+import { authorize, scopeOf, type Actor } from "../policy/authorize.js";
 import type { Platform } from "../ports/chat.js";
 import { maskPersonal } from "../privacy.js";
 
@@ -33,7 +33,9 @@ export type FollowUp =
   | { kind: "none" }
   | { kind: "enqueue"; id: number; priority: string; fresh?: boolean }
   | { kind: "schedule"; id: number; at: Date }
-  | { kind: "unschedule"; id: number };
+  | { kind: "unschedule"; id: number }
+  /** Arm a poll's close at its deadline (core/polls). */
+  | { kind: "pollClose"; pollId: number; at: Date };
 
 /** A control call's outcome: the broadcast's new state, its counts and the queue work to do after commit. */
 export interface ControlResult {
@@ -57,6 +59,13 @@ async function load(opts: ControlOptions) {
   if (!b) throw new AppError("not_found", { message: `broadcast ${id} not found`, userMessage: t(opts.lang ?? "zh").broadcastNotFound({ id: `B${id}` }) });
   // Leaders act on their own grid's broadcasts only; the scope's grid is what authorize checks.
   authorize(opts.actor, "broadcast.create", { kind: "broadcast", grid: b.scope.startsWith("grid:") ? b.scope.slice(5) : undefined }, opts.lang);
+  // A scoped account (leader, street) controls only a broadcast that stays inside its grids: pausing an admin's
+  // "all" notice would stop it for every other grid too.
+  const grids = scopeOf(opts.actor);
+  if (grids) {
+    const outside = await opts.tx.outboundMessage.findFirst({ where: { broadcastId: id, OR: [{ group: { grid: null } }, { group: { grid: { notIn: grids } } }] }, select: { group: { select: { grid: true } } } });
+    if (outside) authorize(opts.actor, "broadcast.create", { kind: "broadcast", grid: outside.group.grid }, opts.lang);
+  }
   return b;
 }
 
@@ -85,6 +94,7 @@ export async function runFollowUp(db: Db, queues: Queues, f: FollowUp): Promise<
   if (f.kind === "enqueue") await enqueuePending(db, queues, f.id, f.priority, { fresh: f.fresh });
   else if (f.kind === "schedule") await queues.scheduleBroadcast(f.id, f.at);
   else if (f.kind === "unschedule") await queues.unscheduleBroadcast(f.id);
+  else if (f.kind === "pollClose") await queues.schedulePollClose(f.pollId, f.at);
 }
 
 /** The control actions, by name. */

@@ -34,6 +34,8 @@ export const configSchema = z.object({
   // === Reliability (issue 9): every bound and health threshold in one place
   /** Every Redis command on a producer/queue connection fails after this (never hangs a job or a request). */
   REDIS_COMMAND_TIMEOUT_MS: int(5000, 100),
+  /** Longest wait for each step of a shutdown (workers, gateways, queues) before it is forced. */
+  STOP_STEP_TIMEOUT_MS: int(10000, 100),
   /** How long a gateway waits for Redis to acknowledge (or verifiably refuse) an inbound message. */
   SUBMIT_TIMEOUT_MS: int(1500, 100),
   /** /healthz: unhealthy when intake has waiting jobs and finished none for this long. */

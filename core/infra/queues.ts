@@ -35,6 +35,14 @@ export interface BroadcastJob {
   broadcastId: number;
 }
 
+/** The queue of poll jobs (a poll's close at its deadline, `pollclose-<id>`: results posted to every group). */
+export const POLLS_QUEUE = "polls";
+
+/** Job data of a poll job. */
+export interface PollJob {
+  pollId: number;
+}
+
 /**
  * The lanes of an outbox: replies, ticket notices and command answers carry no priority, and BullMQ takes
  * un-prioritised jobs before any prioritised one — so they never wait behind a broadcast; urgent broadcasts
@@ -232,11 +240,31 @@ export class Queues {
     await bounded(this.broadcasts.remove(jobId("bcstart", broadcastId)), this.opts.commandTimeoutMs, "the broadcast unschedule").catch(() => 0);
   }
 
+  /** The queue of poll jobs (created on first use). */
+  get polls(): Queue<PollJob> {
+    if (!this.pollQueue) {
+      if (this.closed) throw new Error("the queues are closed");
+      this.pollQueue = new Queue<PollJob>(POLLS_QUEUE, { connection: this.connection, prefix: this.prefix });
+      this.pollQueue.on("error", () => {});
+    }
+    return this.pollQueue;
+  }
+  private pollQueue?: Queue<PollJob>;
+
+  /** Close a poll at `at` (deterministic id: arming twice is one job; a replay after it ran closes nothing twice). */
+  async schedulePollClose(pollId: number, at: Date): Promise<void> {
+    await bounded(
+      this.polls.add("close", { pollId }, { jobId: jobId("pollclose", pollId), delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } }),
+      this.opts.commandTimeoutMs,
+      "the poll close schedule",
+    );
+  }
+
   private closed = false;
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close()), this.broadcastQueue?.close()]);
+    await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close()), this.broadcastQueue?.close(), this.pollQueue?.close()]);
   }
 }
 

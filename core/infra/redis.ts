@@ -45,6 +45,16 @@ export async function closeRedis(conn: Redis, timeoutMs = 1000): Promise<void> {
   conn.disconnect();
 }
 
+/** Whether a promise settles (either way) within ms; a late rejection is swallowed. Never rejects. */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  const settled = work.then(() => true as const, () => true as const);
+  const result = await Promise.race([settled, late]);
+  clearTimeout(timer);
+  return result;
+}
+
 /** Delete every key under `<prefix>:` (SCAN, never KEYS): tests, benches and resets of one installation. */
 export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<number> {
   let cursor = "0";

@@ -32,6 +32,8 @@ export type IntakeOutcome =
   | { action: "ticket"; ticketNumber: string }
   | { action: "command"; command: string; refused?: string }
   | { action: "edited"; ticketNumber?: string }
+  /** A vote in an open poll (core/polls); `counted` is false for an older replay. */
+  | { action: "vote"; pollId: number; counted: boolean }
   | AssistantOutcome;
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === "P2002";

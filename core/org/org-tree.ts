@@ -18,6 +18,8 @@ export interface OrgNode {
   kind: OrgKind;
   name: string;
   parentId: number | null;
+  /** For a grid node in listOrg: how many groups belong to it. */
+  groups?: number;
 }
 
 const toNode = (r: { id: number; kind: string; name: string; parentId: number | null }): OrgNode => ({ id: r.id, kind: r.kind as OrgKind, name: r.name, parentId: r.parentId });
@@ -88,7 +90,9 @@ export async function moveOrgNode(opts: { db: Db | Tx; actor: Actor; ref: string
 /** The whole tree as a flat list (top first, then by name); each node with the number of groups of its grids. */
 export async function listOrg(opts: { db: Db | Tx }): Promise<OrgNode[]> {
   const rows = await opts.db.orgNode.findMany({ orderBy: [{ id: "asc" }] });
-  const nodes = rows.map(toNode);
+  const counts = await opts.db.group.groupBy({ by: ["gridNodeId"], _count: { _all: true } });
+  const count = new Map(counts.map((g) => [g.gridNodeId, g._count._all]));
+  const nodes = rows.map((r) => (r.kind === "grid" ? { ...toNode(r), groups: count.get(r.id) ?? 0 } : toNode(r)));
   return nodes.sort((a, b) => ORG_KINDS.indexOf(a.kind) - ORG_KINDS.indexOf(b.kind) || a.name.localeCompare(b.name));
 }
 

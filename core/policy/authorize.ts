@@ -38,6 +38,8 @@ export type Action =
   | "ticket.transition"
   | "broadcast.read"
   | "broadcast.create"
+  | "poll.read"
+  | "poll.create"
   | "group.read"
   | "group.update"
   | "org.read"
@@ -74,6 +76,8 @@ export const NEEDS: Record<Action, Role> = {
   "ticket.transition": "grid_leader",
   "broadcast.read": "viewer",
   "broadcast.create": "grid_leader",
+  "poll.read": "viewer",
+  "poll.create": "grid_leader",
   "group.read": "viewer",
   "group.update": "grid_leader",
   "org.read": "viewer",
@@ -100,6 +104,9 @@ export function scopeOf(actor: Actor): string[] | null {
 
 /** True when the role ranks at least as high as `needed`. */
 export const atLeast = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];
+
+/** The staff roles an action allows (scope still applies), or "anyone" for resident-level actions. */
+export const rolesAllowed = (action: Action): readonly string[] => (NEEDS[action] === "resident" ? ["anyone"] : STAFF_ROLES.filter((r) => atLeast(r, NEEDS[action])).reverse());
 
 /** Why an action is refused, or undefined when it is allowed. */
 export type Refusal = { reason: "role" } | { reason: "grid"; grid: string };

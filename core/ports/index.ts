@@ -7,7 +7,7 @@ export type { Config } from "../infra/config.js";
 export { splitList } from "../infra/config.js";
 export { definedOnly } from "../infra/options.js";
 export { throttle, type Logger } from "../infra/log.js";
-export { loopbackOnly, isLoopback } from "../transports/http/loopback.js";
+export { isLoopback } from "../transports/http/loopback.js";
 export { requestAccount, playgroundSenderId } from "../staff/chat-identity.js";
 export { maskPersonal } from "../privacy.js";
 

@@ -5,6 +5,7 @@ import type { PlaygroundGateway } from "../../bots/playground/index.js";
 import { playgroundGateway } from "../../bots/playground/index.js";
 import { cliActor } from "../../core/policy/authorize.js";
 import { addAccount, type StaffRole } from "../../core/staff/accounts.js";
+import type { GatewayFactory } from "../../core/ports/index.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 
 /** The password every test account gets (tests only). */
@@ -16,9 +17,9 @@ export const GRID_2 = "桃源社区第二网格";
 export const WHO = ["none", "viewer", "grid_leader", "street", "admin"] as const;
 export type Who = (typeof WHO)[number];
 
-/** An app with one account per role (leader of grid 1, street of the whole street) and a ticket in each grid. */
-export async function accessWorld(env: Record<string, string> = {}) {
-  const t: TestApp = await createTestApp({ gateways: [playgroundGateway], env });
+/** An app with one account per role (leader of grid 1, street of the whole street) and a ticket in each grid; `gateways` adds more (the WeChat mock). */
+export async function accessWorld(env: Record<string, string> = {}, gateways: GatewayFactory[] = []) {
+  const t: TestApp = await createTestApp({ gateways: [playgroundGateway, ...gateways], env });
   const scopes: Record<StaffRole, string | undefined> = { admin: undefined, street: "莲花街道", grid_leader: GRID_1, viewer: undefined };
   for (const role of ["viewer", "grid_leader", "street", "admin"] as const) {
     await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: role, role, scope: scopes[role], password: PASSWORD, name: `${role}-name`, identities: [{ platform: "playground", userId: `pg-${role}-chat` }] });

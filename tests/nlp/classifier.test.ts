@@ -47,6 +47,21 @@ describe("learned second opinion", () => {
     expect(d.explanation).toMatch(/^complaint \(lexicon\): 停电/);
   });
 
+  it("names the category of a lexicon complaint whose keywords are all generic, and says so", () => {
+    const lexicon = loadLexiconDir();
+    const text = "投诉收银员对顾客骂骂咧咧"; // 投诉 is generic (other); no object term of any category
+    expect(createDetector(lexicon, { classifier: false }).detect(text)).toMatchObject({ complaint: true, category: "other" });
+    const small = new ComplaintClassifier(path.join(FIXTURES, "classifier-train-category.tsv"));
+    const d = createDetector(lexicon, { classifier: small }).detect(text);
+    expect(d).toMatchObject({ complaint: true, category: "market", decidedBy: "lexicon" });
+    expect(d.explanation).toMatch(/^complaint \(lexicon\): 投诉 .*; category from the learned classifier: market p [01]\.\d\d$/);
+    // When the classifier itself reads the line as generic, the category stays other.
+    expect(small.classify("投诉了好几回，一直没有人理")?.label).toBe("other");
+    expect(createDetector(lexicon, { classifier: small }).detect("投诉了好几回，一直没有人理").category).toBe("other");
+    // An object of a category decides before any classifier: 投诉物业 is housing.
+    expect(createDetector(lexicon, { classifier: small }).detect("投诉物业乱收费").category).toBe("housing");
+  });
+
   it("never flags a line with no problem predicate, however sure it is", () => {
     expect(sharedClassifier().classify("社区医院的医生护士")?.label).not.toBe("chat");
     expect(detect("社区医院的医生护士").complaint).toBe(false);

@@ -29,6 +29,10 @@ const ROUNDS = [
   // English (30 complaints, 20 chatter / repaired lines), written before the English demand change:
   // measured P 1.000 R 0.400 before it (demands read as repairs), P 1.000 R 0.967 category 1.000 after.
   { file: "detection-en.tsv", minLines: 50, precision: 0.9, recall: 0.85, f1: 0.88, category: 0.9 },
+  // Petitions (58 requests and policy questions to the authorities, 30 chat lines about the same services),
+  // written after the petition rule was built and before it was measured here; never tuned on. Measured:
+  // P 0.975 R 0.672 category 0.897 with the detector before round 3, P 0.978 R 0.776 category 0.844 after.
+  { file: "detection-petitions.tsv", minLines: 85, precision: 0.9, recall: 0.72, f1: 0.8, category: 0.78 },
 ];
 
 describe("held-out fixtures", () => {

@@ -8,6 +8,7 @@ import { broadcast } from "./broadcast.js";
 import type { CommandContext, CommandResult, Handlers } from "./context.js";
 import { enableOrDisable, tag } from "./group-settings.js";
 import { help } from "./help.js";
+import { poll } from "./poll.js";
 import { report } from "./report.js";
 import { status } from "./status.js";
 import { helpText, type ParsedCommand } from "./table.js";
@@ -30,6 +31,7 @@ const HANDLERS: Handlers = {
   resolve: transition,
   dismiss: transition,
   broadcast,
+  poll,
   tag,
   enable: enableOrDisable,
   disable: enableOrDisable,

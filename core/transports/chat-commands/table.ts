@@ -7,7 +7,7 @@ import { t, type Lang } from "../../locale.js";
 
 /** Every command Gridlink understands. */
 export type CommandName =
-  | "help" | "status" | "report" | "tickets" | "ticket" | "accept" | "progress" | "resolve" | "dismiss" | "broadcast" | "tag" | "enable" | "disable";
+  | "help" | "status" | "report" | "tickets" | "ticket" | "accept" | "progress" | "resolve" | "dismiss" | "broadcast" | "poll" | "tag" | "enable" | "disable";
 
 /** One command: its slash name, Chinese names, the least role and the policy action it needs, usage and help. */
 export interface CommandSpec {
@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "resolve", zh: ["办结"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/resolve A0012 已恢复供电", zh: "#办结 A0012 已恢复供电" }, help: { zh: "办结工单并通知群", en: "resolve and tell the group" } },
   { name: "dismiss", zh: ["不是问题"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/dismiss A0012", zh: "#不是问题 A0012" }, help: { zh: "标记为不是问题", en: "mark as not a complaint" } },
   { name: "broadcast", zh: ["通知", "紧急通知"], role: "grid_leader", action: "broadcast.create", usage: { slash: "/broadcast [grid:网格|community:社区|street:街道|tag:标签|platform:微信] [--urgent] [--at \"12-02 08:00\"] 内容 | /broadcast pause|resume|cancel|status B12", zh: "#通知 [网格:名称|社区:名称|街道:名称|标签:名称] 内容（#紧急通知 优先发送）" }, help: { zh: "向各群发送通知", en: "send a notice to groups" } },
+  { name: "poll", zh: ["投票"], role: "grid_leader", action: "poll.create", usage: { slash: "/poll [grid:网格] 问题？| 选项1 | 选项2 --until \"12-05 18:00\" | /poll results P3", zh: "#投票 问题？| 选项1 | 选项2 --until \"12-05 18:00\"（#投票 结果 P3 查看票数）" }, help: { zh: "发起社区投票（居民回复编号投票，截止后公布结果）", en: "start a poll (residents reply with a number; results at the deadline)" } },
   { name: "tag", zh: ["标签"], role: "grid_leader", action: "group.update", usage: { slash: "/tag 老旧小区 [-旧标签]", zh: "#标签 老旧小区 [-旧标签]" }, help: { zh: "给本群加标签", en: "tag this group" } },
   { name: "enable", zh: ["启用"], role: "grid_leader", action: "group.update", usage: { slash: "/enable", zh: "#启用" }, help: { zh: "在本群启用", en: "turn Gridlink on here" } },
   { name: "disable", zh: ["停用"], role: "grid_leader", action: "group.update", usage: { slash: "/disable", zh: "#停用" }, help: { zh: "在本群停用", en: "turn Gridlink off here" } },

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { findAuditEvents } from "../../audit/find-audit-events.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { AppError } from "../../infra/errors.js";
+import { bounded } from "../../infra/redis.js";
 import { addOrgNode, listOrg, moveOrgNode, ORG_KINDS } from "../../org/org-tree.js";
 import { STAFF_ROLES } from "../../policy/authorize.js";
 import { maskPersonal } from "../../privacy.js";
@@ -49,7 +50,11 @@ export const accessRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     for (const [limiter, what] of [[perIp, "this address"], [perAccount, "this account"]] as const) {
       const r = await limiter(req);
       if (!r.isAllowed && r.isExceeded) {
-        await recordAudit(db, { actor: { name: body.username.trim().slice(0, 80) || "-", channel: "web", ip: req.ip }, action: "session.limited", subject: `account:${body.username.trim().slice(0, 80) || "-"}`, after: { by: what === "this address" ? "ip" : "account" } });
+        // One audit row per limited window per key (not one per refused attempt: 1,000 tries are one event).
+        const by = what === "this address" ? "ip" : "account";
+        const ttlMs = Math.max(1000, r.ttl ?? window);
+        const first = await bounded(app.queues.connection.set(`${config.QUEUE_PREFIX}-login-limited-${r.key}`, "1", "PX", ttlMs, "NX"), config.REDIS_COMMAND_TIMEOUT_MS, "the login-limit audit marker").catch(() => "OK");
+        if (first === "OK") await recordAudit(db, { actor: { name: body.username.trim().slice(0, 80) || "-", channel: "web", ip: req.ip }, action: "session.limited", subject: `account:${body.username.trim().slice(0, 80) || "-"}`, after: { by, until: new Date(Date.now() + ttlMs).toISOString() } });
         const minutes = Math.max(1, Math.ceil((r.ttlInSeconds ?? window / 1000) / 60));
         return reply.status(429).header("retry-after", String(r.ttlInSeconds ?? 60)).send({ error: "rate_limited", message: `Too many login attempts from ${what}. Try again in ${minutes} minute(s).` });
       }

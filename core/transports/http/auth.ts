@@ -11,9 +11,20 @@ import type { HttpContext } from "./context.js";
 /** What a route declares: the action it performs, or "public" (health, the page, login, gateways' webhooks). */
 export type RouteAction = Action | "public";
 
+/** One route as declared: what `gridlink routes` lists (with the roles its action allows). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  action: RouteAction;
+}
+
 declare module "fastify" {
   interface FastifyContextConfig {
     action?: RouteAction;
+  }
+  interface FastifyInstance {
+    /** Every route registered on this server, with its declared action (filled by installAuth's onRoute hook). */
+    declaredRoutes: DeclaredRoute[];
   }
   interface FastifyRequest {
     /** The authenticated staff member or token; absent for anonymous requests to public or resident routes. */
@@ -66,11 +77,14 @@ export function installAuth(server: FastifyInstance, app: HttpContext): void {
   const limits: SessionLimits = { idleMs: app.config.SESSION_IDLE_MINUTES * 60_000, maxMs: app.config.SESSION_MAX_HOURS * 3_600_000 };
   server.decorateRequest("actor", undefined);
   server.decorateRequest("sessionToken", undefined);
+  const declared: DeclaredRoute[] = [];
+  server.decorate("declaredRoutes", declared);
   server.addHook("onRoute", (route) => {
     route.config ??= {};
     const config = route.config as { action?: RouteAction };
     config.action ??= defaultAction(route.url);
     if (!config.action) throw new Error(`route ${String(route.method)} ${route.url} declares no action (config: { action })`);
+    for (const method of [route.method].flat()) if (method !== "HEAD") declared.push({ method, url: route.url, action: config.action });
   });
   server.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
     const action = (req.routeOptions.config as { action?: RouteAction } | undefined)?.action;

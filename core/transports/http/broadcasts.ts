@@ -9,6 +9,7 @@ import { previewBroadcast, sendBroadcast } from "../../broadcasts/send-broadcast
 import { readSendingPaces } from "../../broadcasts/sending-pace.js";
 import { AppError } from "../../infra/errors.js";
 import { actorOf } from "./auth.js";
+import type { Actor } from "../../policy/authorize.js";
 import { maskPersonal } from "../../privacy.js";
 import type { HttpContext } from "./context.js";
 
@@ -30,13 +31,13 @@ export const broadcastRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (
   const { prisma } = app;
   const paces = () => readSendingPaces({ redis: app.queues.connection, prefix: app.config.QUEUE_PREFIX });
   const masked = <T extends { deliveries?: Array<{ group: string }> }>(s: T): T => ({ ...s, ...(s.deliveries ? { deliveries: s.deliveries.map((d) => ({ ...d, group: maskPersonal(d.group) })) } : {}) });
-  const status = async (id: number) => {
-    const s = await broadcastStatus({ db: prisma, id, paces: await paces() });
+  const status = async (id: number, actor: Actor) => {
+    const s = await broadcastStatus({ db: prisma, id, paces: await paces(), actor });
     if (!s) throw new AppError("not_found", { message: `broadcast ${id} not found` });
     return masked(s);
   };
 
-  server.get("/api/broadcasts", { config: { action: "broadcast.read" } }, async () => recentBroadcasts({ db: prisma, paces: await paces() }));
+  server.get("/api/broadcasts", { config: { action: "broadcast.read" } }, async (req) => recentBroadcasts({ db: prisma, paces: await paces(), actor: actorOf(req) }));
 
   server.post("/api/broadcasts/preview", { config: { action: "broadcast.create" } }, async (req) => previewBroadcast({ db: prisma, actor: actorOf(req), request: request.parse(req.body ?? {}), paces: await paces() }));
 
@@ -45,7 +46,7 @@ export const broadcastRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (
     return reply.code(sent.status === "cancelled" ? 422 : 202).send(sent);
   });
 
-  server.get<{ Params: { id: string } }>("/api/broadcasts/:id", { config: { action: "broadcast.read" } }, async (req) => status(idOf(req.params.id)));
+  server.get<{ Params: { id: string } }>("/api/broadcasts/:id", { config: { action: "broadcast.read" } }, async (req) => status(idOf(req.params.id), actorOf(req)));
 
   server.post<{ Params: { id: string; action: string } }>("/api/broadcasts/:id/:action", { config: { action: "broadcast.create" } }, async (req) => {
     const action = req.params.action as keyof typeof CONTROL_ACTIONS;
@@ -57,7 +58,8 @@ export const broadcastRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (
   /** Server-sent events: the summary whenever it changes (polled each second), until the broadcast ends. */
   server.get<{ Params: { id: string } }>("/api/broadcasts/:id/events", { config: { action: "broadcast.read" } }, async (req, reply) => {
     const id = idOf(req.params.id);
-    await status(id); // 404 before the stream starts
+    const actor = actorOf(req);
+    await status(id, actor); // 404 (or 403) before the stream starts
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
@@ -65,7 +67,7 @@ export const broadcastRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (
     let closed = false;
     req.raw.on("close", () => (closed = true));
     while (!closed) {
-      const { deliveries: _d, ...summary } = await status(id).catch(() => ({ deliveries: [] as unknown[], status: "error" }) as never);
+      const { deliveries: _d, ...summary } = await status(id, actor).catch(() => ({ deliveries: [] as unknown[], status: "error" }) as never);
       const line = JSON.stringify(summary);
       if (line !== last) {
         res.write(`event: progress\ndata: ${line}\n\n`);

@@ -12,8 +12,10 @@ import { lexiconRoutes } from "../../lexicon/routes.js";
 import { replyError } from "./errors.js";
 import { healthRoutes } from "./health.js";
 import { ticketRoutes } from "./tickets.js";
+import { pollRoutes } from "./polls.js";
 import { accessRoutes } from "./access.js";
 import { installAuth } from "./auth.js";
+import { residentRoutes } from "./residents.js";
 
 /** TRUST_PROXY → Fastify's trustProxy: unset = trust no one (X-Forwarded-For from any peer is ignored). */
 export function parseTrustProxy(value: string | undefined): boolean | string[] {
@@ -54,6 +56,8 @@ export async function buildServer(opts: { ctx: HttpContext; alertsKey: string; l
   await server.register(healthRoutes, { app, alertsKey: opts.alertsKey });
   await server.register(accessRoutes, { app });
   await server.register(ticketRoutes, { app });
+  await server.register(residentRoutes, { app });
+  await server.register(pollRoutes, { app });
   if (app.live) await server.register(lexiconRoutes, { prisma: app.prisma, live: app.live });
   for (const g of app.gateways) if (g.routes) await server.register(g.routes);
 
