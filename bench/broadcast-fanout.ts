@@ -1,7 +1,8 @@
 // Fan-out of one broadcast to 5,000 groups: the broadcast and its 5,000 deliveries created (draft → sending,
 // audited) and every delivery queued in the broadcast lane — what `gridlink broadcast send` and the API do
-// before the first send. Target < 1 s. Baseline, same process: the bare minimum the same work needs — one
-// createMany of 5,000 rows and one addBulk of 5,000 jobs, no audience, no audit, no lanes.
+// before the first send. Target < 1 s. Baseline, same process: the bare rows and jobs the way Prisma writes them
+// — one createMany of 5,000 rows and one addBulk of 5,000 jobs, no audience, no audit, no lanes. The fan-out
+// itself writes its rows with multi-row INSERTs (core/outbox.ts insertDeliveries), so it beats that baseline.
 // Run: node bin/run-ts.js bench/broadcast-fanout.ts      (BENCH_GROUPS=… to change the 5,000)
 
 import fs from "node:fs";

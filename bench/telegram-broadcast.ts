@@ -5,52 +5,22 @@
 // transaction that creates the 1,000 delivery rows).
 // Run: node bin/run-ts.js bench/telegram-broadcast.ts      (BENCH_GROUPS=… to change the 1,000)
 
-import fs from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { Redis } from "ioredis";
 import type { TelegramServer as Emulator } from "telegram-test-api/lib/telegramServer.js";
 import { telegramGateway } from "../bots/telegram/index.js";
-import { createApp } from "../core/app.js";
 import { sendBroadcast } from "../core/broadcasts/send-broadcast.js";
-import { loadConfig } from "../core/infra/config.js";
-import { migrateDatabase } from "../core/infra/db.js";
-import { createLogger } from "../core/infra/log.js";
-import { deleteKeysUnder } from "../core/infra/redis.js";
 import { freePort } from "../tests/helpers/net.js";
+import { BENCH_ACTOR, startBenchApp } from "./support/bench-app.js";
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const TOKEN = "424242:bench-token";
 const TelegramServer = createRequire(import.meta.url)("telegram-test-api") as typeof Emulator;
 
-
-async function dropPrefix(prefix: string): Promise<void> {
-  const r = new Redis(REDIS_URL);
-  await deleteKeysUnder(r, prefix);
-  r.disconnect();
-}
-
 const emulator = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 3600 });
 await emulator.start();
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-bench-tg-"));
-const url = `file:${path.join(dir, "bench.db")}`;
-await migrateDatabase(url);
-const prefix = `bench-tg-${process.pid}`;
 // Default Telegram limits: nothing but the token, the emulator's address and bench plumbing is set.
-const config = loadConfig({
-  DATABASE_URL: url,
-  REDIS_URL,
-  QUEUE_PREFIX: prefix,
-  LOG_LEVEL: "silent",
-  REDIS_AUTOSTART: "false",
-  PLAYGROUND_ENABLED: "false",
-  TELEGRAM_BOT_TOKEN: TOKEN,
-  TELEGRAM_API_ROOT: emulator.config.apiURL,
-});
-const app = await createApp({ config, gateways: [telegramGateway], roles: { http: false, workers: false }, log: createLogger("silent") });
-await app.start();
+const bench = await startBenchApp("tg", [telegramGateway], { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: emulator.config.apiURL });
+const { app, config } = bench;
 
 try {
   await app.prisma.group.createMany({
@@ -60,7 +30,7 @@ try {
   // What core does for a confirmed broadcast: fan out in one transaction (draft → sending), then queue every
   // delivery in the broadcast lane (sendBroadcast does both; the CLI and the API call it).
   const started = Date.now();
-  const b = await sendBroadcast({ db: app.prisma, queues: app.queues, actor: { role: "admin", name: "bench", channel: "system" }, request: { text: "【通知】明天上午9点至12点停水检修，请提前储水。", scope: "all" }, paces: {} });
+  const b = await sendBroadcast({ db: app.prisma, queues: app.queues, actor: BENCH_ACTOR, request: { text: "【通知】明天上午9点至12点停水检修，请提前储水。", scope: "all" }, paces: {} });
   const fannedOut = Date.now();
   const queued = fannedOut;
   for (;;) {
@@ -84,7 +54,14 @@ try {
   console.log(`sent ${sent.length}`);
   console.log(`failed ${rows.length - sent.length}`);
   console.log(`emulator_received ${received}`);
-  console.log(`max_per_second ${Math.max(...perSecond.values())}`);
+  // And in any 1-second window, wherever it starts (what a server counting arrivals could see).
+  let sliding = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1000) j++;
+    sliding = Math.max(sliding, i - j + 1);
+  }
+  console.log(`max_per_second ${Math.max(...perSecond.values())} (wall-clock seconds; limit ${config.TELEGRAM_GLOBAL_PER_SECOND})`);
+  console.log(`max_in_any_1s_window ${sliding}`);
   console.log(`fanout_and_enqueue_s ${((queued - started) / 1000).toFixed(2)}`);
   console.log(`send_elapsed_s ${sendElapsed.toFixed(2)}`);
   console.log(`total_elapsed_s ${totalElapsed.toFixed(2)}`);
@@ -92,8 +69,6 @@ try {
   console.log(`send_ratio ${(sendElapsed / floor).toFixed(3)}`);
   console.log(`total_ratio ${(totalElapsed / floor).toFixed(3)}`);
 } finally {
-  await app.stop();
+  await bench.close();
   await emulator.stop();
-  await dropPrefix(prefix);
-  fs.rmSync(dir, { recursive: true, force: true });
 }

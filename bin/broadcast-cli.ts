@@ -34,7 +34,7 @@ export function broadcastCommand(deps: BroadcastCliDeps): Command {
   const paces = (s: Awaited<ReturnType<typeof services>>, queues: Queues) => s.readSendingPaces({ redis: queues.connection, prefix: deps.config().QUEUE_PREFIX });
   const audience = (c: Command) =>
     c
-      .addOption(new Option("--scope <scope>", "all | platform:wechat | grid:<grid> | community:<name> | tag:<tag> | tags:<a,b> | tags-all:<a,b> | groups:<id,id>").default("all"))
+      .addOption(new Option("--scope <scope>", "all | platform:wechat | grid:<grid> | community:<name> | street:<name> | node:<id|name> | tag:<tag> | tags:<a,b> | tags-all:<a,b> | groups:<id,id>").default("all"))
       .option("--urgent", "ahead of ordinary broadcasts")
       .option("--at <time>", 'start later, China time ("2026-12-02 08:00")');
 

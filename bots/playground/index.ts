@@ -35,6 +35,8 @@ export interface TranscriptLine {
   at: number;
   replyTo?: string;
   mention?: string;
+  /** The OutboundMessage a bot line came from (lets a retried send find it already delivered). */
+  outboundId?: number;
 }
 
 const postBody = z.object({
@@ -87,8 +89,14 @@ export class PlaygroundGateway implements ChatGateway {
     if (this.sendDelayMs) await new Promise((r) => setTimeout(r, this.sendDelayMs));
     const seq = await this.host.redis.incr(`${this.host.prefix}:playground:seq`);
     const id = `bot-${seq}`;
-    await this.append(msg.chatId, { id, from: "bot", sender: "Gridlink", text: msg.text, at: Date.now(), replyTo: msg.replyTo?.messageId, mention: msg.mention?.name });
+    await this.append(msg.chatId, { id, from: "bot", sender: "Gridlink", text: msg.text, at: Date.now(), replyTo: msg.replyTo?.messageId, mention: msg.mention?.name, outboundId: msg.outboundId });
     return { platformMessageId: id };
+  }
+
+  /** Whether this outbound message is in the chat already (sent by a process that died before core recorded it). */
+  async sentBefore(msg: OutgoingMessage): Promise<SendResult | undefined> {
+    const line = (await this.transcript(msg.chatId)).find((l) => l.from === "bot" && l.outboundId === msg.outboundId);
+    return line ? { platformMessageId: line.id } : undefined;
   }
 
   /** Read a group's transcript, oldest first. */

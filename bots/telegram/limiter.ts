@@ -1,6 +1,7 @@
-// Telegram's flood limits, enforced across every process that sends for the same bot: the counters live in
-// Redis (rate-limiter-flexible, fixed windows) and a "paused until" key carries a 429's retry_after to all
-// of them. A caller waits for a slot; nothing is dropped or failed for being over the limit.
+// Telegram's flood limits, enforced across every process that sends for the same bot: the per-chat counters live
+// in Redis (rate-limiter-flexible, fixed windows), the global rate is a schedule in Redis (each send reserves the
+// next free instant, 1/globalPerSecond s after the previous one) and a "paused until" key carries a 429's
+// retry_after to all of them. A caller waits for a slot; nothing is dropped or failed for being over the limit.
 
 import { definedOnly } from "../../core/ports/index.js";
 import { setMaxListeners } from "node:events";
@@ -37,6 +38,24 @@ end
 return redis.call('pttl', KEYS[1])
 `;
 
+/**
+ * Reserve the next global send instant (GCRA without burst): on Redis's clock, the slot is the later of now and
+ * the previous slot + interval. Returns the ms to wait for it. Fixed one-second windows let up to twice the rate
+ * arrive within a second (slots taken at the end of one window and the start of the next); evenly spaced slots
+ * never put more than globalPerSecond (+1) into any second, wherever it starts.
+ * KEYS: next   ARGV: intervalUs   → { waitMs, slot (epoch ms, Redis clock) }
+ */
+const RESERVE_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = now
+if nextAt > now then slot = nextAt end
+redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', 60000)
+return {math.ceil((slot - now) / 1000), math.floor(slot / 1000)}
+`;
+
 /** What the limiter needs: a Redis connection shared with the host and the key namespace of this bot. */
 export interface TelegramLimiterOptions extends Partial<TelegramLimits> {
   redis: Redis;
@@ -48,15 +67,15 @@ export interface TelegramLimiterOptions extends Partial<TelegramLimits> {
  * Cross-process rate limiter for one bot. `acquire(chatId)` resolves when a message may go to that chat now:
  * the bot is not paused, the chat is under its per-second and per-minute budgets and the bot under its global
  * budget. Per chat, windows open with the chat's first message (so one message per second really is one per
- * second); globally they are wall-clock seconds. Fixed windows can let up to twice the rate through at a
- * window edge; Telegram tolerates short bursts and answers 429 otherwise, which `pause()` honours everywhere.
+ * second); globally, sends are spaced evenly (1/globalPerSecond s apart) on Redis's clock, so no second ever
+ * sees more than the limit. Telegram answers 429 otherwise, which `pause()` honours everywhere.
  * Clocks of the sending machines are assumed NTP-close (a skew only widens that edge effect).
  */
 export class TelegramLimiter {
   readonly limits: TelegramLimits;
   private readonly redis: Redis;
   private readonly pauseKey: string;
-  private readonly global: RateLimiterRedis;
+  private readonly globalKey: string;
   private readonly chatSecond: RateLimiterRedis;
   private readonly chatMinute: RateLimiterRedis;
   private readonly closing = new AbortController();
@@ -71,13 +90,16 @@ export class TelegramLimiter {
     this.redis = redis;
     this.pauseKey = `${keyPrefix}:paused`;
     // Per-second keys live 2 s: long enough to cover their second even when clocks differ by a little.
-    this.global = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:rl:global`, points: this.limits.globalPerSecond, duration: 2 });
+    this.globalKey = `${keyPrefix}:rl:global-next`;
     this.chatSecond = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:rl:chat-s`, points: this.limits.perChatPerSecond, duration: 1 });
     this.chatMinute = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:rl:chat-m`, points: this.limits.perChatPerMinute, duration: 60 });
   }
 
-  /** Wait until one message may be sent to `chatId`, then take its slot. Rejects only when closed or Redis fails. */
-  async acquire(chatId: string): Promise<void> {
+  /**
+   * Wait until one message may be sent to `chatId`, then take its slot; resolves with the global slot's instant
+   * (epoch ms on Redis's clock). Rejects only when closed or Redis fails.
+   */
+  async acquire(chatId: string): Promise<number> {
     // Per chat first: a busy group waits for its own budget without holding a global slot meanwhile.
     for (;;) {
       await this.waitWhilePaused();
@@ -96,19 +118,14 @@ export class TelegramLimiter {
     }
     for (;;) {
       await this.waitWhilePaused();
-      // The global budget counts per wall-clock second (key "all:<epoch second>"), not per window opened by
-      // the first sender: a sender that wakes late (a busy event loop) then does not push every later window
-      // back, so a long broadcast runs at the full rate instead of drifting below it.
-      const second = Math.floor(Date.now() / 1000);
-      const wait = await this.tryConsume(this.global, `all:${second}`);
-      if (wait > 0) {
-        // Until the next second starts (+ a little jitter so processes do not all hit Redis at once).
-        await this.sleep(Math.max(1, (second + 1) * 1000 - Date.now()) + Math.floor(Math.random() * 3));
-        continue;
-      }
+      // Reserve the next evenly spaced global instant and wait for it: one Redis call per send, no herd of
+      // waiters retrying at every window edge, and a slot nobody else can take meanwhile.
+      const intervalUs = Math.ceil(1_000_000 / this.limits.globalPerSecond);
+      const [wait, slot] = (await this.redis.eval(RESERVE_LUA, 1, this.globalKey, String(intervalUs))) as [number, number];
+      if (wait > 0) await this.sleep(wait);
       // A 429 may have landed while we waited for the slot: honour it before sending.
       if ((await this.pausedFor()) > 0) continue;
-      return;
+      return Number(slot);
     }
   }
 

@@ -1,5 +1,6 @@
 // One WeChat account: a Wechaty instance, its health, and the rooms it was removed from.
-// The gateway runs a primary account and, optionally, a standby that sends while the primary is down.
+// The gateway runs a primary account, optionally extra sending accounts (rooms go to the accounts in them) and a
+// standby that sends while none of those serves.
 
 import { WechatyBuilder, type Wechaty, type WechatyOptions } from "wechaty";
 import type { Logger } from "pino";
@@ -13,8 +14,8 @@ export type WechatPuppetSpec =
   | { kind: "module"; name: string; token?: string }
   | { kind: "instance"; puppet: WechatPuppetInstance };
 
-/** The two roles an account can have. */
-export type AccountRole = "primary" | "standby";
+/** The roles an account can have: the primary and extra accounts send; the standby steps in when none serves. */
+export type AccountRole = "primary" | "extra" | "standby";
 
 /** One account of the gateway. Holds no logic beyond building the bot; plugins attach the behaviour. */
 export class WechatAccount {
@@ -25,12 +26,16 @@ export class WechatAccount {
   /** Label for logs and /healthz ("wechaty-puppet-service", "PuppetMock<…>"). */
   readonly puppetName: string;
 
+  /** How alerts name the account (主账号, 账号2, 备用账号). */
+  readonly label: string;
+
   constructor(
     readonly role: AccountRole,
     spec: WechatPuppetSpec,
-    opts: { memoryName?: string; now?: () => number; log: Logger },
+    opts: { memoryName?: string; now?: () => number; log: Logger; label?: string },
   ) {
     this.health = new AccountHealth(role, opts.now);
+    this.label = opts.label ?? (role === "primary" ? "主账号" : role === "standby" ? "备用账号" : "账号");
     const name = opts.memoryName;
     if (spec.kind === "instance") {
       this.puppetName = safeName(spec.puppet);

@@ -1,5 +1,11 @@
-// The WeChat gateway: a primary Wechaty account (and an optional standby), human-paced sending, account health,
-// the login QR on GET /api/wechat/login. Translation lives in message.ts / render.ts, pacing in pacer.ts.
+// The WeChat gateway: a primary Wechaty account, optional extra sending accounts and an optional standby,
+// human-paced sending, account health, the login QR on GET /api/wechat/login. Translation lives in message.ts /
+// render.ts, pacing in pacer.ts.
+//
+// Several accounts: each room is sent to by a serving account that is a member of it — the least busy one — and
+// every account has its own pace (pacer.ts keys it by the account), so N accounts in disjoint rooms send a
+// broadcast in about 1/N of the time. When an account logs out its rooms go to the other accounts in them; the
+// standby sends only while no sending account serves (or none is in the room).
 
 import fs from "node:fs";
 import path from "node:path";
@@ -8,7 +14,7 @@ import type { Contact, Room } from "wechaty";
 import type { Logger } from "pino";
 import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/ports/index.js";
 import type { Config } from "../../core/ports/index.js";
-import { definedOnly } from "../../core/ports/index.js";
+import { definedOnly, splitList } from "../../core/ports/index.js";
 import { WechatAccount, type WechatPuppetInstance, type WechatPuppetSpec } from "./account.js";
 import { installRejectionGuard } from "./guard.js";
 import type { AccountEventKind } from "./health.js";
@@ -24,6 +30,8 @@ export interface WechatGatewayOptions {
   puppet?: WechatPuppetInstance;
   /** A puppet instance for the standby account instead of WECHATY_STANDBY_PUPPET. */
   standbyPuppet?: WechatPuppetInstance;
+  /** Puppet instances of extra sending accounts instead of WECHATY_EXTRA_ACCOUNTS (tests pass PuppetMocks). */
+  extraPuppets?: WechatPuppetInstance[];
   /**
    * Where Wechaty keeps the session (memory card) so a restart logs in without a new scan:
    * `<dir>/<WECHATY_NAME>.memory-card.json`. `null` keeps it in memory. @defaultValue "data" (null with `puppet`)
@@ -94,10 +102,16 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 /** ChatGateway for WeChat through Wechaty. Build it with `createWechatGateway` or the `wechatGateway` factory. */
 export class WechatGateway implements ChatGateway {
   readonly platform = "wechat" as const;
-  /** One send at a time: the pacer serialises an account anyway, and one waiting job is enough to keep it busy. */
-  readonly sendConcurrency = 1;
-  /** The account that normally serves. */
+  /** One send in flight per sending account: the pacer serialises each account, so more would only wait. */
+  get sendConcurrency(): number {
+    return this.senders.length;
+  }
+  /** The first sending account (it owns the session name WECHATY_NAME). */
   readonly primary: WechatAccount;
+  /** Every sending account: the primary and the extra ones (WECHATY_EXTRA_ACCOUNTS). */
+  readonly senders: WechatAccount[];
+  /** Sends in flight per account (picks the least busy account of a room). */
+  private readonly inFlight = new Map<WechatAccount, number>();
   /** The account that sends while the primary is down (WECHATY_STANDBY_PUPPET). */
   readonly standby?: WechatAccount;
   readonly pacer: WechatPacer;
@@ -109,7 +123,7 @@ export class WechatGateway implements ChatGateway {
   private readonly startTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
   private started = false;
-  private lastSender: "primary" | "standby" | "none" = "none";
+  private lastSender: "senders" | "standby" | "none" = "none";
 
   constructor(
     private readonly host: GatewayHost,
@@ -123,7 +137,17 @@ export class WechatGateway implements ChatGateway {
     const primarySpec = this.specFor(this.opts.puppet, config.WECHATY_PUPPET, config.WECHATY_PUPPET_SERVICE_TOKEN);
     if (!primarySpec) throw new Error("wechat gateway: WECHATY_PUPPET must be set (or a puppet instance passed)");
     this.primary = new WechatAccount("primary", primarySpec, { memoryName: this.memoryName(config.WECHATY_NAME), now: this.opts.now, log: this.log });
-    const standbySpec = this.specFor(this.opts.standbyPuppet, config.WECHATY_STANDBY_PUPPET, config.WECHATY_STANDBY_PUPPET_SERVICE_TOKEN);
+    this.senders = [this.primary];
+    const extraNames = splitList(config.WECHATY_EXTRA_ACCOUNTS);
+    const extraTokens = splitList(config.WECHATY_EXTRA_PUPPET_SERVICE_TOKENS);
+    const extras = this.opts.extraPuppets
+      ? this.opts.extraPuppets.map((p, i) => ({ spec: { kind: "instance", puppet: p } as WechatPuppetSpec, name: extraNames[i] ?? `${config.WECHATY_NAME}-${i + 2}` }))
+      : config.WECHATY_PUPPET
+        ? extraNames.map((name, i) => ({ spec: { kind: "module", name: config.WECHATY_PUPPET!, token: extraTokens[i] } as WechatPuppetSpec, name }))
+        : [];
+    extras.forEach(({ spec, name }, i) => {
+      this.senders.push(new WechatAccount("extra", spec, { memoryName: this.memoryName(name), now: this.opts.now, log: this.log, label: `账号${i + 2}（${name}）` }));
+    });    const standbySpec = this.specFor(this.opts.standbyPuppet, config.WECHATY_STANDBY_PUPPET, config.WECHATY_STANDBY_PUPPET_SERVICE_TOKEN);
     if (standbySpec) {
       this.standby = new WechatAccount("standby", standbySpec, { memoryName: this.memoryName(`${config.WECHATY_NAME}-standby`), now: this.opts.now, log: this.log });
     }
@@ -141,7 +165,7 @@ export class WechatGateway implements ChatGateway {
   }
 
   private accounts(): WechatAccount[] {
-    return this.standby ? [this.primary, this.standby] : [this.primary];
+    return this.standby ? [...this.senders, this.standby] : [...this.senders];
   }
 
   // --- lifecycle
@@ -154,14 +178,9 @@ export class WechatGateway implements ChatGateway {
     if (this.started) return;
     this.started = true;
     if (this.opts.memoryDir) fs.mkdirSync(this.opts.memoryDir, { recursive: true });
+    // Accounts publish their pace again as they log in; facts of a previous run must not count.
+    await this.pacer.forgetAll().catch((err) => this.log.warn({ err }, "wechat pace reset failed"));
     this.uninstallers.push(installRejectionGuard((reason) => this.onLeakedRejection(reason)));
-    // The pace is known before the first send (a broadcast's ETA); bounded so Redis being away never holds start.
-    let paceTimer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.pacer.announce().catch((err: Error) => this.log.warn({ err: err.message }, "could not publish the WeChat pace; it is published at the first send")),
-      new Promise<void>((resolve) => (paceTimer = setTimeout(resolve, 2000))),
-    ]);
-    clearTimeout(paceTimer);
     for (const account of this.accounts()) {
       const ctx = this.pluginContext(account);
       this.uninstallers.push(account.bot.use(healthPlugin(ctx), roomRegistryPlugin(ctx), intakePlugin(ctx)));
@@ -189,7 +208,7 @@ export class WechatGateway implements ChatGateway {
       if (this.stopping) return;
       const message = err instanceof Error ? err.message : String(err);
       account.health.onError(`start failed: ${message}`);
-      this.alert(account.role, "error", `${account.role === "primary" ? "主账号" : "备用账号"}启动失败，${Math.round(retryMs / 1000)} 秒后重试：${message}`, {
+      this.alert(account.role, "error", `${account.label}启动失败，${Math.round(retryMs / 1000)} 秒后重试：${message}`, {
         throttleKey: `start:${message.slice(0, 60)}`,
       });
       const timer = setTimeout(() => {
@@ -224,26 +243,45 @@ export class WechatGateway implements ChatGateway {
       host: this.host,
       log: this.log.child({ role: account.role }),
       alert: (kind, message, opts) => this.alert(account.role, kind, message, opts),
-      listening: () => account.role === "primary" || !this.primary.serving,
-      ownsRegistry: account.role === "primary",
+      listening: (roomId) => this.listens(account, roomId),
+      ownsRegistry: account.role !== "standby",
+      otherSenderIn: async (roomId) => {
+        for (const other of this.senders) if (other !== account && other.serving && (await this.inRoom(other, roomId))) return true;
+        return false;
+      },
       printQr: this.opts.printQr,
       heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs,
       loginAlertMs: this.opts.loginAlertMs,
       submitRetryDelaysMs: this.opts.submitRetryDelaysMs,
       isStopping: () => this.stopping,
-      availabilityChanged: () => this.noteSender(),
+      availabilityChanged: () => {
+        this.noteSender();
+        // The pace facts core reads for a broadcast's ETA: only accounts that can send count.
+        const id = account.selfId ?? account.health.user?.id;
+        if (id) void (account.serving ? this.pacer.announce(id) : this.pacer.forget(id)).catch((err) => this.log.warn({ err }, "wechat pace publish failed"));
+      },
     };
+  }
+
+  /** The first serving account in the room hears it: sending accounts in order, then the standby. */
+  private async listens(account: WechatAccount, roomId: string | undefined): Promise<boolean> {
+    if (!roomId) return account === this.primary || (account.role === "standby" && !this.senders.some((a) => a.serving));
+    for (const a of this.accounts()) {
+      if (a === account) return true;
+      if (a.serving && (await this.inRoom(a, roomId))) return false;
+    }
+    return false;
   }
 
   /** Announce when sending moves between accounts (standby takes over / hands back). */
   private noteSender() {
-    const now = this.senderFor()?.role ?? "none";
+    const now = this.senders.some((a) => a.serving) ? "senders" : this.standby?.serving ? "standby" : "none";
     if (now === this.lastSender) return;
     const before = this.lastSender;
     this.lastSender = now;
-    if (now === "standby") this.alert("standby", "login", "主账号不可用，备用账号接管发送");
-    else if (now === "primary" && before === "standby") this.alert("primary", "login", "主账号恢复，备用账号停止发送");
-    else if (now === "none" && before !== "none" && this.standby) this.alert("primary", "logout", "没有可用的微信账号：消息将在队列中等待，不会丢失");
+    if (now === "standby") this.alert("standby", "login", "发送账号均不可用，备用账号接管发送");
+    else if (now === "senders" && before === "standby") this.alert("primary", "login", "发送账号恢复，备用账号停止发送");
+    else if (now === "none" && before !== "none" && (this.standby || this.senders.length > 1)) this.alert("primary", "logout", "没有可用的微信账号：消息将在队列中等待，不会丢失");
   }
 
   // --- alerts
@@ -298,33 +336,96 @@ export class WechatGateway implements ChatGateway {
 
   // --- sending
 
-  /** The account that sends now: the primary when it serves, else a serving standby. */
+  /** The account that speaks for the gateway (admin room, health): the first serving sender, else a serving standby. */
   private senderFor(): WechatAccount | undefined {
-    if (this.primary.serving) return this.primary;
-    if (this.standby?.serving) return this.standby;
-    return undefined;
+    return this.senders.find((a) => a.serving) ?? (this.standby?.serving ? this.standby : undefined);
   }
 
   /**
-   * Send one message at a human pace. Waits for a slot (never drops); throws SendError: rate_limited (paused
-   * after "too frequent", daily cap, nobody logged in — core pauses the queue and keeps the attempt),
-   * chat_gone (room gone or the bot not in it), transient (anything else; retried with backoff).
+   * Whether this account is in the room: not removed since login, known to its puppet, and (when the puppet
+   * lists members) among them. A puppet error other than "no such room" throws the mapped SendError.
+   */
+  private async inRoom(account: WechatAccount, roomId: string): Promise<boolean> {
+    const selfId = account.selfId;
+    if (!selfId || account.removedRooms.has(roomId)) return false;
+    try {
+      // Ask the puppet first: Room.find() would also report an unknown room as a Wechaty "error" event.
+      await account.bot.puppet.roomPayload(roomId);
+    } catch (err) {
+      const failure = classifySendFailure(err);
+      if (failure === "chat_gone") return false;
+      throw toSendError(failure, err, this.opts.loggedOutRetryMs);
+    }
+    let members: string[] = [];
+    try {
+      members = await account.bot.puppet.roomMemberList(roomId);
+    } catch {
+      // Unknown membership: let the send itself tell.
+    }
+    return members.length === 0 || members.includes(selfId);
+  }
+
+  /**
+   * The account that sends into this room: among the serving sending accounts that are in it, one not paused,
+   * with the fewest sends in flight, then the earliest next slot; the standby when no sending account can.
+   * Undefined when no account that serves is in the room.
+   */
+  private async accountFor(roomId: string): Promise<WechatAccount | undefined> {
+    const now = Date.now();
+    const members: WechatAccount[] = [];
+    for (const a of this.senders) if (a.serving && (await this.inRoom(a, roomId))) members.push(a);
+    if (members.length === 0) {
+      if (this.standby?.serving && (await this.inRoom(this.standby, roomId).catch(() => false))) return this.standby;
+      return undefined;
+    }
+    const facts = (a: WechatAccount) => {
+      const snap = this.pacer.snapshot(a.selfId);
+      return { paused: (snap.pausedUntil ?? 0) > now ? 1 : 0, busy: this.inFlight.get(a) ?? 0, next: Math.max(now, snap.nextSlotAt ?? 0) };
+    };
+    return members
+      .map((a) => ({ a, f: facts(a) }))
+      .sort((x, y) => x.f.paused - y.f.paused || x.f.busy - y.f.busy || x.f.next - y.f.next)[0]!.a;
+  }
+
+  /**
+   * Send one message at a human pace, from a serving account that is in the room (see accountFor). Waits for
+   * a slot (never drops); urgent notices (`msg.urgent`) take the separately configured faster pace. Throws
+   * SendError: rate_limited (paused after "too frequent", daily cap, nobody logged in — core pauses the queue
+   * and keeps the attempt), chat_gone (room gone or no serving account in it), transient (anything else).
    */
   async send(msg: OutgoingMessage): Promise<SendResult> {
     if (this.stopping) throw new SendError("rate_limited", "WeChat gateway stopping", { retryAfterMs: this.opts.loggedOutRetryMs });
-    const account = this.senderFor();
-    const selfId = account?.selfId;
-    if (!account || !selfId) {
+    if (!this.accounts().some((a) => a.serving)) {
       throw new SendError("rate_limited", "no WeChat account is logged in", { retryAfterMs: this.opts.loggedOutRetryMs });
     }
-    const room = await this.resolveRoom(account, selfId, msg.chatId);
+    const account = await this.accountFor(msg.chatId);
+    const selfId = account?.selfId;
+    if (!account || !selfId) {
+      if (!this.senders.some((a) => a.serving)) {
+        // Only the standby serves and it is not in this room: a sending account may be, once it is back.
+        throw new SendError("transient", `standby account: not a member of room ${msg.chatId}`);
+      }
+      for (const a of this.senders) if (a.serving) a.removedRooms.add(msg.chatId);
+      throw new SendError("chat_gone", `no logged-in WeChat account is a member of room ${msg.chatId}`);
+    }
+    this.inFlight.set(account, (this.inFlight.get(account) ?? 0) + 1);
+    try {
+      return await this.sendAs(account, selfId, msg);
+    } finally {
+      this.inFlight.set(account, (this.inFlight.get(account) ?? 1) - 1);
+    }
+  }
+
+  private async sendAs(account: WechatAccount, selfId: string, msg: OutgoingMessage): Promise<SendResult> {
+    const room = await account.bot.Room.find({ id: msg.chatId });
+    if (!room) throw await this.goneFor(account, msg.chatId, `room ${msg.chatId} not found`);
     const rendered = renderOutgoing(msg);
     const contact = rendered.mention ? await this.findContact(account, rendered.mention.userId) : undefined;
 
-    const slot = await this.pacer.acquire(selfId, msg.chatId, this.abort.signal);
+    const slot = await this.pacer.acquire(selfId, msg.chatId, this.abort.signal, { urgent: msg.urgent === true });
     if (slot.warnDailyCap) {
       account.health.record("daily_cap", `${slot.sentToday}/${this.pacer.options.dailyCap}`);
-      this.alert(account.role, "daily_cap", `今日已发送 ${slot.sentToday} 条，接近每日上限 ${this.pacer.options.dailyCap} 条；达到上限后消息将排队到次日发送。`);
+      this.alert(account.role, "daily_cap", `${account.label}今日已发送 ${slot.sentToday} 条，接近每日上限 ${this.pacer.options.dailyCap} 条；达到上限后消息将排队到次日发送。`);
     }
     let ok = false;
     try {
@@ -341,6 +442,17 @@ export class WechatGateway implements ChatGateway {
     }
   }
 
+  /** This account cannot send into the room: transient when another serving account may (the retry picks it). */
+  private async goneFor(account: WechatAccount, roomId: string, why: string, cause?: unknown): Promise<SendError> {
+    if (account.role !== "standby") account.removedRooms.add(roomId);
+    const others = this.accounts().filter((a) => a !== account && a.serving);
+    for (const other of others) {
+      if (await this.inRoom(other, roomId).catch(() => true)) return new SendError("transient", `${account.role} account cannot send to ${roomId}: ${why}`, { cause });
+    }
+    if (account.role === "standby") return new SendError("transient", `standby account: ${why}`, { cause });
+    return new SendError("chat_gone", why, { cause });
+  }
+
   private async sendFailure(account: WechatAccount, selfId: string, msg: OutgoingMessage, err: unknown): Promise<SendError> {
     const failure = classifySendFailure(err);
     const reason = err instanceof Error ? err.message : String(err);
@@ -348,46 +460,16 @@ export class WechatGateway implements ChatGateway {
       const backoff = await this.pacer.pause(selfId);
       account.health.record("rate_limited", `${reason}; paused ${backoff.pauseMs} ms (level ${backoff.level})`);
       if (backoff.fresh) {
-        this.alert(account.role, "rate_limited", `微信提示发送过于频繁，暂停发送 ${Math.round(backoff.pauseMs / 1000)} 秒（第 ${backoff.level} 次）。消息保留在队列中，不会丢失。`);
+        this.alert(account.role, "rate_limited", `${account.label}：微信提示发送过于频繁，暂停发送 ${Math.round(backoff.pauseMs / 1000)} 秒（第 ${backoff.level} 次）。消息保留在队列中，不会丢失。`);
       }
       this.log.warn({ room: msg.chatId, pauseMs: backoff.pauseMs, level: backoff.level }, "wechat too frequent; account paused");
+      // Another account in the room may send it at once; only when none can does the whole queue wait.
+      if (this.senders.some((a) => a !== account && a.serving)) return new SendError("transient", `${account.role} account paused: ${reason}`, { cause: err });
       return toSendError(failure, err, backoff.pauseMs);
     }
-    if (failure === "chat_gone" && account.role === "standby") {
-      // The standby may simply not be in this room; the primary may be. Retry rather than deactivate.
-      return new SendError("transient", `standby account cannot send to ${msg.chatId}: ${reason}`, { cause: err });
-    }
-    if (failure === "chat_gone") account.removedRooms.add(msg.chatId);
+    if (failure === "chat_gone") return this.goneFor(account, msg.chatId, reason, err);
     this.log.warn({ room: msg.chatId, failure, err: reason }, "wechat send failed");
     return toSendError(failure, err, this.opts.loggedOutRetryMs);
-  }
-
-  private async resolveRoom(account: WechatAccount, selfId: string, roomId: string): Promise<Room> {
-    const standby = account.role === "standby";
-    const gone = (why: string) =>
-      standby ? new SendError("transient", `standby account: ${why}`) : new SendError("chat_gone", why);
-    if (account.removedRooms.has(roomId)) throw gone(`the bot was removed from room ${roomId}`);
-    try {
-      // Ask the puppet first: Room.find() would also report an unknown room as a Wechaty "error" event.
-      await account.bot.puppet.roomPayload(roomId);
-    } catch (err) {
-      const failure = classifySendFailure(err);
-      if (failure === "chat_gone") throw gone(`room ${roomId} not found: ${err instanceof Error ? err.message : err}`);
-      throw toSendError(failure, err, this.opts.loggedOutRetryMs);
-    }
-    const room = await account.bot.Room.find({ id: roomId });
-    if (!room) throw gone(`room ${roomId} not found`);
-    let members: string[] = [];
-    try {
-      members = await account.bot.puppet.roomMemberList(roomId);
-    } catch {
-      // Unknown membership: let the send itself tell.
-    }
-    if (members.length > 0 && !members.includes(selfId)) {
-      if (!standby) account.removedRooms.add(roomId);
-      throw gone(`the bot is not a member of room ${roomId}`);
-    }
-    return room;
   }
 
   private async findContact(account: WechatAccount, userId: string): Promise<Contact | undefined> {
@@ -404,10 +486,13 @@ export class WechatGateway implements ChatGateway {
   /** Login state, account gaps and pacing for /healthz. */
   health(): Record<string, unknown> {
     const sender = this.senderFor();
+    const extras = this.senders.slice(1);
     return {
       puppet: this.primary.puppetName,
       sending: sender?.role ?? "none",
+      sendingAccounts: this.senders.filter((a) => a.serving).length,
       primary: this.primary.health.snapshot(),
+      ...(extras.length ? { extra: extras.map((a) => ({ label: a.label, ...a.health.snapshot(), pace: this.pacer.snapshot(a.selfId) })) } : {}),
       ...(this.standby ? { standby: { puppet: this.standby.puppetName, ...this.standby.health.snapshot() } } : {}),
       pace: this.pacer.snapshot(),
     };

@@ -8,6 +8,8 @@
 //
 // Observable state (for /healthz and a broadcast's ETA), all under `<prefix>:wechat:`:
 //   pace                       hash: account, nextSlotAt, pausedUntil, msPerMessage, sentToday, dailyCap, capResetAt, updatedAt
+//                              (the account that sent last) and `account:<id>` → JSON of the same facts for every
+//                              logged-in account (core adds up the accounts' rates; see core/ports paceStatusKey)
 //   pace:<account>:next        epoch ms before which the account must not send again
 //   pace:<account>:paused      epoch ms until which the account is paused (absent when not paused)
 
@@ -39,10 +41,16 @@ export interface WechatPaceOptions {
   backoffMaxMs: number;
   /** Where the day starts for the daily cap: minutes east of UTC (China: +480). @defaultValue 480 */
   utcOffsetMinutes: number;
+  /**
+   * The faster pace of urgent notices only: the mean gap between two urgent sends of one account (jittered
+   * ±25 %); the per-minute limit rises to match it for those sends. Never slower than the ordinary pace.
+   * @defaultValue 1500 (WECHAT_URGENT_MS_PER_MESSAGE)
+   */
+  urgentMsPerMessage?: number;
 }
 
 /** The defaults that are not environment variables (those come from Config). */
-export const PACE_DEFAULTS: Omit<WechatPaceOptions, "minGapMs" | "maxGapMs" | "perMinute" | "sameRoomGapMs" | "dailyCap"> = {
+export const PACE_DEFAULTS: Omit<WechatPaceOptions, "minGapMs" | "maxGapMs" | "perMinute" | "sameRoomGapMs" | "dailyCap" | "urgentMsPerMessage"> = {
   dailyWarnRatio: 0.8,
   maxWaitMs: 60_000,
   backoffBaseMs: 60_000,
@@ -58,6 +66,7 @@ export function paceOptionsFromConfig(config: Config, overrides: Partial<WechatP
     perMinute: config.WECHAT_PER_MINUTE,
     sameRoomGapMs: config.WECHAT_SAME_ROOM_GAP_MS,
     dailyCap: config.WECHAT_DAILY_CAP,
+    urgentMsPerMessage: config.WECHAT_URGENT_MS_PER_MESSAGE,
     ...PACE_DEFAULTS,
     ...overrides,
   });
@@ -66,6 +75,7 @@ export function paceOptionsFromConfig(config: Config, overrides: Partial<WechatP
 /** Throws a plain "must be …" message for the first bad option. */
 export function validatePaceOptions(o: WechatPaceOptions): WechatPaceOptions {
   const nonNeg = ["minGapMs", "maxGapMs", "sameRoomGapMs", "maxWaitMs", "backoffBaseMs", "backoffMaxMs"] as const;
+  if (o.urgentMsPerMessage !== undefined && !(Number.isFinite(o.urgentMsPerMessage) && o.urgentMsPerMessage >= 0)) throw new Error("wechat pace: urgentMsPerMessage must be a number ≥ 0");
   for (const k of nonNeg) if (!Number.isFinite(o[k]) || o[k] < 0) throw new Error(`wechat pace: ${k} must be a number ≥ 0`);
   if (o.maxGapMs < o.minGapMs) throw new Error("wechat pace: maxGapMs must be ≥ minGapMs");
   if (!Number.isInteger(o.perMinute) || o.perMinute < 1) throw new Error("wechat pace: perMinute must be an integer ≥ 1");
@@ -81,6 +91,14 @@ export function validatePaceOptions(o: WechatPaceOptions): WechatPaceOptions {
  */
 export function msPerMessage(o: Pick<WechatPaceOptions, "minGapMs" | "maxGapMs" | "perMinute">): number {
   return Math.max((o.minGapMs + o.maxGapMs) / 2, 60_000 / o.perMinute);
+}
+
+/** The limits one send is paced by: the ordinary pace, or the urgent one (for urgent notices only). */
+export function laneLimits(o: WechatPaceOptions, urgent: boolean): { minGapMs: number; maxGapMs: number; perMinute: number } {
+  const u = o.urgentMsPerMessage ?? msPerMessage(o);
+  // Urgent is only ever faster: a setting slower than the ordinary pace leaves urgent notices at that pace.
+  if (!urgent || u >= msPerMessage(o)) return { minGapMs: o.minGapMs, maxGapMs: o.maxGapMs, perMinute: o.perMinute };
+  return { minGapMs: Math.round(u * 0.75), maxGapMs: Math.round(u * 1.25), perMinute: Math.max(o.perMinute, Math.ceil(60_000 / Math.max(u, 1))) };
 }
 
 // === Keys
@@ -214,6 +232,8 @@ export interface PaceSlot {
   warnDailyCap: boolean;
   /** How long this send waited for its slot. */
   waitedMs: number;
+  /** Paced as an urgent notice (the faster, separately configured pace). */
+  urgent: boolean;
 }
 
 /** A pause after "too frequent". */
@@ -253,7 +273,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export class WechatPacer {
   readonly options: WechatPaceOptions;
   private readonly redis: PacerRedis;
+  /** The account that sent last (what snapshot() shows). */
   private snap: PaceSnapshot;
+  /** Every account's facts, by account id. */
+  private readonly snaps = new Map<string, PaceSnapshot>();
 
   constructor(
     redis: Redis,
@@ -266,20 +289,30 @@ export class WechatPacer {
     this.snap = { dailyCap: this.options.dailyCap, msPerMessage: msPerMessage(this.options) };
   }
 
-  /** Draw this send's gap: uniform in [minGapMs, maxGapMs]. */
-  drawGap(): number {
-    const { minGapMs, maxGapMs } = this.options;
+  /** Draw this send's gap: uniform in [minGapMs, maxGapMs] (of the urgent pace for an urgent notice). */
+  drawGap(urgent = false): number {
+    const { minGapMs, maxGapMs } = laneLimits(this.options, urgent);
     return Math.round(minGapMs + (maxGapMs - minGapMs) * this.random());
+  }
+
+  private update(account: string, patch: Partial<PaceSnapshot>): PaceSnapshot {
+    const base = this.snaps.get(account) ?? { dailyCap: this.options.dailyCap, msPerMessage: msPerMessage(this.options) };
+    const next = { ...base, ...patch, account };
+    this.snaps.set(account, next);
+    this.snap = next;
+    return next;
   }
 
   /**
    * Wait for and take a send slot for `account` into `roomId`. Throws SendError('rate_limited') with
    * retryAfterMs when the account is paused, over its daily cap, or the wait would exceed maxWaitMs.
    */
-  async acquire(account: string, roomId: string, signal?: AbortSignal): Promise<PaceSlot> {
+  async acquire(account: string, roomId: string, signal?: AbortSignal, opts: { urgent?: boolean } = {}): Promise<PaceSlot> {
     const o = this.options;
+    const urgent = opts.urgent === true;
+    const limits = laneLimits(o, urgent);
     const started = Date.now();
-    const gapMs = this.drawGap();
+    const gapMs = this.drawGap(urgent);
     const member = `${started}-${Math.floor(this.random() * 1e9)}`;
     for (;;) {
       const { day, msLeft } = dayOf(Date.now(), o.utcOffsetMinutes);
@@ -287,12 +320,12 @@ export class WechatPacer {
       const warnAt = Math.max(1, Math.ceil(o.dailyCap * o.dailyWarnRatio));
       const [wait, reason, count, now, warn] = await this.redis.gridlinkWechatAcquire(
         k.next, k.window, k.day, k.paused, k.room, k.warned,
-        gapMs, o.perMinute, o.sameRoomGapMs, o.dailyCap, warnAt, member,
+        gapMs, limits.perMinute, o.sameRoomGapMs, o.dailyCap, warnAt, member,
       );
-      this.snap = { ...this.snap, account, sentToday: count };
+      this.update(account, { sentToday: count });
       if (wait === 0) {
-        const slot: PaceSlot = { account, roomId, gapMs, at: now, sentToday: count, warnDailyCap: warn === 1, waitedMs: Date.now() - started };
-        this.snap = { ...this.snap, nextSlotAt: now + gapMs, pausedUntil: undefined, lastWaitMs: slot.waitedMs };
+        const slot: PaceSlot = { account, roomId, gapMs, at: now, sentToday: count, warnDailyCap: warn === 1, waitedMs: Date.now() - started, urgent };
+        this.update(account, { nextSlotAt: now + gapMs, pausedUntil: undefined, lastWaitMs: slot.waitedMs });
         await this.publish(account);
         return slot;
       }
@@ -300,7 +333,7 @@ export class WechatPacer {
         throw new SendError("rate_limited", `WeChat daily cap of ${o.dailyCap} sends reached for this account`, { retryAfterMs: msLeft + 1000 });
       }
       if (reason === "paused") {
-        this.snap = { ...this.snap, pausedUntil: now + wait };
+        this.update(account, { pausedUntil: now + wait });
         await this.publish(account);
         throw new SendError("rate_limited", "WeChat sending is paused after a too-frequent warning", { retryAfterMs: wait });
       }
@@ -320,7 +353,7 @@ export class WechatPacer {
     const k = paceKeys(this.prefix, slot.account, slot.roomId);
     // A failed send keeps the backoff level (the pause logic decides); a success resets it.
     const [nextAt] = await this.redis.gridlinkWechatCommit(k.next, k.room, k.backoff, slot.gapMs, this.options.sameRoomGapMs, ok ? 1 : 0);
-    this.snap = { ...this.snap, nextSlotAt: Number(nextAt), ...(ok ? { backoffLevel: 0 } : {}) };
+    this.update(slot.account, { nextSlotAt: Number(nextAt), ...(ok ? { backoffLevel: 0 } : {}) });
     await this.publish(slot.account);
   }
 
@@ -328,30 +361,39 @@ export class WechatPacer {
   async pause(account: string): Promise<PaceBackoff> {
     const k = paceKeys(this.prefix, account);
     const [pauseMs, level, pausedUntil, fresh] = await this.redis.gridlinkWechatPause(k.paused, k.backoff, this.options.backoffBaseMs, this.options.backoffMaxMs);
-    this.snap = { ...this.snap, account, pausedUntil: Number(pausedUntil), backoffLevel: Number(level) };
+    this.update(account, { pausedUntil: Number(pausedUntil), backoffLevel: Number(level) });
     await this.publish(account);
     return { pauseMs: Number(pauseMs), level: Number(level), pausedUntil: Number(pausedUntil), fresh: fresh === 1 };
   }
 
-  /**
-   * Publish the pace before any send (the gateway's start): a broadcast's ETA is `remaining × msPerMessage`, and
-   * core reads msPerMessage only from here — without this it read 0 (an ETA of 0 s) until the first send.
-   * Only the account-independent facts: what an earlier send published about an account (its count, pause,
-   * next slot) stays as it was.
-   */
-  async announce(): Promise<void> {
-    await this.redis.hset(paceStatusKey(this.prefix, "wechat"), { msPerMessage: this.snap.msPerMessage, dailyCap: this.snap.dailyCap, updatedAt: Date.now() });
-  }
-
-  /** The pacing facts last seen by this process (for health()). */
-  snapshot(): PaceSnapshot {
-    const s = { ...this.snap };
+  /** The pacing facts last seen by this process (for health()): of `account`, or of the account that sent last. */
+  snapshot(account?: string): PaceSnapshot {
+    const s = { ...(account ? (this.snaps.get(account) ?? { account, dailyCap: this.options.dailyCap, msPerMessage: msPerMessage(this.options) }) : this.snap) };
     if (s.pausedUntil !== undefined && s.pausedUntil <= Date.now()) delete s.pausedUntil;
     return s;
   }
 
+  /** Publish an account's facts now (at login), so an idle account counts in a broadcast's ETA. */
+  async announce(account: string): Promise<void> {
+    this.update(account, {});
+    await this.publish(account);
+  }
+
+  /** Remove an account's facts (logged out): core no longer counts it in a broadcast's ETA. */
+  async forget(account: string): Promise<void> {
+    this.snaps.delete(account);
+    await this.redis.hdel(paceKeys(this.prefix, account).status, `account:${account}`);
+  }
+
+  /** Remove every account's facts (gateway start: accounts announce themselves again when they log in). */
+  async forgetAll(): Promise<void> {
+    const key = paceKeys(this.prefix, "").status;
+    const fields = (await this.redis.hkeys(key)).filter((f) => f.startsWith("account:"));
+    if (fields.length) await this.redis.hdel(key, ...fields);
+  }
+
   private async publish(account: string): Promise<void> {
-    const s = this.snap;
+    const s = this.snaps.get(account) ?? this.snap;
     const fields: Record<string, string | number> = {
       account,
       msPerMessage: s.msPerMessage,
@@ -363,6 +405,7 @@ export class WechatPacer {
       capResetAt: Date.now() + dayOf(Date.now(), this.options.utcOffsetMinutes).msLeft,
       updatedAt: Date.now(),
     };
-    await this.redis.hset(paceKeys(this.prefix, account).status, fields);
+    const { account: _a, ...facts } = fields;
+    await this.redis.hset(paceKeys(this.prefix, account).status, { ...fields, [`account:${account}`]: JSON.stringify(facts) });
   }
 }

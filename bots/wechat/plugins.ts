@@ -19,10 +19,15 @@ export interface PluginContext {
   log: Logger;
   /** Tell admins (host.alert + the admin room); `throttleKey` limits repeats (errors). */
   alert(kind: AccountEventKind | "intake" | "room", message: string, opts?: { throttleKey?: string }): void;
-  /** Whether this account's inbound messages go to intake now (the standby listens only while the primary is down). */
-  listening(): boolean;
-  /** Whether this account's room events update the group registry (the primary's do). */
+  /**
+   * Whether this account's message from `roomId` goes to intake: only the first serving account in the room
+   * listens (so a room several accounts are in is heard once); the standby only while no sending account is.
+   */
+  listening(roomId: string | undefined): Promise<boolean>;
+  /** Whether this account's room events update the group registry (every sending account's do). */
   ownsRegistry: boolean;
+  /** True when another serving sending account is still in this room (its removal leaves the group active). */
+  otherSenderIn(roomId: string): Promise<boolean>;
   /** Print the login QR in the terminal. */
   printQr: boolean;
   /** Heartbeat silence after which the account counts as down (only once the puppet has sent heartbeats). */
@@ -75,7 +80,7 @@ export function healthPlugin(ctx: PluginContext): WechatyPlugin {
   return (bot) => {
     const { account, log } = ctx;
     const h = account.health;
-    const who = account.role === "primary" ? "主账号" : "备用账号";
+    const who = account.label;
     const uninstall = listen(bot, log, [
       [
         "scan",
@@ -182,7 +187,7 @@ async function topicOf(room: Room): Promise<string | undefined> {
 }
 
 /**
- * The group registry follows the primary account: every room it is in is registered (active) at login and
+ * The group registry follows the sending accounts: every room one of them is in is registered (active) at login and
  * when the puppet is ready; joins, topic changes and the bot's removal update it. Core decides "enabled".
  */
 export function roomRegistryPlugin(ctx: PluginContext): WechatyPlugin {
@@ -238,6 +243,11 @@ export function roomRegistryPlugin(ctx: PluginContext): WechatyPlugin {
           if (!selfId || !leavers.some((c) => c.id === selfId)) return;
           account.removedRooms.add(room.id);
           if (!ctx.ownsRegistry) return;
+          if (await ctx.otherSenderIn(room.id)) {
+            log.warn({ room: room.id }, "wechat account removed from a room another account still serves");
+            ctx.alert("room", `${account.label}已被移出群「${(await topicOf(room)) ?? room.id}」，由其他账号继续发送`);
+            return;
+          }
           await host.groups.setActive("wechat", room.id, false, `bot removed${remover ? ` by ${remover.id}` : ""}`);
           log.warn({ room: room.id }, "wechat bot removed from a room");
           ctx.alert("room", `机器人已被移出群「${(await topicOf(room)) ?? room.id}」`);
@@ -289,8 +299,8 @@ export function intakePlugin(ctx: PluginContext): WechatyPlugin {
       [
         "message",
         (async (message: Message) => {
-          if (!ctx.listening()) return;
           if (message.self()) return;
+          if (!(await ctx.listening(message.room()?.id))) return;
           const chat = toChatMessage(await extractWechatMessage(message));
           if (!chat) return;
           await submit(chat);

@@ -1,8 +1,10 @@
-// A broadcast's audience: all, a platform, a grid or community, group tags (any/all) or an explicit list of
-// group ids — written as one scope string so it is stored, audited and typed the same way everywhere.
+// A broadcast's audience: all, a platform, a grid, a node of the organisation tree (street, community — every
+// group under it), group tags (any/all) or an explicit list of group ids — written as one scope string so it is
+// stored, audited and typed the same way everywhere.
 
 import { AppError } from "../infra/errors.js";
 import { splitTags, type Tx } from "../infra/rows.js";
+import { findOrgNode, gridsUnder, type OrgKind } from "../org/org-tree.js";
 import { PLATFORMS, type Platform } from "../ports/chat.js";
 import { scopeOf, type Actor } from "../policy/authorize.js";
 
@@ -12,20 +14,22 @@ export type Audience =
   | { kind: "platform"; platform: Platform }
   | { kind: "grid"; grid: string }
   | { kind: "community"; community: string }
+  /** A node of the org tree (`street:`, `node:`; `community:` also matches it): every group in a grid under it. */
+  | { kind: "org"; ref: string; level?: OrgKind }
   | { kind: "tags"; tags: string[]; match: "any" | "all" }
   | { kind: "groups"; ids: number[] };
 
 const PLATFORM_WORDS: Record<string, Platform> = { 微信: "wechat", wechat: "wechat", telegram: "telegram", tg: "telegram", playground: "playground" };
 
 /**
- * Parse `all`, `platform:wechat`, `grid:<grid>`, `community:<name>`, `tag:<tag>`, `tags:<a,b>` (any),
- * `tags-all:<a,b>`, `groups:<id,id>`. Bad input is a clear error saying what exists.
+ * Parse `all`, `platform:wechat`, `grid:<grid>`, `community:<name>`, `street:<name>`, `node:<id|name>`,
+ * `tag:<tag>`, `tags:<a,b>` (any), `tags-all:<a,b>`, `groups:<id,id>`. Bad input is a clear error saying what exists.
  */
 export function parseAudience(scope: string): Audience {
   const cut = scope.indexOf(":");
   const [kind, value] = cut >= 0 ? [scope.slice(0, cut), scope.slice(cut + 1).trim()] : [scope.trim(), ""];
   const list = (v: string) => v.split(/[,，]/).map((x) => x.trim().toLowerCase()).filter(Boolean);
-  const bad = () => new AppError("bad_request", { message: `broadcast scope must be all, platform:<wechat|telegram>, grid:<grid>, community:<name>, tag:<tag>, tags:<a,b>, tags-all:<a,b> or groups:<id,id> (got "${scope}")` });
+  const bad = () => new AppError("bad_request", { message: `broadcast scope must be all, platform:<wechat|telegram>, grid:<grid>, community:<name>, tag:<tag>, tags:<a,b>, tags-all:<a,b> groups:<id,id>, street:<name> or node:<id|name> (got "${scope}")` });
   switch (kind) {
     case "all":
       return { kind: "all" };
@@ -40,6 +44,13 @@ export function parseAudience(scope: string): Audience {
     case "community":
       if (!value) throw bad();
       return { kind: "community", community: value };
+    case "street":
+      if (!value) throw bad();
+      return { kind: "org", ref: value, level: "street" };
+    case "node":
+    case "org":
+      if (!value) throw bad();
+      return { kind: "org", ref: value };
     case "tag":
     case "tags":
     case "tags-any":
@@ -73,12 +84,23 @@ export interface AudienceGroup {
 export async function resolveAudience(opts: { tx: Tx; actor: Actor; audience: Audience }): Promise<{ targets: AudienceGroup[]; skipped: Array<AudienceGroup & { reason: string }> }> {
   const { audience } = opts;
   const grids = scopeOf(opts.actor);
+  let orgGrids: string[] | undefined;
+  if (audience.kind === "org") {
+    const node = await findOrgNode({ db: opts.tx, ref: audience.ref, kind: audience.level });
+    if (!node) throw new AppError("not_found", { message: `no ${audience.level ?? "organisation node"} "${audience.ref}" (see gridlink org list)` });
+    orgGrids = await gridsUnder({ db: opts.tx, nodeId: node.id });
+  } else if (audience.kind === "community") {
+    // A community of the org tree reaches the groups of its grids, as well as groups tagged with its name.
+    const node = await findOrgNode({ db: opts.tx, ref: audience.community, kind: "community" });
+    if (node) orgGrids = await gridsUnder({ db: opts.tx, nodeId: node.id });
+  }
   const rows = await opts.tx.group.findMany({
     where: {
       direct: false, // a staff member's private chat is never an audience
       ...(audience.kind === "platform" ? { platform: audience.platform } : {}),
       ...(audience.kind === "grid" ? { grid: audience.grid } : {}),
-      ...(audience.kind === "community" ? { community: audience.community } : {}),
+      ...(audience.kind === "community" ? { OR: [{ community: audience.community }, ...(orgGrids?.length ? [{ grid: { in: orgGrids } }] : [])] } : {}),
+      ...(audience.kind === "org" ? { grid: { in: orgGrids ?? [] } } : {}),
       ...(audience.kind === "groups" ? { id: { in: audience.ids } } : {}),
       ...(grids ? { AND: [{ grid: { in: grids } }] } : {}),
     },

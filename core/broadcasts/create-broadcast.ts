@@ -7,6 +7,7 @@ import { AppError } from "../infra/errors.js";
 import type { Tx } from "../infra/rows.js";
 import type { Lang } from "../locale.js";
 import { authorize, type Actor } from "../policy/authorize.js";
+import { insertDeliveries } from "../outbox.js";
 import { parseAudience, resolveAudience } from "./audience.js";
 
 /** How long a chat preview waits for 「确认」. */
@@ -82,8 +83,8 @@ export async function createBroadcast(opts: CreateBroadcastOptions): Promise<Cre
     data: { text: opts.text, actor: `staff:${actor.name}`, scope, status: "draft", priority, expiresAt, scheduledAt: preview.scheduledAt, originGroupId: opts.origin?.groupId, originUserId: opts.origin?.userId },
   });
   // One insert for all deliveries: a new broadcast id makes every key new, so no per-row lookup is needed.
-  const row = (g: { id: number; platform: string }) => ({ key: `bc-${broadcast.id}-${g.id}`, platform: g.platform, groupId: g.id, kind: "broadcast", text: opts.text, broadcastId: broadcast.id });
-  await tx.outboundMessage.createMany({ data: [...targets.map(row), ...skipped.map((g) => ({ ...row(g), status: "skipped", error: g.reason }))] });
+  const row = (g: { id: number; platform: string }) => ({ key: `bc-${broadcast.id}-${g.id}`, platform: g.platform, groupId: g.id, kind: "broadcast" as const, text: opts.text, broadcastId: broadcast.id });
+  await insertDeliveries(tx, [...targets.map(row), ...skipped.map((g) => ({ ...row(g), status: "skipped" as const, error: g.reason }))]);
   const rows = await tx.outboundMessage.findMany({ where: { broadcastId: broadcast.id, status: "queued" }, select: { id: true }, orderBy: { id: "asc" } });
   await recordAudit(tx, { actor, action: "broadcast.create", subject: `broadcast:${broadcast.id}`, after: { scope, priority, text: opts.text, groups: targets.length, skipped: skipped.length, at: preview.scheduledAt?.toISOString() } });
   return { id: broadcast.id, expiresAt, outboundIds: rows.map((r) => r.id), ...preview };

@@ -17,21 +17,46 @@ export interface SendingPace {
   hold?: SendingHold;
 }
 
+/** One account's (or a whole platform's) published facts → its pace. */
+function paceOf(facts: Record<string, unknown>, now: number): SendingPace {
+  const msPerMessage = Number(facts.msPerMessage ?? 0) || 0;
+  const paused = Number(facts.pausedUntil ?? 0);
+  const capResetAt = Number(facts.capResetAt ?? 0);
+  let hold: SendingHold | undefined;
+  if (paused > now) hold = { until: paused, reason: "paused after the platform said we send too often (发送消息过于频繁)" };
+  else if (Number(facts.dailyCap) > 0 && Number(facts.sentToday) >= Number(facts.dailyCap) && capResetAt > now) {
+    hold = { until: capResetAt, reason: "daily cap reached; sending resumes when the account's day ends" };
+  }
+  return { msPerMessage, ...(hold ? { hold } : {}) };
+}
+
+/**
+ * Several accounts send side by side: their rates add up (messages per ms), counting only accounts not held;
+ * when every account is held, the platform is held until the first comes back, at that account's pace.
+ */
+export function combinePaces(accounts: SendingPace[]): SendingPace {
+  const free = accounts.filter((a) => !a.hold && a.msPerMessage > 0);
+  if (free.length) return { msPerMessage: 1 / free.reduce((sum, a) => sum + 1 / a.msPerMessage, 0) };
+  const first = [...accounts].sort((a, b) => (a.hold?.until ?? 0) - (b.hold?.until ?? 0))[0];
+  return first ?? { msPerMessage: 0 };
+}
+
 /** Read the published pace of every platform (Redis errors read as "nothing published"). */
 export async function readSendingPaces(opts: { redis: Redis; prefix: string; now?: number }): Promise<Record<Platform, SendingPace>> {
   const now = opts.now ?? Date.now();
   const out = {} as Record<Platform, SendingPace>;
   for (const platform of PLATFORMS) {
     const pace = await opts.redis.hgetall(paceStatusKey(opts.prefix, platform)).catch(() => ({}) as Record<string, string>);
-    const msPerMessage = Number(pace.msPerMessage ?? 0) || 0;
-    const paused = Number(pace.pausedUntil ?? 0);
-    const capResetAt = Number(pace.capResetAt ?? 0);
-    let hold: SendingHold | undefined;
-    if (paused > now) hold = { until: paused, reason: "paused after the platform said we send too often (发送消息过于频繁)" };
-    else if (Number(pace.dailyCap) > 0 && Number(pace.sentToday) >= Number(pace.dailyCap) && capResetAt > now) {
-      hold = { until: capResetAt, reason: "daily cap reached; sending resumes when the account's day ends" };
+    const accounts: SendingPace[] = [];
+    for (const [field, value] of Object.entries(pace)) {
+      if (!field.startsWith("account:")) continue;
+      try {
+        accounts.push(paceOf(JSON.parse(value) as Record<string, unknown>, now));
+      } catch {
+        // A malformed entry counts as nothing published for that account.
+      }
     }
-    out[platform] = { msPerMessage, ...(hold ? { hold } : {}) };
+    out[platform] = accounts.length ? combinePaces(accounts) : paceOf(pace, now);
   }
   return out;
 }

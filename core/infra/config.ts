@@ -101,6 +101,11 @@ export const configSchema = z.object({
   /** A second account that takes over sending while the first is logged out. */
   WECHATY_STANDBY_PUPPET: optionalString,
   WECHATY_STANDBY_PUPPET_SERVICE_TOKEN: optionalString,
+  /** More sending accounts (comma-separated names, each its own session and login): rooms go to the accounts
+   * in them and every account sends at its own pace. They use WECHATY_PUPPET. */
+  WECHATY_EXTRA_ACCOUNTS: optionalString,
+  /** Puppet-service tokens of the extra accounts, in the same order (comma-separated). */
+  WECHATY_EXTRA_PUPPET_SERVICE_TOKENS: optionalString,
   /** Room id or topic where account alerts are posted. */
   WECHAT_ADMIN_ROOM: optionalString,
   WECHAT_MIN_GAP_MS: int(3000),
@@ -108,6 +113,8 @@ export const configSchema = z.object({
   WECHAT_PER_MINUTE: int(40, 1),
   WECHAT_SAME_ROOM_GAP_MS: int(1000),
   WECHAT_DAILY_CAP: int(3000, 1),
+  /** The faster pace urgent notices (and only they) may use: mean ms between two urgent sends of one account. */
+  WECHAT_URGENT_MS_PER_MESSAGE: int(1500, 0),
 
   // === Assistant (answers residents' questions from tickets, notices and the FAQ; core/assistant)
   ASSISTANT_ENABLED: bool(true),
@@ -154,6 +161,9 @@ export type Config = Omit<z.infer<typeof configSchema>, "PLAYGROUND_ENABLED"> & 
 /** True for a loopback host name or address (127.0.0.0/8, ::1, localhost). */
 export const isLoopbackHost = (host: string): boolean => host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 
+/** A comma-separated setting as a list (empty entries dropped). */
+export const splitList = (v: string | undefined): string[] => (v ?? "").split(/[,，]/).map((x) => x.trim()).filter(Boolean);
+
 /** Parse configuration from an env object; throws one readable error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = configSchema.safeParse(env);
@@ -166,6 +176,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cfg: Config = { ...rest, PLAYGROUND_ENABLED: playground };
   if (cfg.WECHAT_MAX_GAP_MS < cfg.WECHAT_MIN_GAP_MS) {
     throw new Error("Invalid configuration:\n  WECHAT_MAX_GAP_MS: must be ≥ WECHAT_MIN_GAP_MS");
+  }
+  const extra = splitList(cfg.WECHATY_EXTRA_ACCOUNTS);
+  const tokens = splitList(cfg.WECHATY_EXTRA_PUPPET_SERVICE_TOKENS);
+  if (tokens.length > 0 && tokens.length !== extra.length) {
+    throw new Error("Invalid configuration:\n  WECHATY_EXTRA_PUPPET_SERVICE_TOKENS: must list one token per name in WECHATY_EXTRA_ACCOUNTS");
+  }
+  if (new Set([cfg.WECHATY_NAME, ...extra]).size !== extra.length + 1) {
+    throw new Error("Invalid configuration:\n  WECHATY_EXTRA_ACCOUNTS: names must differ from each other and from WECHATY_NAME");
   }
   return cfg;
 }

@@ -40,6 +40,8 @@ export interface OutgoingMessage {
   replyTo?: { messageId: string; senderName: string; excerpt: string };
   /** Address this person (WeChat @-mention; Telegram uses the name in the text). */
   mention?: { userId: string; name: string };
+  /** An urgent notice: the only kind a gateway may send at its faster, separately configured urgent pace. */
+  urgent?: boolean;
 }
 
 /** What a successful send returns. */
@@ -78,6 +80,8 @@ export class SendError extends Error {
  * The Redis hash where a gateway publishes its sending pace for every process to read (broadcast status):
  * `pausedUntil` (epoch ms, 0 if not paused), `sentToday`, `dailyCap`, `capResetAt` (epoch ms the daily count
  * resets), `msPerMessage`, `nextSlotAt`. Core reads these as facts; it never re-derives a pace from settings.
+ * A gateway with several accounts also publishes `account:<id>` → JSON `{ msPerMessage, pausedUntil, sentToday,
+ * dailyCap, capResetAt }` per logged-in account; core then adds up the rates of the accounts that are not held.
  */
 export const paceStatusKey = (prefix: string, platform: Platform): string => `${prefix}:${platform}:pace`;
 
@@ -112,6 +116,12 @@ export interface ChatGateway {
   stop(): Promise<void>;
   /** Send one message, honouring the platform's limits; throws SendError on failure. */
   send(msg: OutgoingMessage): Promise<SendResult>;
+  /**
+   * For platforms where the bot can read what it sent: the message this outbound id became, if it already
+   * arrived. Core asks before re-running a send whose job started before (its process may have died between
+   * the platform's answer and the database's record), so such a send is recorded instead of doubled.
+   */
+  sentBefore?(msg: OutgoingMessage): Promise<SendResult | undefined>;
   /** How many sends the outbox worker may have in flight (the gateway's own limiter paces them). Default 1. */
   readonly sendConcurrency?: number;
   /** Extra HTTP routes (webhook, login QR), mounted on core's Fastify server. */

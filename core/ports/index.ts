@@ -4,6 +4,7 @@
 
 export * from "./chat.js";
 export type { Config } from "../infra/config.js";
+export { splitList } from "../infra/config.js";
 export { definedOnly } from "../infra/options.js";
 export { throttle, type Logger } from "../infra/log.js";
 export { isLoopback } from "../transports/http/loopback.js";

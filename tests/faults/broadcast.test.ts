@@ -86,7 +86,9 @@ describe("a broadcast under faults", () => {
     console.log(`[faults] broadcast ${GROUPS} groups, SIGKILL ×3: delivered ${r.delivered}, doubled ${r.doubled}, lost ${r.lost}`);
     expect(r.lost).toBe(0);
     expect(r.delivered).toBe(GROUPS);
-    expect(r.doubled).toBeLessThanOrEqual(3 * 8); // at most the in-flight sends (outbox concurrency 8) per kill
+    // A send that reached the chat before its process died is found there by the retried job (sentBefore) and
+    // recorded, not sent again: nothing doubled.
+    expect(r.doubled).toBe(0);
     expect((await status(app, id)).sent).toBe(GROUPS);
   });
 

@@ -169,8 +169,9 @@ describe("room registry", () => {
 });
 
 describe("pace for a broadcast's ETA", () => {
-  it("is published at start, before the first send, so an ETA is remaining × msPerMessage, not 0", async () => {
+  it("is published when the account logs in, before the first send, so an ETA is remaining × msPerMessage, not 0", async () => {
     const g = await startGateway({}, { WECHAT_MIN_GAP_MS: "3000", WECHAT_MAX_GAP_MS: "5000", WECHAT_PER_MINUTE: "40" });
+    await login();
     const h = fakeHost(prefix); // a second reader: what core reads from Redis, not the gateway's memory
     try {
       const paces = await readSendingPaces({ redis: h.redis, prefix });

@@ -5,7 +5,7 @@ import { sendError } from "../helpers/send-error.js";
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { dayOf, msPerMessage, paceKeys, validatePaceOptions, WechatPacer, type WechatPaceOptions } from "../../bots/wechat/pacer.js";
+import { dayOf, laneLimits, msPerMessage, paceKeys, validatePaceOptions, WechatPacer, type WechatPaceOptions } from "../../bots/wechat/pacer.js";
 import { paceStatusKey } from "../../core/ports/chat.js";
 import { REDIS_URL } from "./mock-world.js";
 
@@ -42,18 +42,6 @@ afterEach(async () => {
 });
 
 describe("WechatPacer", () => {
-  it("announces its pace without touching what a send published about the account", async () => {
-    const opts = { ...base, minGapMs: 3000, maxGapMs: 5000, perMinute: 40 };
-    const r = conn();
-    await r.hset(paceStatusKey(prefix, "wechat"), { account: "acct", sentToday: 7, msPerMessage: 1 });
-    await new WechatPacer(conn(), prefix, opts).announce();
-    const status = await r.hgetall(paceStatusKey(prefix, "wechat"));
-    expect(Number(status.msPerMessage)).toBe(msPerMessage(opts));
-    expect(Number(status.dailyCap)).toBe(opts.dailyCap);
-    expect(status.account).toBe("acct");
-    expect(status.sentToday).toBe("7");
-  });
-
   it("keeps the jittered gap between sends of one account across two processes", async () => {
     const opts = { ...base, minGapMs: 120, maxGapMs: 200 };
     const a = new WechatPacer(conn(), prefix, opts);
@@ -143,5 +131,25 @@ describe("WechatPacer", () => {
     const ms = msPerMessage({ minGapMs: 3000, maxGapMs: 5000, perMinute: 40 });
     expect(ms).toBe(4000);
     expect((300 * ms) / 60_000).toBe(20);
+  });
+});
+
+describe("the urgent pace", () => {
+  const human = { ...base, minGapMs: 3000, maxGapMs: 5000, perMinute: 40 };
+  it("is used only for urgent sends, with the per-minute limit raised to match it", () => {
+    expect(laneLimits({ ...human, urgentMsPerMessage: 1000 }, false)).toEqual({ minGapMs: 3000, maxGapMs: 5000, perMinute: 40 });
+    expect(laneLimits({ ...human, urgentMsPerMessage: 1000 }, true)).toEqual({ minGapMs: 750, maxGapMs: 1250, perMinute: 60 });
+  });
+  it("is never slower than the ordinary pace", () => {
+    expect(laneLimits({ ...human, urgentMsPerMessage: 9000 }, true)).toEqual({ minGapMs: 3000, maxGapMs: 5000, perMinute: 40 });
+  });
+  it("takes urgent slots at the urgent gap on the real Redis", async () => {
+    const pacer = new WechatPacer(conn(), prefix, { ...human, urgentMsPerMessage: 40 });
+    const slot = await pacer.acquire("acct", "r1", undefined, { urgent: true });
+    expect(slot.urgent).toBe(true);
+    expect(slot.gapMs).toBeGreaterThanOrEqual(30);
+    expect(slot.gapMs).toBeLessThanOrEqual(50);
+    const next = Number(await conn().get(paceKeys(prefix, "acct").next));
+    expect(next - slot.at).toBe(slot.gapMs);
   });
 });

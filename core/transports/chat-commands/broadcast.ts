@@ -13,7 +13,7 @@ const CONTROL: Record<string, keyof typeof CONTROL_ACTIONS | "status"> = {
   pause: "pause", 暂停: "pause", resume: "resume", 继续: "resume", cancel: "cancel", 取消: "cancel", confirm: "confirm", 确认: "confirm", status: "status", 状态: "status", 进度: "status",
   urgent: "urgent", 加急: "urgent", 转紧急: "urgent", normal: "normal", 转普通: "normal",
 };
-const SCOPE_WORDS: Record<string, string> = { grid: "grid", 网格: "grid", tag: "tag", 标签: "tag", tags: "tags", "tags-all": "tags-all", platform: "platform", 平台: "platform", community: "community", 社区: "community", groups: "groups" };
+const SCOPE_WORDS: Record<string, string> = { grid: "grid", 网格: "grid", tag: "tag", 标签: "tag", tags: "tags", "tags-all": "tags-all", platform: "platform", 平台: "platform", community: "community", 社区: "community", street: "street", 街道: "street", node: "node", groups: "groups" };
 
 /** Control a broadcast, or parse scope and flags and let the broadcast service build the preview. */
 export const broadcast: CommandHandler = async (ctx, cmd) => {
@@ -85,7 +85,7 @@ export function parseNoticeArgs(args: string, urgentAlias = false, extra: string
   }
   if (flags.at) at = parseChinaTime(flags.at);
   text = text.trim();
-  const scoped = /^([A-Za-z-]+|网格|标签|平台|社区)[:：](\S+)\s+([\s\S]+)$/.exec(text);
+  const scoped = /^([A-Za-z-]+|网格|标签|平台|社区|街道)[:：](\S+)\s+([\s\S]+)$/.exec(text);
   if (scoped && SCOPE_WORDS[scoped[1].toLowerCase()]) {
     scope = `${SCOPE_WORDS[scoped[1].toLowerCase()]}:${scoped[2]}`;
     text = scoped[3].trim();
