@@ -185,17 +185,28 @@ export class Automaton {
   /** Every occurrence of every pattern (overlaps included), in order of end position. */
   search(text: string): AcMatch[] {
     const found: AcMatch[] = [];
-    const rootNext = this.rootNext;
-    const dense = this.dense;
-    const ends = this.ends;
+    const { rootNext, dense, ends, lengths } = this;
+    const n = text.length;
     let s = 0;
-    for (let i = 0; i < text.length; i++) {
+    if (dense !== null) {
+      // Table, class map and width in locals: one read per character, no property loads in the loop.
+      const { next, classOf, width } = dense;
+      for (let i = 0; i < n; i++) {
+        const k = classOf[text.charCodeAt(i)];
+        if (k === 0) { s = 0; continue; } // a code unit in no pattern: back to the root, which ends nothing
+        s = next[s * width + k];
+        const ids = ends[s];
+        if (ids === null) continue;
+        for (let j = 0; j < ids.length; j++) found.push({ pattern: ids[j], start: i + 1 - lengths[ids[j]], end: i + 1 });
+      }
+      return found;
+    }
+    for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (dense !== null) s = dense.next[s * dense.width + dense.classOf[c]];
-      else s = s === 0 ? rootNext[c] : this.step(s, c);
+      s = s === 0 ? rootNext[c] : this.step(s, c);
       const ids = ends[s];
       if (ids === null) continue;
-      for (let k = 0; k < ids.length; k++) found.push({ pattern: ids[k], start: i + 1 - this.lengths[ids[k]], end: i + 1 });
+      for (let k = 0; k < ids.length; k++) found.push({ pattern: ids[k], start: i + 1 - lengths[ids[k]], end: i + 1 });
     }
     return found;
   }

@@ -1,6 +1,6 @@
 // Steps 3 and 4, candidates and frames: what on the normalised text could be a complaint keyword, which
 // of those lie on word boundaries, and the predicate or request / complaint frame each object term takes.
-import type { AcMatch } from "./automaton.js";
+import { Automaton, type AcMatch } from "./automaton.js";
 import type { CompiledLexicon } from "./compile.js";
 import { latinTokens, matchEnglish } from "./english-match.js";
 import {
@@ -196,10 +196,29 @@ export function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, star
 function remedyFollows(s: string, c: Cue, frames: FrameIndex): boolean {
   if (c.remedyOk === undefined) {
     c.remedyOk = false;
-    const { b } = frames.sentenceAround(c.start, c.end);
-    for (const t of c.remedies ?? []) { const at = s.indexOf(t, c.end); if (at >= 0 && at + t.length <= b) { c.remedyOk = true; c.remedy = t; break; } }
+    const remedies = c.remedies;
+    if (remedies?.length) {
+      // The first remedy in list order that occurs inside [c.end, b): the message's remedy occurrences are
+      // found once (one automaton pass shared by every head), not by one indexOf per head and remedy.
+      const { b } = frames.sentenceAround(c.start, c.end);
+      const hits = frames.remedyHits(remedies);
+      let best = -1;
+      for (let k = 0; k < hits.length; k += 3) {
+        if (hits[k] >= c.end && hits[k + 1] <= b && (best < 0 || hits[k + 2] < best)) best = hits[k + 2];
+      }
+      if (best >= 0) { c.remedyOk = true; c.remedy = remedies[best]; }
+    }
   }
   return c.remedyOk;
+}
+
+/** One automaton per remedy list (the compiled lexicon's, shared by all its petition heads). */
+const REMEDY_AC = new WeakMap<readonly string[], Automaton>();
+
+function remedyAutomaton(remedies: readonly string[]): Automaton {
+  let ac = REMEDY_AC.get(remedies);
+  if (!ac) { ac = new Automaton(remedies); REMEDY_AC.set(remedies, ac); }
+  return ac;
 }
 
 /** Frames examined per object term: the nearest few in its sentence decide (bounds a long sentence of frames). */
@@ -231,6 +250,19 @@ export class FrameIndex {
     let lo = 0, hi = this.ids.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (this.ids[mid] < k) lo = mid + 1; else hi = mid; }
     return lo;
+  }
+
+  private remedies: readonly string[] | null = null;
+  private hits: number[] = [];
+
+  /** Every occurrence of a remedy in the message as (start, end, index in `remedies`) triples, found once. */
+  remedyHits(remedies: readonly string[]): number[] {
+    if (this.remedies !== remedies) {
+      this.remedies = remedies;
+      this.hits = [];
+      for (const m of remedyAutomaton(remedies).search(this.s)) this.hits.push(m.start, m.end, m.pattern);
+    }
+    return this.hits;
   }
 
   /** The sentence [a, b) holding [start, end): from just after the break before `start` to the break at or after `end`. */

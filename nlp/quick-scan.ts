@@ -132,6 +132,8 @@ export class QuickMatcher {
     let low = -1;
     for (let i = 0; i < n; i++) {
       let k = unit[text.charCodeAt(i)];
+      // Class 0: a character in no pattern always leads back to the root, whose mask is empty — no table read.
+      if (k === 0) { st = 0; continue; }
       if (k === SPECIAL) {
         // Rare: an invisible character, an astral one (emoji), a combining mark, or one the full normaliser must handle.
         const c = text.charCodeAt(i);
