@@ -152,6 +152,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     maxStoredChars: config.MAX_STORED_CHARS,
     sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
     broadcastConfirmTtlMs: config.BROADCAST_CONFIRM_TTL_MS,
+    clusterWindowMs: config.CLUSTER_WINDOW_MINUTES * 60_000,
   };
   const assistant = config.ASSISTANT_ENABLED
     ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })

@@ -21,6 +21,8 @@ export interface IntakeDeps {
   sendingPaces?: () => Promise<Partial<Record<string, SendingPace>>>;
   /** How long a chat broadcast preview waits for 「确认」. @defaultValue 10 minutes */
   broadcastConfirmTtlMs?: number;
+  /** Incident clustering: a complaint this close to an open ticket of the same incident joins it. @defaultValue 2 hours */
+  clusterWindowMs?: number;
   /** Answers residents' questions (core/assistant); absent = off. */
   assistant?: Pick<Assistant, "route">;
 }
@@ -30,6 +32,8 @@ export type IntakeOutcome =
   | { action: "ignored"; reason: string }
   | { action: "duplicate"; requeued: number }
   | { action: "ticket"; ticketNumber: string }
+  /** The complaint joined an open ticket of the same incident as an extra reporter. */
+  | { action: "joined"; ticketNumber: string }
   | { action: "command"; command: string; refused?: string }
   | { action: "edited"; ticketNumber?: string }
   | AssistantOutcome;

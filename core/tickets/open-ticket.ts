@@ -2,6 +2,8 @@
 
 import type { Tx } from "../infra/rows.js";
 import { toTicket, type Ticket } from "../infra/rows.js";
+import type { Lang } from "../locale.js";
+import { addReporter } from "./add-reporter.js";
 import { nextTicketNumber } from "./ticket-number.js";
 
 /** Options of openTicket; runs inside the caller's transaction (intake stores the message in the same one). */
@@ -18,6 +20,8 @@ export interface OpenTicketOptions {
   origin: "detector" | "report";
   /** Written on the first event, e.g. "resident:王阿姨". */
   actor: string;
+  /** The reporter's language (their updates follow it). @defaultValue "zh" */
+  lang?: Lang;
 }
 
 /** Open a ticket with its first event, and count the keyword hits for lexicon precision. */
@@ -38,6 +42,8 @@ export async function openTicket(opts: OpenTicketOptions): Promise<Ticket> {
       events: { create: { toStatus: "open", actor: opts.actor, note: opts.origin === "report" ? "resident report" : "detected" } },
     },
   });
+  // The reporter is the ticket's first reporter; neighbours reporting the same incident join as later ones.
+  await addReporter({ tx, ticketId: row.id, groupId: opts.groupId, residentId: opts.reporterId, sourceMessageId: opts.sourceMessageId, via: "open", lang: opts.lang });
   if (opts.keywords.length > 0) {
     await tx.lexiconTerm.updateMany({ where: { term: { in: opts.keywords } }, data: { hits: { increment: 1 } } });
   }

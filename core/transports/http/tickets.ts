@@ -14,6 +14,7 @@ import { authorize, scopeOf } from "../../policy/authorize.js";
 import { actorOf } from "./auth.js";
 import { findTicket, findTickets, type TicketListItem } from "../../tickets/find-tickets.js";
 import { parseTicketNumber } from "../../tickets/ticket-number.js";
+import { findReporters } from "../../tickets/find-reporters.js";
 import { findGroupByRef } from "../../groups/find-groups.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import type { HttpContext } from "./context.js";
@@ -92,8 +93,11 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     authorize(actorOf(req), "ticket.read", { kind: "ticket", grid: t.group.grid, number }, "en");
     const raw = await askedRaw(req, rawQuery.parse(req.query).raw, `ticket:${number}`);
     const m = raw ? (s: string) => s : mask;
+    const reporters = await findReporters({ db: prisma, ticketIds: [t.id] });
     return {
       ...ticketJson(t, raw),
+      // Everyone who reported it: the original reporter first, then neighbours whose reports joined it.
+      reporters: reporters.map((r) => ({ first: r.first, via: r.via, joinedAt: r.joinedAt, resident: m(r.resident.displayName), group: groupJson(r.group, raw), text: r.message ? m(r.message.text) : null })),
       events: t.events.map((e) => ({ from: e.from, to: e.to, actor: m(e.actor), note: e.note ? m(e.note) : null, at: e.at })),
     };
   });
