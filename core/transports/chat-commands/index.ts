@@ -8,6 +8,7 @@ import { broadcast } from "./broadcast.js";
 import type { CommandContext, CommandResult, Handlers } from "./context.js";
 import { enableOrDisable, tag } from "./group-settings.js";
 import { help } from "./help.js";
+import { points } from "./points.js";
 import { report } from "./report.js";
 import { status } from "./status.js";
 import { helpText, type ParsedCommand } from "./table.js";
@@ -33,6 +34,7 @@ const HANDLERS: Handlers = {
   tag,
   enable: enableOrDisable,
   disable: enableOrDisable,
+  points,
 };
 
 /** Run a parsed command: unknown → the list of what exists; not allowed → why; else its handler. */

@@ -19,6 +19,7 @@ import { findGroupByRef } from "../../groups/find-groups.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import type { HttpContext } from "./context.js";
 import { groupRoutes } from "./groups.js";
+import { residentRoutes } from "./residents.js";
 
 // One rule for every filter: a value that names nothing known is a 400 naming the field.
 const listQuery = z.object({
@@ -104,4 +105,5 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
 
   await server.register(groupRoutes, { app });
   await server.register(broadcastRoutes, { app });
+  await server.register(residentRoutes, { app });
 };

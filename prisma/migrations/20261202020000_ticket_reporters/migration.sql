@@ -35,7 +35,6 @@ CREATE UNIQUE INDEX "PointsAward_ticketId_residentId_key" ON "PointsAward"("tick
 CREATE INDEX "PointsAward_grid_residentId_idx" ON "PointsAward"("grid", "residentId");
 CREATE INDEX "PointsAward_residentId_idx" ON "PointsAward"("residentId");
 
--- Indexes for the stats figures
-CREATE INDEX "Ticket_createdAt_idx" ON "Ticket"("createdAt");
-CREATE INDEX "Ticket_category_status_createdAt_idx" ON "Ticket"("category", "status", "createdAt");
-CREATE INDEX "TicketEvent_toStatus_ticketId_idx" ON "TicketEvent"("toStatus", "ticketId");
+-- Indexes for the stats figures: one that covers every figure over a period, one for the time to accept
+CREATE INDEX "Ticket_createdAt_groupId_status_category_closedAt_rating_idx" ON "Ticket"("createdAt", "groupId", "status", "category", "closedAt", "rating");
+CREATE INDEX "TicketEvent_toStatus_ticketId_createdAt_idx" ON "TicketEvent"("toStatus", "ticketId", "createdAt");
