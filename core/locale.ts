@@ -22,7 +22,40 @@ export const STATUS_LABELS: Record<string, { zh: string; en: string }> = {
   rated: { zh: "已评价", en: "rated" },
   published: { zh: "已公开", en: "published" },
   dismissed: { zh: "不是问题", en: "not a complaint" },
+  merged: { zh: "已合并", en: "merged" },
+  escalated: { zh: "已上报", en: "escalated" },
+  reopened: { zh: "已重新打开", en: "reopened" },
 };
+
+/** Ticket actions (the doors of the cycle) as people read them, for "possible now: …". */
+export const ACTION_LABELS: Record<string, { zh: string; en: string }> = {
+  dispatch: { zh: "派单", en: "dispatch" },
+  accept: { zh: "受理", en: "accept" },
+  progress: { zh: "进展", en: "progress" },
+  resolve: { zh: "办结", en: "resolve" },
+  dismiss: { zh: "不是问题", en: "dismiss" },
+  merge: { zh: "合并", en: "merge" },
+  escalate: { zh: "上报", en: "escalate" },
+  rate: { zh: "评价", en: "rate" },
+  publish: { zh: "晒单", en: "publish" },
+  reopen: { zh: "重新打开", en: "reopen" },
+  split: { zh: "拆分", en: "split" },
+};
+
+/** The label of an action. */
+export const actionLabel = (action: string, lang: Lang): string => ACTION_LABELS[action]?.[lang] ?? action;
+
+/** Tiers of the organisation a ticket climbs (grid → community → street → district → the 12345 hotline). */
+export const TIER_LABELS: Record<string, { zh: string; en: string }> = {
+  grid: { zh: "网格", en: "grid" },
+  community: { zh: "社区", en: "community" },
+  street: { zh: "街道", en: "street" },
+  district: { zh: "区", en: "district" },
+  hotline: { zh: "12345热线", en: "the 12345 hotline" },
+};
+
+/** The label of a tier. */
+export const tierLabel = (tier: string, lang: Lang): string => TIER_LABELS[tier]?.[lang] ?? tier;
 
 /** The display name of a category in a language (falls back to the code). */
 export function categoryLabel(category: string, lang: Lang): string {
@@ -57,7 +90,35 @@ export const messages = {
     eventLine: (p: { at: string; status: string; note: string }) => `· ${p.at} ${p.status}${p.note ? "：" + p.note : ""}`,
     needTicketNumber: (p: { usage: string }) => `请提供工单号，例如：${p.usage}`,
     needText: (p: { usage: string }) => `请写上内容，例如：${p.usage}`,
-    badTransition: (p: { number: string; status: string }) => `工单 #${p.number} 当前状态为“${p.status}”，不能执行此操作。`,
+    badTransition: (p: { number: string; status: string; action?: string; possible?: string[] }) =>
+      `工单 #${p.number} 当前状态为“${p.status}”，不能${p.action ?? "执行此操作"}。` + (p.possible === undefined ? "" : p.possible.length ? `现在可以：${p.possible.join("、")}。` : "此工单已结束，不能再操作。"),
+    // === Ticket cycle (issue 12)
+    dispatchedGroup: (p: { number: string; assignee: string }) => `您反映的问题（工单 #${p.number}）已派给 ${p.assignee} 处理。`,
+    escalatedGroup: (p: { number: string; tier: string }) => `工单 #${p.number} 已上报${p.tier}处理，我们会继续跟进。`,
+    reopenedGroup: (p: { number: string }) => `工单 #${p.number} 已重新打开，网格员会继续处理。`,
+    assignedToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
+      `新派单 #${p.number}【${p.category}】来自“${p.group}”：${p.text}\n请在 ${p.due} 前受理：/accept ${p.number}`,
+    offeredToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
+      `待接工单 #${p.number}【${p.category}】来自“${p.group}”：${p.text}\n先受理者负责，请在 ${p.due} 前受理：/accept ${p.number}`,
+    escalatedToYou: (p: { number: string; category: string; tier: string; reason: string; text: string; due: string }) =>
+      `工单 #${p.number}【${p.category}】已上报至${p.tier}：${p.reason}\n内容：${p.text}\n请在 ${p.due} 前受理：/accept ${p.number}`,
+    slaWarning: (p: { number: string; phase: string; due: string }) => `提醒：工单 #${p.number} 的${p.phase}时限将于 ${p.due} 到期。`,
+    slaBreached: (p: { number: string; phase: string; tier: string }) => `工单 #${p.number} ${p.phase}超时，已自动上报至${p.tier}。`,
+    phaseAccept: "受理",
+    phaseResolve: "办结",
+    dispatchedTo: (p: { number: string; assignee: string }) => `已派单：工单 #${p.number} → ${p.assignee}。`,
+    needAssignee: (p: { usage: string }) => `请写上处理人，例如：${p.usage}`,
+    noSuchStaff: (p: { name: string }) => `没有找到工作人员“${p.name}”。`,
+    assigneeOutOfGrid: (p: { name: string; number: string }) => `${p.name} 不负责工单 #${p.number} 所在的网格。`,
+    noLeaderToDispatch: (p: { number: string }) => `工单 #${p.number} 所在网格没有网格员，请手动派单：/dispatch ${p.number} 处理人`,
+    escalatedTo: (p: { number: string; tier: string }) => `已上报：工单 #${p.number} → ${p.tier}。`,
+    escalateTop: (p: { number: string }) => `工单 #${p.number} 已在12345热线，不能再上报。`,
+    needMergeTarget: (p: { usage: string }) => `请写上要并入的工单号，例如：${p.usage}`,
+    mergeIntoSelf: "不能把工单并入它自己。",
+    mergedInto: (p: { number: string; into: string }) => `已合并：工单 #${p.number} 并入 #${p.into}。`,
+    needRating: (p: { usage: string }) => `请写上评分（1–5），例如：${p.usage}`,
+    staffRoomOn: "本群已设为工作群：本网格的派单和超时提醒会发到这里。",
+    staffRoomOff: "本群已不再是工作群。",
     notAllowed: "抱歉，这个命令只有网格员或管理员可以使用。如需帮助，请发送 #帮助。",
     outOfScope: (p: { number: string }) => `工单 #${p.number} 不在您负责的网格内。`,
     groupOutOfScope: "本群不在您负责的网格内。",
@@ -114,7 +175,34 @@ export const messages = {
     eventLine: (p: { at: string; status: string; note: string }) => `· ${p.at} ${p.status}${p.note ? ": " + p.note : ""}`,
     needTicketNumber: (p: { usage: string }) => `Please give a ticket number, e.g. ${p.usage}`,
     needText: (p: { usage: string }) => `Please add the text, e.g. ${p.usage}`,
-    badTransition: (p: { number: string; status: string }) => `Ticket #${p.number} is "${p.status}"; that action is not possible now.`,
+    badTransition: (p: { number: string; status: string; action?: string; possible?: string[] }) =>
+      `Ticket #${p.number} is "${p.status}"; ${p.action ? `cannot ${p.action} it` : "that action is not possible"} now.` + (p.possible === undefined ? "" : p.possible.length ? ` Possible now: ${p.possible.join(", ")}.` : " The ticket is closed; nothing more can be done."),
+    dispatchedGroup: (p: { number: string; assignee: string }) => `Your report (ticket #${p.number}) has been dispatched to ${p.assignee}.`,
+    escalatedGroup: (p: { number: string; tier: string }) => `Ticket #${p.number} was escalated to ${p.tier}; we keep following it.`,
+    reopenedGroup: (p: { number: string }) => `Ticket #${p.number} was reopened; the grid worker will continue.`,
+    assignedToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
+      `New ticket #${p.number} [${p.category}] from "${p.group}": ${p.text}\nPlease accept by ${p.due}: /accept ${p.number}`,
+    offeredToYou: (p: { number: string; category: string; group: string; text: string; due: string }) =>
+      `Ticket #${p.number} [${p.category}] from "${p.group}" is waiting: ${p.text}\nThe first to accept owns it; accept by ${p.due}: /accept ${p.number}`,
+    escalatedToYou: (p: { number: string; category: string; tier: string; reason: string; text: string; due: string }) =>
+      `Ticket #${p.number} [${p.category}] was escalated to ${p.tier}: ${p.reason}\n${p.text}\nPlease accept by ${p.due}: /accept ${p.number}`,
+    slaWarning: (p: { number: string; phase: string; due: string }) => `Reminder: the ${p.phase} deadline of ticket #${p.number} is ${p.due}.`,
+    slaBreached: (p: { number: string; phase: string; tier: string }) => `Ticket #${p.number} missed its ${p.phase} deadline and was escalated to ${p.tier}.`,
+    phaseAccept: "accept",
+    phaseResolve: "resolve",
+    dispatchedTo: (p: { number: string; assignee: string }) => `Dispatched: ticket #${p.number} → ${p.assignee}.`,
+    needAssignee: (p: { usage: string }) => `Please name the assignee, e.g. ${p.usage}`,
+    noSuchStaff: (p: { name: string }) => `No staff member "${p.name}".`,
+    assigneeOutOfGrid: (p: { name: string; number: string }) => `${p.name} does not look after the grid of ticket #${p.number}.`,
+    noLeaderToDispatch: (p: { number: string }) => `The grid of ticket #${p.number} has no grid leader; dispatch by hand: /dispatch ${p.number} <staff>`,
+    escalatedTo: (p: { number: string; tier: string }) => `Escalated: ticket #${p.number} → ${p.tier}.`,
+    escalateTop: (p: { number: string }) => `Ticket #${p.number} is with the 12345 hotline already; it cannot go higher.`,
+    needMergeTarget: (p: { usage: string }) => `Please name the ticket to merge into, e.g. ${p.usage}`,
+    mergeIntoSelf: "A ticket cannot be merged into itself.",
+    mergedInto: (p: { number: string; into: string }) => `Merged: ticket #${p.number} into #${p.into}.`,
+    needRating: (p: { usage: string }) => `Please give a rating (1–5), e.g. ${p.usage}`,
+    staffRoomOn: "This group is a staff room now: dispatch and SLA notices of its grid come here.",
+    staffRoomOff: "This group is no longer a staff room.",
     notAllowed: "Sorry, only grid leaders and admins can use this command. Send /help for what you can do.",
     outOfScope: (p: { number: string }) => `Ticket #${p.number} is outside your grid.`,
     groupOutOfScope: "This group is outside your grid.",

@@ -72,6 +72,7 @@ export async function resolveAudience(opts: { tx: Tx; actor: Actor; audience: Au
   const leaderGrid = opts.actor.role === "grid_leader" && opts.actor.grid ? opts.actor.grid : undefined;
   const rows = await opts.tx.group.findMany({
     where: {
+      direct: false, // a staff member's private chat is never an audience
       ...(audience.kind === "platform" ? { platform: audience.platform } : {}),
       ...(audience.kind === "grid" ? { grid: audience.grid } : {}),
       ...(audience.kind === "community" ? { community: audience.community } : {}),

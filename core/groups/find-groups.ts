@@ -6,7 +6,7 @@ import type { Platform } from "../ports/chat.js";
 
 /** Every group the bot knows, optionally of one platform, in id order. */
 export async function findGroups(opts: { db: Db; platform?: Platform; grids?: string[] | null }): Promise<Group[]> {
-  return (await opts.db.group.findMany({ where: { platform: opts.platform, ...(opts.grids ? { grid: { in: opts.grids } } : {}) }, orderBy: { id: "asc" } })).map(toGroup);
+  return (await opts.db.group.findMany({ where: { platform: opts.platform, direct: false, ...(opts.grids ? { grid: { in: opts.grids } } : {}) }, orderBy: { id: "asc" } })).map(toGroup);
 }
 
 /** The group a person names by its numeric id or its chat id on any platform (lianhua-05, -100…, …@chatroom); null if none. */

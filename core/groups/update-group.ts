@@ -21,6 +21,8 @@ export interface UpdateGroupOptions {
   /** Add these tags (after `tags`, before `removeTags`). */
   addTags?: string[];
   removeTags?: string[];
+  /** Mark (or unmark) the group as its grid's staff room (dispatch and SLA notices go there). */
+  staffRoom?: boolean;
   /** Language of refusals. @defaultValue "zh" */
   lang?: Lang;
 }
@@ -39,9 +41,9 @@ export async function updateGroup(opts: UpdateGroupOptions): Promise<Group> {
     // Moving a group to another grid: the actor must look after that grid too; the group joins its grid node.
     if (opts.grid !== undefined && opts.grid !== before.grid) authorize(opts.actor, "group.update", { kind: "group", grid: opts.grid }, opts.lang);
     const gridNodeId = opts.grid !== undefined ? await ensureGridNode(tx, opts.grid) : undefined;
-    const data = { enabled: opts.enabled, grid: opts.grid, gridNodeId, tags: joined === row.tags ? undefined : joined };
+    const data = { enabled: opts.enabled, grid: opts.grid, gridNodeId, tags: joined === row.tags ? undefined : joined, staffRoom: opts.staffRoom };
     const after = toGroup(await tx.group.update({ where: { id: opts.id }, data }));
-    const pick = (g: Group) => ({ enabled: g.enabled, grid: g.grid, tags: g.tags });
+    const pick = (g: Group) => ({ enabled: g.enabled, grid: g.grid, tags: g.tags, ...(opts.staffRoom !== undefined ? { staffRoom: g.staffRoom } : {}) });
     await recordAudit(tx, { actor: opts.actor, action: "group.update", subject: `group:${opts.id}`, before: pick(before), after: pick(after) });
     return after;
   });

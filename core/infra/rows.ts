@@ -8,8 +8,8 @@ import type { Role } from "../policy/authorize.js";
 /** A Prisma client or an interactive-transaction client. */
 export type Tx = Prisma.TransactionClient;
 
-/** The statuses a ticket can have (the 六单 cycle plus "not a complaint"). */
-export const TICKET_STATUSES = ["open", "dispatched", "accepted", "in_progress", "resolved", "rated", "published", "dismissed"] as const;
+/** The statuses a ticket can have: the 六单 cycle, then the side exits (not a complaint, a duplicate, the next tier owns it, reopened). */
+export const TICKET_STATUSES = ["open", "dispatched", "accepted", "in_progress", "resolved", "rated", "published", "dismissed", "merged", "escalated", "reopened"] as const;
 /** A ticket status. */
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
@@ -46,7 +46,7 @@ export const splitTags = (tags: string): string[] => (tags ? tags.split(",") : [
 
 // === Groups
 
-type GroupRow = { id: number; platform: string; chatId: string; title: string; grid: string | null; community: string | null; tags: string; active: boolean; enabled: boolean; joinedAt: Date };
+type GroupRow = { id: number; platform: string; chatId: string; title: string; grid: string | null; community: string | null; tags: string; active: boolean; enabled: boolean; joinedAt: Date; staffRoom?: boolean };
 
 /** A group as core uses it. */
 export interface Group {
@@ -60,11 +60,13 @@ export interface Group {
   active: boolean;
   enabled: boolean;
   joinedAt: Date;
+  /** The grid's staff talk here: dispatch and SLA notices go here on WeChat. */
+  staffRoom: boolean;
 }
 
 /** Group row → Group. */
 export const toGroup = (r: GroupRow): Group => ({
-  id: r.id, platform: toPlatform(r.platform), chatId: r.chatId, title: r.title, grid: r.grid, community: r.community, tags: splitTags(r.tags), active: r.active, enabled: r.enabled, joinedAt: r.joinedAt,
+  id: r.id, platform: toPlatform(r.platform), chatId: r.chatId, title: r.title, grid: r.grid, community: r.community, tags: splitTags(r.tags), active: r.active, enabled: r.enabled, joinedAt: r.joinedAt, staffRoom: r.staffRoom ?? false,
 });
 
 // === Staff
@@ -92,7 +94,14 @@ export const toStaff = (r: StaffRow): StaffMember => ({ id: r.id, platform: toPl
 type TicketRow = {
   id: number; number: string; category: string; severity: number; status: string; text: string; keywords: string; origin: string; assignee: string | null;
   groupId: number; reporterId: number; createdAt: Date; updatedAt: Date; closedAt: Date | null;
+  tier?: string; ownerNodeId?: number | null; clockSeq?: number; acceptDueAt?: Date | null; resolveDueAt?: Date | null; breachedAt?: Date | null; breachCount?: number;
+  assigneeAccountId?: number | null; mergedIntoId?: number | null; hotlineId?: string | null; hotlineStatus?: string | null; rating?: number | null;
 };
+
+/** Who owns a ticket: the grid, a tier above it, or the city hotline (12345). */
+export const TICKET_TIERS = ["grid", "community", "street", "district", "hotline"] as const;
+/** A ticket tier. */
+export type TicketTier = (typeof TICKET_TIERS)[number];
 
 /** A ticket's own facts (without its group, reporter or events). */
 export interface Ticket {
@@ -105,11 +114,26 @@ export interface Ticket {
   keywords: string[];
   origin: "detector" | "report";
   assignee: string | null;
+  /** The staff account it is dispatched to or accepted by. */
+  assigneeAccountId: number | null;
   groupId: number;
   reporterId: number;
   createdAt: Date;
   updatedAt: Date;
   closedAt: Date | null;
+  /** The tier that owns it now, and that tier's OrgNode. */
+  tier: TicketTier;
+  ownerNodeId: number | null;
+  /** Bumped on every transition (SLA clocks armed for an older seq do nothing). */
+  clockSeq: number;
+  acceptDueAt: Date | null;
+  resolveDueAt: Date | null;
+  breachedAt: Date | null;
+  breachCount: number;
+  mergedIntoId: number | null;
+  hotlineId: string | null;
+  hotlineStatus: string | null;
+  rating: number | null;
 }
 
 /** Ticket row → Ticket. */
@@ -117,6 +141,8 @@ export const toTicket = (r: TicketRow): Ticket => ({
   id: r.id, number: r.number, category: r.category, severity: r.severity, status: toTicketStatus(r.status), text: r.text, keywords: toStringList(r.keywords),
   origin: oneOf(r.origin, ["detector", "report"] as const, "ticket origin"), assignee: r.assignee, groupId: r.groupId, reporterId: r.reporterId,
   createdAt: r.createdAt, updatedAt: r.updatedAt, closedAt: r.closedAt,
+  tier: oneOf(r.tier ?? "grid", TICKET_TIERS, "ticket tier"), ownerNodeId: r.ownerNodeId ?? null, clockSeq: r.clockSeq ?? 0, acceptDueAt: r.acceptDueAt ?? null, resolveDueAt: r.resolveDueAt ?? null,
+  breachedAt: r.breachedAt ?? null, breachCount: r.breachCount ?? 0, assigneeAccountId: r.assigneeAccountId ?? null, mergedIntoId: r.mergedIntoId ?? null, hotlineId: r.hotlineId ?? null, hotlineStatus: r.hotlineStatus ?? null, rating: r.rating ?? null,
 });
 
 /** One step of a ticket's history. */

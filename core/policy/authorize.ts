@@ -36,6 +36,11 @@ export type Action =
   | "ticket.list"
   | "ticket.read"
   | "ticket.transition"
+  | "ticket.dispatch"
+  | "ticket.escalate"
+  | "ticket.rate"
+  | "sla.read"
+  | "sla.edit"
   | "broadcast.read"
   | "broadcast.create"
   | "group.read"
@@ -72,6 +77,12 @@ export const NEEDS: Record<Action, Role> = {
   "ticket.list": "viewer",
   "ticket.read": "viewer",
   "ticket.transition": "grid_leader",
+  "ticket.dispatch": "grid_leader",
+  "ticket.escalate": "grid_leader",
+  // Residents rate their own tickets in the group (评单); staff may record a rating they were given.
+  "ticket.rate": "resident",
+  "sla.read": "viewer",
+  "sla.edit": "admin",
   "broadcast.read": "viewer",
   "broadcast.create": "grid_leader",
   "group.read": "viewer",

@@ -4,7 +4,7 @@ import type { Db } from "../infra/db.js";
 import { toTicket, toTicketDetail, toGroup, type Group, type Ticket, type TicketDetail, type TicketStatus, type Tx } from "../infra/rows.js";
 
 /** Statuses that still need work. */
-export const OPEN_STATUSES: TicketStatus[] = ["open", "dispatched", "accepted", "in_progress"];
+export const OPEN_STATUSES: TicketStatus[] = ["open", "dispatched", "accepted", "in_progress", "escalated", "reopened"];
 
 const detailInclude = { group: true, reporter: true, sourceMessage: true, events: { orderBy: { id: "asc" } } } as const;
 
@@ -33,6 +33,8 @@ export interface FindTicketsOptions {
   pageSize?: number;
   /** Only tickets of groups in these grids (null/absent: all). */
   grids?: string[] | null;
+  /** Only tickets dispatched to or accepted by this staff account ("my tickets"). */
+  assigneeAccountId?: number;
 }
 
 /** A page of tickets, newest first, with the total matching the filters. */
@@ -43,6 +45,7 @@ export async function findTickets(opts: FindTicketsOptions): Promise<{ total: nu
     category: opts.category,
     groupId: opts.groupId,
     reporterId: opts.reporterId,
+    assigneeAccountId: opts.assigneeAccountId,
     // A scoped reader (grid leader, street, scoped viewer or token) sees the tickets of their grids only.
     ...(opts.grids ? { group: { grid: { in: opts.grids } } } : {}),
   };

@@ -2,13 +2,12 @@
 
 import type { Detection } from "../../../nlp/index.js";
 import type { FollowUp } from "../../broadcasts/control-broadcast.js";
+import type { TicketFollowUp } from "../../tickets/actions.js";
 import type { SendingPace } from "../../broadcasts/sending-pace.js";
 import { AppError } from "../../infra/errors.js";
 import type { Group, TicketDetail, Tx } from "../../infra/rows.js";
 import { t, type Lang } from "../../locale.js";
-import { createOutbound } from "../../outbox.js";
 import type { Actor } from "../../policy/authorize.js";
-import { maskPersonal } from "../../privacy.js";
 import { findTicket } from "../../tickets/find-tickets.js";
 import { parseTicketNumber } from "../../tickets/ticket-number.js";
 import type { CommandName, ParsedCommand } from "./table.js";
@@ -41,6 +40,8 @@ export interface CommandResult {
   outbounds: number[];
   /** Queue work to do once the command's transaction committed (a broadcast's start, resume, schedule). */
   followUp?: FollowUp;
+  /** Ticket work to do once committed (re-arm SLA clocks, file to the hotline). */
+  ticketFollowUps?: TicketFollowUp[];
 }
 
 /** One command's handler: parse its arguments, call a service, format the reply. */
@@ -63,21 +64,6 @@ export async function needTicket(ctx: CommandContext, cmd: KnownCommand, raw: st
   const ticket = await findTicket({ db: ctx.tx, number });
   if (!ticket) throw new AppError("not_found", { message: `ticket ${number} not found`, userMessage: m.ticketNotFound({ number }) });
   return ticket;
-}
-
-/** Queue a notice to the ticket's group, quoting and addressing its reporter; returns the outbound row id. */
-export async function notifyGroup(ctx: CommandContext, ticket: TicketDetail, kind: string, text: string): Promise<number> {
-  return createOutbound(ctx.tx, {
-    key: `notify-${ctx.messageRowId}-${ticket.id}-${kind}`,
-    platform: ticket.group.platform,
-    groupId: ticket.groupId,
-    kind: "notify",
-    text,
-    ticketId: ticket.id,
-    sourceMessageId: ctx.messageRowId,
-    replyTo: ticket.sourceMessage ? { messageId: ticket.sourceMessage.messageId, senderName: maskPersonal(ticket.reporter.displayName), excerpt: maskPersonal(ticket.text.slice(0, 30)) } : undefined,
-    mention: { userId: ticket.reporter.userId, name: ticket.reporter.displayName },
-  });
 }
 
 /** A handler's name for the table. */

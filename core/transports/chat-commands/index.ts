@@ -6,7 +6,7 @@ import { t } from "../../locale.js";
 import { authorize } from "../../policy/authorize.js";
 import { broadcast } from "./broadcast.js";
 import type { CommandContext, CommandResult, Handlers } from "./context.js";
-import { enableOrDisable, tag } from "./group-settings.js";
+import { enableOrDisable, staffRoom, tag } from "./group-settings.js";
 import { help } from "./help.js";
 import { points } from "./points.js";
 import { report } from "./report.js";
@@ -35,6 +35,13 @@ const HANDLERS: Handlers = {
   enable: enableOrDisable,
   disable: enableOrDisable,
   points,
+  dispatch: transition,
+  escalate: transition,
+  merge: transition,
+  rate: transition,
+  publish: transition,
+  reopen: transition,
+  staffroom: staffRoom,
 };
 
 /** Run a parsed command: unknown → the list of what exists; not allowed → why; else its handler. */

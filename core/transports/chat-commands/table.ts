@@ -8,7 +8,7 @@ import { t, type Lang } from "../../locale.js";
 /** Every command Gridlink understands. */
 export type CommandName =
   | "help" | "status" | "report" | "tickets" | "ticket" | "accept" | "progress" | "resolve" | "dismiss" | "broadcast" | "tag" | "enable" | "disable"
-  | "points";
+  | "dispatch" | "escalate" | "merge" | "rate" | "publish" | "reopen" | "staffroom" | "points";
 
 /** One command: its slash name, Chinese names, the least role and the policy action it needs, usage and help. */
 export interface CommandSpec {
@@ -32,6 +32,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "progress", zh: ["进展"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/progress A0012 电工已到场", zh: "#进展 A0012 电工已到场" }, help: { zh: "通报进展", en: "post progress" } },
   { name: "resolve", zh: ["办结"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/resolve A0012 已恢复供电", zh: "#办结 A0012 已恢复供电" }, help: { zh: "办结工单并通知群", en: "resolve and tell the group" } },
   { name: "dismiss", zh: ["不是问题"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/dismiss A0012", zh: "#不是问题 A0012" }, help: { zh: "标记为不是问题", en: "mark as not a complaint" } },
+  { name: "dispatch", zh: ["派单"], role: "grid_leader", action: "ticket.dispatch", usage: { slash: "/dispatch A0012 [处理人]", zh: "#派单 A0012 [处理人]" }, help: { zh: "派单给处理人（不写则按网格规则）", en: "dispatch to a staff member (none: the grid's rule)" } },
+  { name: "escalate", zh: ["上报"], role: "grid_leader", action: "ticket.escalate", usage: { slash: "/escalate A0012 原因", zh: "#上报 A0012 原因" }, help: { zh: "上报上一级处理", en: "escalate to the next tier" } },
+  { name: "merge", zh: ["合并"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/merge A0013 A0012", zh: "#合并 A0013 A0012" }, help: { zh: "把重复工单并入另一张", en: "merge a duplicate into another ticket" } },
+  { name: "publish", zh: ["晒单"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/publish A0012", zh: "#晒单 A0012" }, help: { zh: "公开办理结果", en: "publish the outcome" } },
+  { name: "reopen", zh: ["重新打开"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/reopen A0012 原因", zh: "#重新打开 A0012 原因" }, help: { zh: "重新打开工单", en: "reopen a ticket" } },
+  { name: "rate", zh: ["评价"], role: "resident", action: "command.resident", usage: { slash: "/rate A0012 4", zh: "#评价 A0012 4" }, help: { zh: "给办结的工单打分（1–5）", en: "rate a resolved ticket (1–5)" } },
+  { name: "staffroom", zh: ["工作群"], role: "grid_leader", action: "group.update", usage: { slash: "/staffroom [off]", zh: "#工作群 [关闭]" }, help: { zh: "把本群设为本网格的工作群", en: "make this group the grid's staff room" } },
   { name: "broadcast", zh: ["通知", "紧急通知"], role: "grid_leader", action: "broadcast.create", usage: { slash: "/broadcast [grid:网格|tag:标签|platform:微信] [--urgent] [--at \"12-02 08:00\"] 内容 | /broadcast pause|resume|cancel|status B12", zh: "#通知 [grid:网格|tag:标签] 内容（#紧急通知 优先发送）" }, help: { zh: "向各群发送通知", en: "send a notice to groups" } },
   { name: "tag", zh: ["标签"], role: "grid_leader", action: "group.update", usage: { slash: "/tag 老旧小区 [-旧标签]", zh: "#标签 老旧小区 [-旧标签]" }, help: { zh: "给本群加标签", en: "tag this group" } },
   { name: "enable", zh: ["启用"], role: "grid_leader", action: "group.update", usage: { slash: "/enable", zh: "#启用" }, help: { zh: "在本群启用", en: "turn Gridlink on here" } },

@@ -5,6 +5,7 @@ import type { Config } from "../../infra/config.js";
 import type { Db } from "../../infra/db.js";
 import type { LiveDetector } from "../../lexicon/live.js";
 import type { Queues } from "../../infra/queues.js";
+import type { TicketFollowUp } from "../../tickets/actions.js";
 
 /** What the HTTP routes use of a running app. */
 export interface HttpContext {
@@ -13,4 +14,6 @@ export interface HttpContext {
   queues: Queues;
   gateways: ChatGateway[];
   live?: LiveDetector;
+  /** Ticket work after a committed step (SLA clocks, the hotline bridge); absent where no clock runs. */
+  afterTicketSteps?: (followUps: TicketFollowUp[]) => Promise<void>;
 }

@@ -20,6 +20,7 @@ import { broadcastRoutes } from "./broadcasts.js";
 import type { HttpContext } from "./context.js";
 import { groupRoutes } from "./groups.js";
 import { residentRoutes } from "./residents.js";
+import { runTicketAction, TICKET_ACTIONS, type TicketActionName } from "../../tickets/actions.js";
 
 // One rule for every filter: a value that names nothing known is a 400 naming the field.
 const listQuery = z.object({
@@ -31,7 +32,19 @@ const listQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   /** Admins only: personal numbers unmasked (the request itself is audited). */
   raw: z.enum(["1"]).optional(),
+  /** "My tickets": the ones dispatched to or accepted by the requesting staff account. */
+  mine: z.enum(["1"]).optional(),
 });
+
+/** The JSON body of POST /api/tickets/:number/<action>. */
+const actionBody = z
+  .object({
+    note: z.string().trim().min(1).max(2000).optional(),
+    assignee: z.string().trim().min(1).max(100).optional(),
+    into: z.string().trim().min(1).max(20).optional(),
+    rating: z.number().int().min(1).max(5).optional(),
+  })
+  .strict();
 const rawQuery = z.object({ raw: z.enum(["1"]).optional() });
 
 /** A group as the ticket JSON shows it (title masked). */
@@ -53,6 +66,13 @@ function ticketJson(t: TicketListItem, raw = false) {
     assignee: t.assignee === null ? null : maskPersonal(t.assignee),
     group: groupJson(t.group, raw),
     reporter: maskPersonal(t.reporter.displayName),
+    tier: t.tier,
+    acceptDueAt: t.acceptDueAt,
+    resolveDueAt: t.resolveDueAt,
+    breachedAt: t.breachedAt,
+    breachCount: t.breachCount,
+    rating: t.rating,
+    hotline: t.hotlineId ? { id: t.hotlineId, status: t.hotlineStatus } : null,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     closedAt: t.closedAt,
@@ -81,7 +101,9 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
 
   server.get("/api/tickets", { config: { action: "ticket.list" } }, async (req) => {
     const q = listQuery.parse(req.query);
-    const { total, items } = await findTickets({ db: prisma, grids: scopeOf(actorOf(req)), status: q.status, category: q.category, groupId: q.group ? await groupId(q.group) : undefined, page: q.page, pageSize: q.pageSize });
+    const me = actorOf(req);
+    if (q.mine && !me.accountId) throw new AppError("bad_request", { message: "mine: only a staff account (a login, not an API token) has tickets of its own" });
+    const { total, items } = await findTickets({ db: prisma, grids: scopeOf(me), assigneeAccountId: q.mine ? me.accountId : undefined, status: q.status, category: q.category, groupId: q.group ? await groupId(q.group) : undefined, page: q.page, pageSize: q.pageSize });
     const raw = await askedRaw(req, q.raw, "tickets");
     return { total, page: q.page, pageSize: q.pageSize, items: items.map((x) => ticketJson(x, raw)) };
   });
@@ -102,6 +124,26 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
       events: t.events.map((e) => ({ from: e.from, to: e.to, actor: m(e.actor), note: e.note ? m(e.note) : null, at: e.at })),
     };
   });
+
+  // One route per action of the table, each declaring the action's policy; the body is the action's input.
+  for (const spec of Object.values(TICKET_ACTIONS)) {
+    server.post<{ Params: { number: string } }>(`/api/tickets/:number/${spec.name}`, { config: { action: spec.http ?? spec.policy } }, async (req) => {
+      const number = parseTicketNumber(req.params.number, app.config.TICKET_PREFIX);
+      if (!number) throw new AppError("bad_request", { message: `"${req.params.number}" is not a ticket number (e.g. A0012)` });
+      const input = actionBody.parse(req.body ?? {});
+      const actor = actorOf(req);
+      const done = await prisma.$transaction(async (tx) => {
+        const ticket = await findTicket({ db: tx, number });
+        if (!ticket) throw new AppError("not_found", { message: `ticket ${number} not found` });
+        return runTicketAction({ tx, actor, lang: "en", ticketPrefix: app.config.TICKET_PREFIX, action: spec.name as TicketActionName, ticket, input, usage: `POST /api/tickets/${number}/${spec.name} ${JSON.stringify(spec.needs ? { [spec.needs]: "…" } : { note: "…" })}` });
+      });
+      const rows = await prisma.outboundMessage.findMany({ where: { id: { in: done.outbounds } }, select: { id: true, platform: true } });
+      await app.queues.enqueueOutboundRows(rows);
+      await app.afterTicketSteps?.([done.followUp]);
+      const after = await findTicket({ db: prisma, number });
+      return { action: spec.name, from: done.from, to: done.to, message: done.reply, ticket: after ? ticketJson(after) : null };
+    });
+  }
 
   await server.register(groupRoutes, { app });
   await server.register(broadcastRoutes, { app });
