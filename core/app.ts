@@ -10,6 +10,7 @@ import type { Config } from "./infra/config.js";
 import { openDatabase, type Db } from "./infra/db.js";
 import { createGroupRegistry } from "./groups/registry.js";
 import { handleMessage, type IntakeDeps } from "./intake.js";
+import { cycleSettingsOf } from "./tickets/cycle-settings.js";
 import { createLogger, throttle, type Logger } from "./infra/log.js";
 import { startOutboxWorker } from "./outbox.js";
 import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra/queues.js";
@@ -153,6 +154,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
     broadcastConfirmTtlMs: config.BROADCAST_CONFIRM_TTL_MS,
     clusterWindowMs: config.CLUSTER_WINDOW_MINUTES * 60_000,
+    cycleSettings: cycleSettingsOf(config),
   };
   const assistant = config.ASSISTANT_ENABLED
     ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })

@@ -11,6 +11,7 @@ import { handleCommand } from "./intake/handle-command.js";
 import { handleComplaint } from "./intake/handle-complaint.js";
 import { handleEdit } from "./intake/handle-edit.js";
 import { broadcastConfirmation } from "./intake/handle-confirmation.js";
+import { ratingReply } from "./intake/handle-rating.js";
 import { messageKey, requeue, type IntakeDeps, type IntakeOutcome } from "./intake/shared.js";
 
 export type { IntakeDeps, IntakeOutcome } from "./intake/shared.js";
@@ -29,7 +30,8 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
 
   // Chatter costs no database work at all: classify first (pure, microseconds), store nothing. The one
   // exception: a bare 「确认」/「取消」 from an author with a broadcast preview waiting in this chat.
-  const command = parseCommand(text) ?? (await broadcastConfirmation(prisma, msg, text));
+  // A bare 「满意」/「不满意」/1–5 from a reporter whose ticket awaits their rating is /rate on it.
+  const command = parseCommand(text) ?? (await broadcastConfirmation(prisma, msg, text)) ?? (await ratingReply(prisma, msg, text));
   let detection = command ? undefined : deps.detect(text);
   // === Assistant hook: core/assistant decides (in one place) whether a non-command line is an enquiry it
   // answers, a reply about a ticket, or a complaint (possibly one the detector missed, with its detection).

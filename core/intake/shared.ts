@@ -7,6 +7,7 @@ import type { Logger } from "../infra/log.js";
 import type { Queues } from "../infra/queues.js";
 import type { Tx } from "../infra/rows.js";
 import type { ChatMessage, Platform } from "../ports/chat.js";
+import type { CycleSettings } from "../tickets/cycle-settings.js";
 import type { Assistant, AssistantOutcome } from "../assistant/index.js";
 
 /** What intake needs; injected so tests and the live lexicon can swap the detector. */
@@ -21,6 +22,8 @@ export interface IntakeDeps {
   sendingPaces?: () => Promise<Partial<Record<string, SendingPace>>>;
   /** How long a chat broadcast preview waits for 「确认」. @defaultValue 10 minutes */
   broadcastConfirmTtlMs?: number;
+  /** The residents' side settings of the ticket cycle (points, auto-publish). @defaultValue DEFAULT_CYCLE_SETTINGS */
+  cycleSettings?: CycleSettings;
   /** Incident clustering: a complaint this close to an open ticket of the same incident joins it. @defaultValue 2 hours */
   clusterWindowMs?: number;
   /** Answers residents' questions (core/assistant); absent = off. */

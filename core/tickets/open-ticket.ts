@@ -2,7 +2,7 @@
 
 import type { Tx } from "../infra/rows.js";
 import { toTicket, type Ticket } from "../infra/rows.js";
-import type { Lang } from "../locale.js";
+import { langOf, type Lang } from "../locale.js";
 import { addReporter } from "./add-reporter.js";
 import { nextTicketNumber } from "./ticket-number.js";
 
@@ -43,7 +43,7 @@ export async function openTicket(opts: OpenTicketOptions): Promise<Ticket> {
     },
   });
   // The reporter is the ticket's first reporter; neighbours reporting the same incident join as later ones.
-  await addReporter({ tx, ticketId: row.id, groupId: opts.groupId, residentId: opts.reporterId, sourceMessageId: opts.sourceMessageId, via: "open", lang: opts.lang });
+  await addReporter({ tx, ticketId: row.id, groupId: opts.groupId, residentId: opts.reporterId, sourceMessageId: opts.sourceMessageId, via: "open", lang: opts.lang ?? langOf(opts.text) });
   if (opts.keywords.length > 0) {
     await tx.lexiconTerm.updateMany({ where: { term: { in: opts.keywords } }, data: { hits: { increment: 1 } } });
   }

@@ -9,6 +9,7 @@ import type { CommandContext, CommandResult, Handlers } from "./context.js";
 import { enableOrDisable, staffRoom, tag } from "./group-settings.js";
 import { help } from "./help.js";
 import { points } from "./points.js";
+import { split } from "./split.js";
 import { report } from "./report.js";
 import { status } from "./status.js";
 import { helpText, type ParsedCommand } from "./table.js";
@@ -35,6 +36,7 @@ const HANDLERS: Handlers = {
   enable: enableOrDisable,
   disable: enableOrDisable,
   points,
+  split,
   dispatch: transition,
   escalate: transition,
   merge: transition,

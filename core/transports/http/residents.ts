@@ -10,6 +10,9 @@ import { pointsLeaderboard } from "../../points/find-points.js";
 import { authorize, scopeOf } from "../../policy/authorize.js";
 import { maskPersonal } from "../../privacy.js";
 import { ticketStats } from "../../tickets/ticket-stats.js";
+import { findTicket } from "../../tickets/find-tickets.js";
+import { splitReporter } from "../../tickets/split-reporter.js";
+import { parseTicketNumber } from "../../tickets/ticket-number.js";
 import { actorOf } from "./auth.js";
 import type { HttpContext } from "./context.js";
 
@@ -47,6 +50,20 @@ export const residentRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (s
     }
     const board = await pointsLeaderboard({ db: prisma, grid: q.grid, limit: q.limit });
     return { grid: q.grid, total: board.total, items: board.items.map((i) => ({ rank: i.rank, resident: raw ? i.displayName : maskPersonal(i.displayName), points: i.points, tickets: i.tickets })) };
+  });
+
+  // Split by hand: the body names the reporter's position in GET /api/tickets/:number's list (2, 3, …).
+  server.post<{ Params: { number: string } }>("/api/tickets/:number/split", { config: { action: "ticket.transition" } }, async (req) => {
+    const number = parseTicketNumber(req.params.number, app.config.TICKET_PREFIX);
+    if (!number) throw new AppError("bad_request", { message: `"${req.params.number}" is not a ticket number (e.g. A0012)` });
+    const body = z.object({ reporter: z.number().int().min(2) }).strict().parse(req.body ?? {});
+    const actor = actorOf(req);
+    const done = await prisma.$transaction(async (tx) => {
+      const ticket = await findTicket({ db: tx, number });
+      if (!ticket) throw new AppError("not_found", { message: `ticket ${number} not found` });
+      return splitReporter({ tx, actor, ticket, position: body.reporter, ticketPrefix: app.config.TICKET_PREFIX, lang: "en" });
+    });
+    return { action: "split", from: number, into: done.number, restored: done.restored, message: done.reply };
   });
 
   server.get("/api/stats", { config: { action: "ticket.list" } }, async (req) => {

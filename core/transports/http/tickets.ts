@@ -20,6 +20,7 @@ import { broadcastRoutes } from "./broadcasts.js";
 import type { HttpContext } from "./context.js";
 import { groupRoutes } from "./groups.js";
 import { residentRoutes } from "./residents.js";
+import { cycleSettingsOf } from "../../tickets/cycle-settings.js";
 import { runTicketAction, TICKET_ACTIONS, type TicketActionName } from "../../tickets/actions.js";
 
 // One rule for every filter: a value that names nothing known is a 400 naming the field.
@@ -135,7 +136,7 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
       const done = await prisma.$transaction(async (tx) => {
         const ticket = await findTicket({ db: tx, number });
         if (!ticket) throw new AppError("not_found", { message: `ticket ${number} not found` });
-        return runTicketAction({ tx, actor, lang: "en", ticketPrefix: app.config.TICKET_PREFIX, action: spec.name as TicketActionName, ticket, input, usage: `POST /api/tickets/${number}/${spec.name} ${JSON.stringify(spec.needs ? { [spec.needs]: "…" } : { note: "…" })}` });
+        return runTicketAction({ tx, actor, lang: "en", ticketPrefix: app.config.TICKET_PREFIX, settings: cycleSettingsOf(app.config), action: spec.name as TicketActionName, ticket, input, usage: `POST /api/tickets/${number}/${spec.name} ${JSON.stringify(spec.needs ? { [spec.needs]: "…" } : { note: "…" })}` });
       });
       const rows = await prisma.outboundMessage.findMany({ where: { id: { in: done.outbounds } }, select: { id: true, platform: true } });
       await app.queues.enqueueOutboundRows(rows);
