@@ -34,7 +34,8 @@ raw.transaction(() => {
   const resident = raw.prepare(`INSERT INTO "Resident" (platform, userId, displayName, updatedAt) VALUES ('playground', ?, ?, ?)`);
   for (let r = 0; r < 2000; r++) resident.run(`u${r}`, `居民${r}`, iso(now));
   const message = raw.prepare(`INSERT INTO "Message" (platform, chatId, messageId, groupId, residentId, kind, text, sentAt, createdAt) VALUES ('playground', ?, ?, ?, ?, 'complaint', '停电了', ?, ?)`);
-  const ticket = raw.prepare(`INSERT INTO "Ticket" (number, category, severity, status, groupId, reporterId, sourceMessageId, text, keywords, createdAt, updatedAt, closedAt, rating) VALUES (?, ?, ?, ?, ?, ?, ?, '停电了', '["停电"]', ?, ?, ?, ?)`);
+  const ticket = raw.prepare(`INSERT INTO "Ticket" (number, category, severity, status, groupId, reporterId, sourceMessageId, text, keywords, createdAt, updatedAt, closedAt, rating, tier, resolveDueAt, breachCount) VALUES (?, ?, ?, ?, ?, ?, ?, '停电了', '["停电"]', ?, ?, ?, ?, ?, ?, ?)`);
+  const TIERS = ["grid", "grid", "grid", "community", "street", "district", "hotline"];
   const event = raw.prepare(`INSERT INTO "TicketEvent" (ticketId, fromStatus, toStatus, actor, createdAt) VALUES (?, ?, ?, 'staff:李网格', ?)`);
   for (let i = 1; i <= N; i++) {
     const groupId = 1 + Math.floor(rnd() * 40);
@@ -45,8 +46,10 @@ raw.transaction(() => {
     const done = ["resolved", "rated", "published", "dismissed", "merged"].includes(status);
     const closed = done ? created + Math.floor(rnd() * 3 * DAY) : null;
     const rating = status === "rated" || status === "published" ? 1 + Math.floor(rnd() * 5) : null;
-    ticket.run(`A${String(i).padStart(6, "0")}`, CATS[Math.floor(rnd() * CATS.length)], 1 + Math.floor(rnd() * 3), status, groupId, residentId, m.lastInsertRowid, iso(created), iso(created), closed === null ? null : iso(closed), rating);
+    const tier = status === "escalated" ? TIERS[1 + Math.floor(rnd() * (TIERS.length - 1))] : TIERS[Math.floor(rnd() * 3)];
+    ticket.run(`A${String(i).padStart(6, "0")}`, CATS[Math.floor(rnd() * CATS.length)], 1 + Math.floor(rnd() * 3), status, groupId, residentId, m.lastInsertRowid, iso(created), iso(created), closed === null ? null : iso(closed), rating, tier, iso(created + DAY), rnd() < 0.1 ? 1 : 0);
     event.run(i, null, "open", iso(created));
+    if (status === "escalated") event.run(i, "open", "escalated", iso(created + 3600_000));
     if (status !== "open" && status !== "dismissed") event.run(i, "open", "accepted", iso(created + Math.floor(rnd() * 4 * 3600_000)));
   }
 })();
@@ -79,7 +82,7 @@ for (const grids of [null, [GRIDS[0]]]) {
   const captured: Array<{ sql: string; params: unknown[] }> = [];
   const spy = new Proxy(db, { get: (t, p) => (p === "$queryRawUnsafe" ? (sql: string, ...params: unknown[]) => { captured.push({ sql, params }); return (t as typeof db).$queryRawUnsafe(sql, ...params); } : Reflect.get(t, p)) });
   await ticketStats({ db: spy as typeof db, from, to, grids });
-  const names = ["per category per day", "per grid", "per group", "open/resolved (by status)", "resolved within 24 h", "mean time to resolve", "mean time to accept", "mean rating"];
+  const names = ["per category per day", "per grid", "per group", "open/resolved (by status)", "resolved within 24 h", "mean time to resolve", "mean time to accept", "mean rating", "overdue", "SLA breaches per tier", "escalations per tier"];
   for (const [i, c] of captured.entries()) {
     const ms = await median(() => db.$queryRawUnsafe(c.sql, ...c.params));
     console.log(`  ${(names[i] ?? `figure ${i + 1}`).padEnd(28)} ${ms.toFixed(1).padStart(7)} ms  ratio ${(ms / baseline).toFixed(1)}  ${ms <= 200 ? "≤ 200 ms" : "OVER 200 ms"}`);

@@ -17,6 +17,7 @@ import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra
 import { bounded, closeRedis, jobRedisOptions, producerRedisOptions, WORKER_REDIS_OPTIONS } from "./infra/redis.js";
 import { startReconcileOutbox } from "./jobs/reconcile-outbox.js";
 import { startBroadcastWorker } from "./jobs/start-broadcasts.js";
+import { startResidentCycle } from "./jobs/resident-cycle.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -262,6 +263,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(broadcasts.worker);
         await workerReady(broadcasts.worker);
         inFlight.push(broadcasts.firstPass);
+        // 评单 timeouts (rated-by-default) and the daily digest per grid.
+        const cycle = await startResidentCycle({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:resident-cycle" }), ratingTimeoutMs: config.RATING_TIMEOUT_HOURS * 3600_000, digestHour: config.DIGEST_HOUR });
+        workers.push(cycle.worker);
+        extraQueues.push(cycle.queue as unknown as Queue);
+        await workerReady(cycle.worker);
+        inFlight.push(cycle.firstPass);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live }, alertsKey, log });

@@ -32,12 +32,15 @@ export interface TicketStats {
   perCategoryDay: Array<{ category: string; day: string; count: number }>;
   perGrid: Array<{ grid: string | null; count: number }>;
   perGroup: Array<{ groupId: number; title: string; grid: string | null; count: number }>;
-  status: { open: number; overdue: number | null; resolved: number; dismissed: number; merged: number; total: number };
+  status: { open: number; overdue: number; resolved: number; dismissed: number; merged: number; total: number };
   resolvedWithin24h: { share: number | null; resolved: number; counted: number };
   meanSecondsToAccept: number | null;
   meanSecondsToResolve: number | null;
   meanRating: number | null;
   ratings: number;
+  /** SLA breaches (ticket.breachCount summed) and escalations (escalated events), by the tier that owns the ticket now. */
+  breachesPerTier: Array<{ tier: string; count: number }>;
+  escalationsPerTier: Array<{ tier: string; count: number }>;
 }
 
 /** The stored text form of a DateTime (the SQLite adapter writes ISO 8601 with +00:00), for range comparisons. */
@@ -50,7 +53,7 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 export async function ticketStats(opts: TicketStatsOptions): Promise<TicketStats> {
   const { db } = opts;
   if (opts.grids && opts.grids.length === 0) {
-    return { from: opts.from, to: opts.to, perCategoryDay: [], perGrid: [], perGroup: [], status: { open: 0, overdue: 0, resolved: 0, dismissed: 0, merged: 0, total: 0 }, resolvedWithin24h: { share: null, resolved: 0, counted: 0 }, meanSecondsToAccept: null, meanSecondsToResolve: null, meanRating: null, ratings: 0 };
+    return { from: opts.from, to: opts.to, perCategoryDay: [], perGrid: [], perGroup: [], status: { open: 0, overdue: 0, resolved: 0, dismissed: 0, merged: 0, total: 0 }, resolvedWithin24h: { share: null, resolved: 0, counted: 0 }, meanSecondsToAccept: null, meanSecondsToResolve: null, meanRating: null, ratings: 0, breachesPerTier: [], escalationsPerTier: [] };
   }
   const params: unknown[] = [stored(opts.from), stored(opts.to)];
   let where = `t."createdAt" >= ? AND t."createdAt" < ?`;
@@ -62,7 +65,8 @@ export async function ticketStats(opts: TicketStatsOptions): Promise<TicketStats
   const from = `FROM "Ticket" t WHERE ${where}`;
   const q = <T>(sql: string) => db.$queryRawUnsafe<T[]>(sql, ...params);
 
-  const [perCategoryDay, perGrid, perGroup, byStatus, within, resolve, accept, rating, overdue] = await Promise.all([
+  const now = stored(opts.now ?? new Date());
+  const [perCategoryDay, perGrid, perGroup, byStatus, within, resolve, accept, rating, overdue, breaches, escalations] = await Promise.all([
     q<{ category: string; day: string; n: bigint }>(`SELECT t."category" AS category, date(t."createdAt", '+8 hours') AS day, count(*) AS n ${from} GROUP BY t."category", day ORDER BY day, t."category"`),
     q<{ grid: string | null; n: bigint }>(`SELECT g."grid" AS grid, sum(x.n) AS n FROM (SELECT t."groupId", count(*) AS n ${from} GROUP BY t."groupId") x JOIN "Group" g ON g."id" = x."groupId" GROUP BY g."grid" ORDER BY n DESC`),
     q<{ groupId: number; title: string; grid: string | null; n: bigint }>(`SELECT x."groupId" AS groupId, g."title" AS title, g."grid" AS grid, x.n AS n FROM (SELECT t."groupId", count(*) AS n ${from} GROUP BY t."groupId") x JOIN "Group" g ON g."id" = x."groupId" ORDER BY n DESC`),
@@ -79,7 +83,10 @@ export async function ticketStats(opts: TicketStatsOptions): Promise<TicketStats
        FROM "Ticket" t JOIN "TicketEvent" e ON e."toStatus" = 'accepted' AND e."ticketId" = t."id" WHERE ${where} GROUP BY t."id")`,
     ),
     q<{ avg: number | null; n: bigint }>(`SELECT avg(t."rating") AS avg, count(t."rating") AS n ${from} AND t."rating" IS NOT NULL`),
-    overdueCount(db, from, params, opts.now ?? new Date()),
+    // Overdue: still being worked on and past the SLA's resolve deadline (the ticket cycle's clock column).
+    db.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n ${from} AND t."status" IN (${list(WORKING_STATUSES)}) AND t."resolveDueAt" IS NOT NULL AND t."resolveDueAt" < ?`, ...params, now),
+    q<{ tier: string; n: bigint }>(`SELECT t."tier" AS tier, sum(t."breachCount") AS n ${from} AND t."breachCount" > 0 GROUP BY t."tier" ORDER BY n DESC`),
+    q<{ tier: string; n: bigint }>(`SELECT t."tier" AS tier, count(*) AS n FROM "Ticket" t JOIN "TicketEvent" e ON e."toStatus" = 'escalated' AND e."ticketId" = t."id" WHERE ${where} GROUP BY t."tier" ORDER BY n DESC`),
   ]);
 
   const count = (s: readonly string[]) => byStatus.filter((r) => s.includes(r.status)).reduce((a, r) => a + num(r.n), 0);
@@ -90,20 +97,13 @@ export async function ticketStats(opts: TicketStatsOptions): Promise<TicketStats
     perCategoryDay: perCategoryDay.map((r) => ({ category: r.category, day: r.day, count: num(r.n) })),
     perGrid: perGrid.map((r) => ({ grid: r.grid, count: num(r.n) })),
     perGroup: perGroup.map((r) => ({ groupId: num(r.groupId), title: r.title, grid: r.grid, count: num(r.n) })),
-    status: { open: count(WORKING_STATUSES), overdue, resolved: count(RESOLVED_STATUSES), dismissed: count(["dismissed"]), merged: count(["merged"]), total: byStatus.reduce((a, r) => a + num(r.n), 0) },
+    status: { open: count(WORKING_STATUSES), overdue: num(overdue[0]?.n), resolved: count(RESOLVED_STATUSES), dismissed: count(["dismissed"]), merged: count(["merged"]), total: byStatus.reduce((a, r) => a + num(r.n), 0) },
     resolvedWithin24h: { share: num(w.counted) ? num(w.fast) / num(w.counted) : null, resolved: num(w.resolved), counted: num(w.counted) },
     meanSecondsToResolve: numOrNull(resolve[0]?.s),
     meanSecondsToAccept: numOrNull(accept[0]?.s),
     meanRating: numOrNull(rating[0]?.avg),
     ratings: num(rating[0]?.n),
+    breachesPerTier: breaches.map((r) => ({ tier: r.tier, count: num(r.n) })),
+    escalationsPerTier: escalations.map((r) => ({ tier: r.tier, count: num(r.n) })),
   };
-}
-
-/**
- * Open tickets past their deadline. Reads the SLA deadline column of the ticket cycle (resolveDueAt) when the
- * database has it; null when it does not (no clocks yet).
- */
-async function overdueCount(db: Db | Tx, from: string, params: unknown[], now: Date): Promise<number | null> {
-  void db; void from; void params; void now;
-  return null;
 }

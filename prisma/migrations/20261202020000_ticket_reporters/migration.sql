@@ -36,5 +36,5 @@ CREATE INDEX "PointsAward_grid_residentId_idx" ON "PointsAward"("grid", "residen
 CREATE INDEX "PointsAward_residentId_idx" ON "PointsAward"("residentId");
 
 -- Indexes for the stats figures: one that covers every figure over a period, one for the time to accept
-CREATE INDEX "Ticket_createdAt_groupId_status_category_closedAt_rating_idx" ON "Ticket"("createdAt", "groupId", "status", "category", "closedAt", "rating");
+CREATE INDEX "Ticket_stats_idx" ON "Ticket"("createdAt", "groupId", "status", "category", "closedAt", "rating", "tier", "breachCount", "resolveDueAt");
 CREATE INDEX "TicketEvent_toStatus_ticketId_createdAt_idx" ON "TicketEvent"("toStatus", "ticketId", "createdAt");
