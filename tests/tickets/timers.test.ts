@@ -38,12 +38,17 @@ describe("rating timeouts and the daily digest", () => {
     const queue = new Queue(RESIDENT_CYCLE_QUEUE, { connection, prefix: t.config.QUEUE_PREFIX });
     closers.push(() => queue.close(), async () => connection.disconnect());
     // Armed three times (a restart, the repeatable pass, a replay): the same job ids, one closing.
-    for (let i = 0; i < 3; i++) expect(await armRatingTimeouts({ prisma: t.app.prisma, queue, ratingTimeoutMs: 72 * 3600_000 })).toBe(2);
+    const arm = () => armRatingTimeouts({ prisma: t.app.prisma, queue, ratingTimeoutMs: 72 * 3600_000 });
+    expect(await arm()).toBe(2);
+    await arm();
+    await arm();
     const closed = await waitFor(async () => {
       const row = await t.app.prisma.ticket.findUniqueOrThrow({ where: { id: old.id }, include: { events: true } });
       return row.status === "rated" ? row : undefined;
     });
     expect(closed.rating).toBeNull(); // recorded as rated-by-default, never as satisfied
+    await arm(); // armed again after it closed: nothing more happens
+    expect((await t.app.prisma.ticketEvent.findMany({ where: { ticketId: old.id, note: RATED_BY_DEFAULT } }))).toHaveLength(1);
     expect(closed.events.filter((e) => e.note === RATED_BY_DEFAULT)).toHaveLength(1);
     expect(await t.app.prisma.auditEvent.count({ where: { action: "ticket.rated_by_default", subject: `ticket:${old.number}` } })).toBe(1);
     const waiting = await queue.getJob(`ratedefault-${fresh.id}-${(await t.app.prisma.ticket.findUniqueOrThrow({ where: { id: fresh.id } })).closedAt!.getTime()}`);
