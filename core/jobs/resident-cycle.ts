@@ -11,6 +11,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "../infra/db.js";
 import { throttle, type Logger } from "../infra/log.js";
 import type { Queues } from "../infra/queues.js";
+import { bounded } from "../infra/redis.js";
 import { closeUnrated, unratedTickets } from "../tickets/close-unrated.js";
 import { digestGrids, sendDigest } from "../tickets/send-digest.js";
 
@@ -34,14 +35,15 @@ export interface ResidentCycleOptions {
 }
 
 /** Add the delayed rated-by-default job of every resolved, unrated ticket (deterministic ids). */
-export async function armRatingTimeouts(opts: { prisma: Db; queue: Queue; ratingTimeoutMs: number; now?: number }): Promise<number> {
+export async function armRatingTimeouts(opts: { prisma: Db; queue: Queue; ratingTimeoutMs: number; now?: number; commandTimeoutMs?: number }): Promise<number> {
   const now = opts.now ?? Date.now();
   const due = await unratedTickets({ db: opts.prisma });
   for (const t of due) {
     const closedAtMs = t.closedAt.getTime();
-    await opts.queue.add("ratedefault", { kind: "ratedefault", ticketId: t.id, closedAtMs }, {
+    // Bounded: a command in flight at a Redis restart may never settle (ioredis); the next pass re-adds it.
+    await bounded(opts.queue.add("ratedefault", { kind: "ratedefault", ticketId: t.id, closedAtMs }, {
       jobId: `ratedefault-${t.id}-${closedAtMs}`, delay: Math.max(0, closedAtMs + opts.ratingTimeoutMs - now), removeOnComplete: 1000, removeOnFail: 1000, attempts: 5, backoff: { type: "exponential", delay: 1000 },
-    });
+    }), opts.commandTimeoutMs ?? 5000, "adding a rating timeout");
   }
   return due.length;
 }
@@ -51,6 +53,7 @@ export async function startResidentCycle(opts: ResidentCycleOptions): Promise<{ 
   const { prisma, log } = opts;
   const quiet = throttle();
   const queue = new Queue<CycleJob>(RESIDENT_CYCLE_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+  queue.on("error", () => {}); // Redis trouble is reported by the worker and /healthz; an unheard error event would throw
   const arm = () => armRatingTimeouts({ prisma, queue: queue as Queue, ratingTimeoutMs: opts.ratingTimeoutMs });
   const worker = new Worker<CycleJob>(
     RESIDENT_CYCLE_QUEUE,
@@ -73,8 +76,12 @@ export async function startResidentCycle(opts: ResidentCycleOptions): Promise<{ 
     { connection: opts.connection, prefix: opts.prefix, concurrency: 2 },
   );
   worker.on("error", (err) => quiet("error", () => log.error({ err: err.message }, "resident-cycle worker error")));
-  await queue.upsertJobScheduler("rating-arm", { every: opts.armEveryMs ?? 600_000 }, { name: "arm", data: { kind: "arm" } });
-  await queue.upsertJobScheduler("digest", { pattern: `0 ${opts.digestHour} * * *`, tz: "Asia/Shanghai" }, { name: "digest", data: { kind: "digest" } });
+  worker.on("failed", (_job, err) => quiet("failed", () => log.warn({ err: err.message }, "resident-cycle job failed; it retries")));
+  const scheduled = Promise.all([
+    bounded(queue.upsertJobScheduler("rating-arm", { every: opts.armEveryMs ?? 600_000 }, { name: "arm", data: { kind: "arm" }, opts: { removeOnComplete: true, removeOnFail: 100 } }), 10_000, "the rating-arm schedule"),
+    bounded(queue.upsertJobScheduler("digest", { pattern: `0 ${opts.digestHour} * * *`, tz: "Asia/Shanghai" }, { name: "digest", data: { kind: "digest" }, opts: { removeOnComplete: true, removeOnFail: 100 } }), 10_000, "the digest schedule"),
+  ]);
+  await scheduled.catch((err: Error) => log.warn({ err: err.message }, "could not schedule the rating timeouts or the digest; the next start does"));
   const firstPass = arm().catch((err: Error) => log.warn({ err: err.message }, "could not arm the rating timeouts; the next pass does"));
   return { worker, queue, firstPass };
 }
