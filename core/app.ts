@@ -9,6 +9,7 @@ import type { Config } from "./infra/config.js";
 import { openDatabase, type Db } from "./infra/db.js";
 import { createGroupRegistry } from "./groups/registry.js";
 import { handleMessage, type IntakeDeps } from "./intake.js";
+import { cycleSettingsOf } from "./tickets/cycle-settings.js";
 import { createLogger, throttle, type Logger } from "./infra/log.js";
 import { startOutboxWorker } from "./outbox.js";
 import { INTAKE_QUEUE, intakeProgressKey, maskDeadLetter, Queues } from "./infra/queues.js";
@@ -19,6 +20,7 @@ import { startRetentionJob } from "./jobs/purge-retention.js";
 import { startPollWorker } from "./jobs/close-polls.js";
 import { createTicketClocks, type TicketClocks } from "./jobs/ticket-clocks.js";
 import { createHotlineBridge } from "./tickets/hotline-bridge.js";
+import { startResidentCycle } from "./jobs/resident-cycle.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -151,6 +153,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     maxStoredChars: config.MAX_STORED_CHARS,
     sendingPaces: () => readSendingPaces({ redis: producer, prefix: config.QUEUE_PREFIX }),
     broadcastConfirmTtlMs: config.BROADCAST_CONFIRM_TTL_MS,
+    clusterWindowMs: config.CLUSTER_WINDOW_MINUTES * 60_000,
+    cycleSettings: cycleSettingsOf(config),
   };
   // Ticket clocks: armed after every committed step from any door; a failed arm is re-armed by the sweep.
   const hotline = createHotlineBridge({ prisma, config, log: log.child({ name: "gridlink:hotline" }) });
@@ -264,6 +268,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
         workers.push(ticketClocks.worker);
         await workerReady(ticketClocks.worker);
         inFlight.push(ticketClocks.firstPass);
+        // 评单 timeouts (rated-by-default) and the daily digest per grid.
+        const cycle = await startResidentCycle({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:resident-cycle" }), ratingTimeoutMs: config.RATING_TIMEOUT_HOURS * 3600_000, digestHour: config.DIGEST_HOUR });
+        workers.push(cycle.worker);
+        extraQueues.push(cycle.queue as unknown as Queue);
+        await workerReady(cycle.worker);
+        inFlight.push(cycle.firstPass);
       }
       if (roles.http) {
         app.http = await buildServer({ ctx: { config, prisma, queues, gateways, live, afterTicketSteps }, alertsKey, log });

@@ -12,6 +12,7 @@ import { handleComplaint } from "./intake/handle-complaint.js";
 import { handleEdit } from "./intake/handle-edit.js";
 import { broadcastConfirmation } from "./intake/handle-confirmation.js";
 import { handleVote } from "./intake/handle-vote.js";
+import { ratingReply } from "./intake/handle-rating.js";
 import type { SenderContext } from "./assistant/sender-context.js";
 import { messageKey, requeue, type IntakeDeps, type IntakeOutcome } from "./intake/shared.js";
 
@@ -30,13 +31,15 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
   }
 
   // Chatter costs no database work: classify first (pure, microseconds), store nothing. The exceptions: a bare
-  // 「确认」/「取消」 (a broadcast preview may wait in this chat) and a short line (a vote if a poll is open here).
-  const command = parseCommand(text) ?? (await broadcastConfirmation(prisma, msg, text));
-  // === Poll votes: a short reply in a group with an open poll is a vote, before any complaint detection.
-  if (!command) {
+  // 「确认」/「取消」 (a broadcast preview may wait in this chat), a short line while a poll is open (a vote), and
+  // a bare 「满意」/「不满意」/1–5 (a reporter's rating of their resolved ticket is /rate on it).
+  const explicit = parseCommand(text) ?? (await broadcastConfirmation(prisma, msg, text));
+  // === Poll votes first: a poll's notice asks for numbers, so 「1」 there is a vote, never a rating of 1 (a reopen).
+  if (!explicit) {
     const voted = await handleVote(deps, msg, text);
     if (voted) return voted;
   }
+  const command = explicit ?? (await ratingReply(prisma, msg, text));
   let detection = command ? undefined : deps.detect(text);
   // === Assistant hook: core/assistant decides (in one place) whether a non-command line is an enquiry it
   // answers, a reply about a ticket, or a complaint (possibly one the detector missed, with its detection).

@@ -269,3 +269,57 @@ export const messages = {
 export type Messages = (typeof messages)["zh"];
 /** Look up the string table. */
 export const t = (lang: Lang): Messages => messages[lang] as unknown as Messages;
+
+// === The residents' side of the ticket cycle (issue 12): clustering, updates to every reporter, rating,
+// the outcome card, points and the daily digest.
+
+/** Strings of the residents' side, by language. */
+export const residentMessages = {
+  zh: {
+    clusterJoined: (p: { number: string }) => `已有邻居反映此问题，工单 #${p.number} 正在处理，处理进展会在群里通知您。`,
+    enquiryJoined: (p: { number: string }) => `已把您记为工单 #${p.number} 的反映人，处理进展会在群里通知您。`,
+    askRating: (p: { number: string }) => `请为工单 #${p.number} 的处理评价：回复「满意」「基本满意」「不满意」或 1–5 分。`,
+    rated: (p: { number: string; rating: number }) => `感谢评价！工单 #${p.number}：${p.rating} 分。`,
+    ratedReopened: (p: { number: string }) => `抱歉没有解决好，工单 #${p.number} 已重新打开，网格员会继续处理。`,
+    assigneeReopened: (p: { number: string; note: string }) => `居民对工单 #${p.number} 不满意，工单已重新打开：${p.note}`,
+    ratingUnknown: (p: { usage: string }) => `请给出 1–5 分或「满意」「基本满意」「不满意」，例如：${p.usage}`,
+    notYourTicket: (p: { number: string }) => `您不是工单 #${p.number} 的反映人，不能评价。`,
+    notResolved: (p: { number: string }) => `工单 #${p.number} 还没有办结，办结后再评价。`,
+    outcomeCard: (p: { number: string; what: string; who: string; took: string; rating: string }) =>
+      `【晒单】工单 #${p.number}\n反映：${p.what}\n处理：${p.who}\n用时：${p.took}\n评价：${p.rating}`,
+    unrated: "未评价",
+    splitWhich: (p: { number: string; count: number }) => `工单 #${p.number} 有 ${p.count} 位反映人；请写第几位（2–${p.count}，第 1 位是原始反映人），例如：/split ${p.number} 2`,
+    splitDone: (p: { number: string; into: string }) => `已拆分：这位居民的反映从工单 #${p.number} 拆出，另立工单 #${p.into}。`,
+    ratedDefault: "逾期未评价（默认）",
+    hours: (p: { h: number; m: number }) => (p.h ? `${p.h} 小时 ${p.m} 分钟` : `${p.m} 分钟`),
+    points: (p: { points: number; rank: number; total: number; grid: string }) => `您的积分：${p.points} 分，在${p.grid}排第 ${p.rank}/${p.total} 名。`,
+    pointsNone: "您还没有积分：反映的问题办结后即可获得积分。",
+    digest: (p: { grid: string; date: string; reported: number; resolved: number; open: number; overdue: number; escalated: number; satisfaction: string; within24h: string }) =>
+      `【${p.grid} 日报 ${p.date}】新报 ${p.reported}，办结 ${p.resolved}，未结 ${p.open}，超时 ${p.overdue}，上报 ${p.escalated}，满意度 ${p.satisfaction}，24 小时办结率 ${p.within24h}`,
+  },
+  en: {
+    clusterJoined: (p: { number: string }) => `A neighbour has already reported this: ticket #${p.number} is being handled, and updates will be posted in the group.`,
+    enquiryJoined: (p: { number: string }) => `You are now a reporter of ticket #${p.number}; updates will be posted in the group.`,
+    askRating: (p: { number: string }) => `How was ticket #${p.number} handled? Reply "satisfied", "mostly satisfied", "not satisfied" or 1–5.`,
+    rated: (p: { number: string; rating: number }) => `Thank you! Ticket #${p.number}: ${p.rating}/5.`,
+    ratedReopened: (p: { number: string }) => `Sorry it is not fixed: ticket #${p.number} is reopened and the grid worker will continue.`,
+    assigneeReopened: (p: { number: string; note: string }) => `A resident is not satisfied with ticket #${p.number}; it is reopened: ${p.note}`,
+    ratingUnknown: (p: { usage: string }) => `Give 1–5 or "satisfied", "mostly satisfied", "not satisfied", e.g. ${p.usage}`,
+    notYourTicket: (p: { number: string }) => `You did not report ticket #${p.number}, so you cannot rate it.`,
+    notResolved: (p: { number: string }) => `Ticket #${p.number} is not resolved yet; rate it once it is.`,
+    outcomeCard: (p: { number: string; what: string; who: string; took: string; rating: string }) =>
+      `[Outcome] Ticket #${p.number}\nReported: ${p.what}\nHandled by: ${p.who}\nTook: ${p.took}\nRating: ${p.rating}`,
+    unrated: "not rated",
+    splitWhich: (p: { number: string; count: number }) => `Ticket #${p.number} has ${p.count} reporter(s); say which (2–${p.count}; 1 is the original reporter), e.g. /split ${p.number} 2`,
+    splitDone: (p: { number: string; into: string }) => `Split: this resident's report left ticket #${p.number} and is now ticket #${p.into}.`,
+    ratedDefault: "not rated in time (default)",
+    hours: (p: { h: number; m: number }) => (p.h ? `${p.h} h ${p.m} min` : `${p.m} min`),
+    points: (p: { points: number; rank: number; total: number; grid: string }) => `Your points: ${p.points}, rank ${p.rank} of ${p.total} in ${p.grid}.`,
+    pointsNone: "You have no points yet: you earn them when a problem you reported is resolved.",
+    digest: (p: { grid: string; date: string; reported: number; resolved: number; open: number; overdue: number; escalated: number; satisfaction: string; within24h: string }) =>
+      `[${p.grid} daily ${p.date}] reported ${p.reported}, resolved ${p.resolved}, open ${p.open}, overdue ${p.overdue}, escalated ${p.escalated}, satisfaction ${p.satisfaction}, resolved within 24 h ${p.within24h}`,
+  },
+} as const;
+
+/** The residents' side string table of a language. */
+export const rt = (lang: Lang): (typeof residentMessages)["zh"] => residentMessages[lang] as unknown as (typeof residentMessages)["zh"];

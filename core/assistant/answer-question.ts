@@ -10,6 +10,14 @@ import { createOutbound } from "../outbox.js";
 import { maskPersonal } from "../privacy.js";
 import type { Queues } from "../infra/queues.js";
 import { openTicket } from "../tickets/open-ticket.js";
+import { addReporter } from "../tickets/add-reporter.js";
+import { CLUSTERABLE_STATUSES } from "../tickets/cluster.js";
+import type { CycleSettings } from "../tickets/cycle-settings.js";
+import { findTicket } from "../tickets/find-tickets.js";
+import { recordRating } from "../tickets/record-rating.js";
+import { AppError } from "../infra/errors.js";
+import type { Tx } from "../infra/rows.js";
+import { rt } from "../locale.js";
 import { CONCEPT_CATEGORY, conceptsOf, type Detection, type IntentRecogniser } from "../../nlp/index.js";
 import { composeAnswer, composeFeedback, composeRegistered, type ComposedAnswer } from "./compose-answer.js";
 import { decideMessage, type Decision } from "./decide.js";
@@ -49,6 +57,8 @@ export interface AssistantDeps {
   maxStoredChars: number;
   noticeDays: number;
   timeZone: string;
+  /** The ticket cycle's residents' side settings (a satisfied reply may auto-publish). @defaultValue DEFAULT_CYCLE_SETTINGS */
+  cycleSettings?: CycleSettings;
   /** Bound on Redis calls (the limiter) so a Redis outage fails the job instead of hanging it. @defaultValue 3000 */
   redisTimeoutMs?: number;
 }
@@ -115,6 +125,7 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
 
   const clipped = text.length > deps.maxStoredChars ? text.slice(0, deps.maxStoredChars) : text;
   let stored: { outboundId: number; outcome: AssistantOutcome };
+  const extraOutbounds: number[] = [];
   try {
     stored = await prisma.$transaction(async (tx) => {
       // The sender as the context read them: created when new, renamed when their name changed.
@@ -132,11 +143,21 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
       let registeredTicketId: number | undefined;
       let ticketNumber = composed.ticketNumbers[0];
       if (decision.action === "feedback") {
-        // The verdict goes on the ticket's history (status unchanged): the ticket cycle rates or reopens from it.
         ticketId = decision.ticket.id;
-        await tx.ticketEvent.create({
-          data: { ticketId: decision.ticket.id, fromStatus: decision.ticket.status, toStatus: decision.ticket.status, actor: `resident:${res.displayName}`, note: `${decision.feedback === "satisfied" ? "feedback:satisfied" : "feedback:not_fixed (reopen requested)"} — ${maskPersonal(clipped.slice(0, 100))}` },
-        });
+        // 评单 from the words: on a resolved ticket 「谢谢，来电了」 rates it satisfied (5) and 「还是没修好」 reopens
+        // it (as 不满意, 1) — through the ticket cycle's rating service; otherwise the verdict is a note on its history.
+        const rated = await rateFromFeedback(tx, decision.ticket.number, decision.feedback, res, clipped, deps.cycleSettings);
+        if (rated) extraOutbounds.push(...rated);
+        else {
+          await tx.ticketEvent.create({
+            data: { ticketId: decision.ticket.id, fromStatus: decision.ticket.status, toStatus: decision.ticket.status, actor: `resident:${res.displayName}`, note: `${decision.feedback === "satisfied" ? "feedback:satisfied" : "feedback:not_fixed (reopen requested)"} — ${maskPersonal(clipped.slice(0, 100))}` },
+          });
+        }
+      }
+      // 「怎么还没来电，都三天了」 about an open ticket: an enquiry on it, and the asker becomes one of its reporters.
+      if (decision.action === "answer" && decision.facts.kind === "ticket" && intent.grievance && (CLUSTERABLE_STATUSES as readonly string[]).includes(decision.facts.ticket.status)) {
+        const joined = await addReporter({ tx, ticketId: decision.facts.ticket.id, groupId: group.id, residentId: res.id, sourceMessageId: row.id, via: "enquiry", lang });
+        if (joined.added) reply = `${reply}\n${rt(lang).enquiryJoined({ number: decision.facts.ticket.number })}`;
       }
       if (decision.action === "register") {
         const original = decision.offer.text;
@@ -181,6 +202,7 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
     return { outcome: await requeue(deps, winner.id) };
   }
   await deps.queues.enqueueOutbound(msg.platform, stored.outboundId);
+  if (extraOutbounds.length) await deps.queues.enqueueOutboundRows(await prisma.outboundMessage.findMany({ where: { id: { in: extraOutbounds } }, select: { id: true, platform: true } }));
   deps.log.info({ ...log, outcome: stored.outcome.action === "answered" ? stored.outcome.outcome : undefined, phrasedBy }, "assistant answered");
   return { outcome: stored.outcome };
 }
@@ -189,6 +211,21 @@ function compose(decision: Exclude<Decision, { action: "pass" } | { action: "com
   if (decision.action === "answer") return composeAnswer(decision.facts, lang, timeZone);
   if (decision.action === "feedback") return composeFeedback(decision.feedback, decision.ticket.number, lang);
   return { text: "", facts: [], ticketNumbers: [] }; // register: composed inside the transaction, once the number exists
+}
+
+/** Rate (satisfied → 5) or reopen (not fixed → 1) a ticket awaiting its rating; null when the ticket is not there yet. */
+async function rateFromFeedback(tx: Tx, number: string, feedback: "satisfied" | "not_fixed", res: { id: number; displayName: string }, text: string, settings?: CycleSettings): Promise<number[] | null> {
+  const ticket = await findTicket({ db: tx, number });
+  if (!ticket) return null;
+  const awaiting = feedback === "satisfied" ? ["resolved"] : ["resolved", "rated", "published"];
+  if (!awaiting.includes(ticket.status)) return null;
+  try {
+    const r = await recordRating({ tx, actor: { role: "resident", grid: null, name: res.displayName, channel: "chat" }, ticket, rating: feedback === "satisfied" ? 5 : 1, note: text.slice(0, 200), residentId: res.id, settings, lang: "zh" });
+    return r.outbounds;
+  } catch (err) {
+    if (err instanceof AppError) return null; // not theirs to rate after all: the note path keeps the verdict
+    throw err;
+  }
 }
 
 async function requeue(deps: AssistantDeps, messageRowId: number): Promise<AssistantOutcome> {

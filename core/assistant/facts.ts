@@ -144,7 +144,7 @@ export async function gatherFacts(scope: FactScope, intent: Intent, text: string
     const rows = await prisma.ticket.findMany({ where, orderBy: { id: "desc" }, take: 10 });
     const fitting = rows.filter((t) => fits(t, intent));
     // A verdict is about the ticket the bot last closed for them; an open one only when nothing was closed.
-    const pick = fitting.find((t) => t.status === "resolved" || t.status === "rated") ?? fitting.find((t) => isOpen(t.status));
+    const pick = fitting.find((t) => t.status === "resolved" || t.status === "rated" || t.status === "published") ?? fitting.find((t) => isOpen(t.status));
     if (pick) known.feedbackTicket = toFact(pick, new Map());
     return known;
   }

@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import { createRequire } from "node:module";
 import type { ChatMessage } from "../ports/chat.js";
 import type { Config } from "../infra/config.js";
+import { cycleSettingsOf } from "../tickets/cycle-settings.js";
 import type { Db } from "../infra/db.js";
 import type { Logger } from "../infra/log.js";
 import type { Queues } from "../infra/queues.js";
@@ -53,7 +54,7 @@ export async function createAssistant(opts: AssistantOptions): Promise<Assistant
       })
     : undefined;
   const deps: AssistantDeps = {
-    prisma: opts.prisma, queues: opts.queues, log, recogniser, faq, notices: createNoticeCache({ noticeDays: config.ASSISTANT_NOTICE_DAYS }), limiter, detect: opts.detect, phraser, ticketPrefix: config.TICKET_PREFIX,
+    prisma: opts.prisma, queues: opts.queues, log, recogniser, faq, notices: createNoticeCache({ noticeDays: config.ASSISTANT_NOTICE_DAYS }), limiter, detect: opts.detect, phraser, ticketPrefix: config.TICKET_PREFIX, cycleSettings: cycleSettingsOf(config),
     maxStoredChars: config.MAX_STORED_CHARS, noticeDays: config.ASSISTANT_NOTICE_DAYS, timeZone: config.ASSISTANT_TIME_ZONE,
   };
   return {

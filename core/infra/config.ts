@@ -153,6 +153,24 @@ export const configSchema = z.object({
   OPEN311_POLL_MS: int(300_000, 100),
   /** One Open311 call's bound. */
   OPEN311_TIMEOUT_MS: int(10_000, 100),
+  // === Residents' side of the ticket cycle (issue 12)
+  /** A complaint this close (either way) to an open ticket of the same incident joins it instead of opening one. */
+  CLUSTER_WINDOW_MINUTES: int(120, 1),
+  /** A resolved ticket nobody rated closes as rated-by-default after this long. */
+  RATING_TIMEOUT_HOURS: int(72, 1),
+  /** A rating at or above this publishes the outcome card to the group automatically (0 = never). */
+  AUTO_PUBLISH_MIN_RATING: int(4, 0),
+  /** The hour (China time, 0–23) the daily digest goes to each grid's staff. */
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  /** Points for the first reporter of a resolved ticket, and for each later reporter of the same incident. */
+  POINTS_FIRST: int(10, 0),
+  POINTS_LATER: int(4, 0),
+  /** Multipliers by severity 1,2,3 (comma-separated), applied to the points above and rounded. */
+  POINTS_SEVERITY_WEIGHTS: z
+    .string()
+    .default("1,1.5,2")
+    .refine((v) => /^\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*){2}$/.test(v), "must be three numbers, e.g. 1,1.5,2")
+    .transform((v) => v.split(",").map(Number) as [number, number, number]),
 });
 
 /** Validated configuration (PLAYGROUND_ENABLED resolved from PLAYGROUND, PLAYGROUND_ENABLED and HOST). */

@@ -174,6 +174,13 @@ export const toTicketDetail = (
   ...toTicket(r), group: toGroup(r.group), reporter: { id: r.reporter.id, displayName: r.reporter.displayName, userId: r.reporter.userId }, sourceMessage: r.sourceMessage ? { messageId: r.sourceMessage.messageId } : null, events: r.events.map(toTicketEvent),
 });
 
+// === Ticket reporters
+
+/** How a reporter came to a ticket: opened it, joined by clustering, by an enquiry, by a manual merge. */
+export const REPORTER_VIA = ["open", "cluster", "enquiry", "merge"] as const;
+/** A reporter's `via` column. */
+export const toReporterVia = (value: string): (typeof REPORTER_VIA)[number] => oneOf(value, REPORTER_VIA, "reporter via");
+
 /** Run fn in a transaction: a new one on a client, or the caller's when given a transaction already (chat commands run inside intake's). */
 export async function inTransaction<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return "$transaction" in db ? (db as Db).$transaction(fn) : fn(db);

@@ -40,7 +40,7 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
         let ran: CommandResult;
         try {
           ran = await runCommand(
-            { tx, actor, group, resident, messageRowId: row.id, lang, ticketPrefix: deps.ticketPrefix, detect: deps.detect, sendingPaces: deps.sendingPaces ?? (async () => ({})), confirmTtlMs: deps.broadcastConfirmTtlMs },
+            { tx, actor, group, resident, messageRowId: row.id, lang, ticketPrefix: deps.ticketPrefix, detect: deps.detect, sendingPaces: deps.sendingPaces ?? (async () => ({})), confirmTtlMs: deps.broadcastConfirmTtlMs, cycleSettings: deps.cycleSettings },
             command,
           );
         } catch (err) {

@@ -8,6 +8,7 @@ import type { TicketFollowUp } from "../tickets/actions.js";
 import type { Queues } from "../infra/queues.js";
 import type { Tx } from "../infra/rows.js";
 import type { ChatMessage, Platform } from "../ports/chat.js";
+import type { CycleSettings } from "../tickets/cycle-settings.js";
 import type { Assistant, AssistantOutcome } from "../assistant/index.js";
 
 /** What intake needs; injected so tests and the live lexicon can swap the detector. */
@@ -22,6 +23,10 @@ export interface IntakeDeps {
   sendingPaces?: () => Promise<Partial<Record<string, SendingPace>>>;
   /** How long a chat broadcast preview waits for 「确认」. @defaultValue 10 minutes */
   broadcastConfirmTtlMs?: number;
+  /** The residents' side settings of the ticket cycle (points, auto-publish). @defaultValue DEFAULT_CYCLE_SETTINGS */
+  cycleSettings?: CycleSettings;
+  /** Incident clustering: a complaint this close to an open ticket of the same incident joins it. @defaultValue 2 hours */
+  clusterWindowMs?: number;
   /** Answers residents' questions (core/assistant); absent = off. */
   assistant?: Pick<Assistant, "route">;
   /** Ticket work after a committed step (re-arm SLA clocks, file to the hotline); absent = no clocks here. */
@@ -33,6 +38,8 @@ export type IntakeOutcome =
   | { action: "ignored"; reason: string }
   | { action: "duplicate"; requeued: number }
   | { action: "ticket"; ticketNumber: string }
+  /** The complaint joined an open ticket of the same incident as an extra reporter. */
+  | { action: "joined"; ticketNumber: string }
   | { action: "command"; command: string; refused?: string }
   | { action: "edited"; ticketNumber?: string }
   /** A vote in an open poll (core/polls); `counted` is false for an older replay. */

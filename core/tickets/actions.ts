@@ -4,16 +4,23 @@
 
 import { AppError } from "../infra/errors.js";
 import type { TicketDetail, TicketStatus, Tx } from "../infra/rows.js";
-import { statusLabel, t, tierLabel, type Lang } from "../locale.js";
+import { rt, statusLabel, t, tierLabel, type Lang } from "../locale.js";
+import { createOutbound } from "../outbox.js";
+import { maskPersonal } from "../privacy.js";
+import { findReporters } from "./find-reporters.js";
 import { authorize, type Action, type Actor } from "../policy/authorize.js";
+import { awardPoints } from "../points/award-points.js";
 import { announceStep } from "./announce-step.js";
+import type { CycleSettings } from "./cycle-settings.js";
+import { moveReporters } from "./move-reporters.js";
+import { postOutcomeCard } from "./outcome-card.js";
+import { recordRating } from "./record-rating.js";
 import { dispatchTicket } from "./dispatch-ticket.js";
 import { escalateTicket } from "./escalate-ticket.js";
 import { findTicket } from "./find-tickets.js";
 import { mergeTicket } from "./merge-ticket.js";
 import { notifyStaff, type StaffNotice } from "./notify-staff.js";
 import { publishTicket } from "./publish-ticket.js";
-import { rateTicket } from "./rate-ticket.js";
 import { reopenTicket } from "./reopen-ticket.js";
 import { slaRuleFor } from "./sla.js";
 import { parseTicketNumber } from "./ticket-number.js";
@@ -43,6 +50,10 @@ export interface TicketActionContext {
   ticketPrefix: string;
   /** The time of the move (SLA tests inject it). @defaultValue new Date() */
   now?: Date;
+  /** The residents' side settings (points table, auto-publish). @defaultValue DEFAULT_CYCLE_SETTINGS */
+  settings?: CycleSettings;
+  /** The resident acting (chat): a rating must come from one of the ticket's reporters. */
+  residentId?: number;
 }
 
 /** Work to do once the action's transaction committed: re-arm the ticket's SLA clock, file to the hotline. */
@@ -91,6 +102,8 @@ function simple(name: "accept" | "progress" | "resolve" | "dismiss", to: TicketS
       const r = await transitionTicket({ tx: ctx.tx, ticket, to, actor: ctx.actor, note: input.note, now: ctx.now, lang: ctx.lang, auditAction: `ticket.${to}` });
       const step = name === "accept" ? "accepted" : name === "progress" ? "progress" : name === "resolve" ? "resolved" : undefined;
       const outbounds = step ? await announceStep({ tx: ctx.tx, ticket, step, eventId: r.eventId, note: input.note, by: ctx.actor.name }) : [];
+      // 积分: a complaint that ends resolved earns its reporters points (once per ticket and resident).
+      if (name === "resolve") await awardPoints({ tx: ctx.tx, ticketId: ticket.id, table: ctx.settings?.points });
       const reply = name === "dismiss" ? t(ctx.lang).dismissed({ number: ticket.number }) : done(ctx, ticket, to);
       return { ...r, outbounds, announcedIn: step ? ticket.groupId : undefined, reply };
     },
@@ -121,7 +134,10 @@ export const TICKET_ACTIONS: Record<TicketActionName, TicketActionSpec> = {
       const into = number ? await findTicket({ db: ctx.tx, number }) : null;
       if (!into) throw new AppError("not_found", { message: `ticket ${input.into} not found`, userMessage: t(ctx.lang).ticketNotFound({ number: number ?? String(input.into) }) });
       const r = await mergeTicket({ tx: ctx.tx, actor: ctx.actor, ticket, into, note: input.note, now: ctx.now, lang: ctx.lang });
-      return { ...r, outbounds: [], reply: t(ctx.lang).mergedInto({ number: ticket.number, into: into.number }) };
+      // The duplicate's reporters now follow the ticket it joined, and each is told so once.
+      const moved = await moveReporters({ tx: ctx.tx, fromId: ticket.id, intoId: into.id });
+      const outbounds = await announceMerge(ctx.tx, moved.map((m) => m.residentId), into, r.eventId);
+      return { ...r, outbounds, reply: t(ctx.lang).mergedInto({ number: ticket.number, into: into.number }) };
     },
   },
   escalate: {
@@ -137,15 +153,16 @@ export const TICKET_ACTIONS: Record<TicketActionName, TicketActionSpec> = {
   rate: {
     name: "rate", to: "rated", policy: "ticket.rate", http: "ticket.transition", needs: "rating",
     async perform(ctx, ticket, input) {
-      const r = await rateTicket({ tx: ctx.tx, actor: ctx.actor, ticket, rating: input.rating!, note: input.note, now: ctx.now, lang: ctx.lang });
-      return { ...r, outbounds: [], reply: done(ctx, ticket, "rated") };
+      const r = await recordRating({ tx: ctx.tx, actor: ctx.actor, ticket, rating: input.rating!, note: input.note, residentId: ctx.residentId, settings: ctx.settings, now: ctx.now, lang: ctx.lang });
+      return { eventId: r.eventId, seq: r.seq, from: r.from, to: r.to, outbounds: r.outbounds, reply: r.reply };
     },
   },
   publish: {
     name: "publish", to: "published", policy: "ticket.transition",
     async perform(ctx, ticket, input) {
       const r = await publishTicket({ tx: ctx.tx, actor: ctx.actor, ticket, note: input.note, now: ctx.now, lang: ctx.lang });
-      return { ...r, outbounds: [], reply: done(ctx, ticket, "published") };
+      const outbounds = await postOutcomeCard({ tx: ctx.tx, ticketId: ticket.id, eventId: r.eventId });
+      return { ...r, outbounds, reply: done(ctx, ticket, "published") };
     },
   },
   reopen: {
@@ -157,6 +174,21 @@ export const TICKET_ACTIONS: Record<TicketActionName, TicketActionSpec> = {
     },
   },
 };
+
+/** Tell the reporters a merge moved (now reporters of `into`) where their report went, once each. */
+async function announceMerge(tx: Tx, residentIds: number[], into: TicketDetail, eventId: number): Promise<number[]> {
+  const reporters = (await findReporters({ db: tx, ticketIds: [into.id] })).filter((r) => residentIds.includes(r.resident.id));
+  const ids: number[] = [];
+  for (const r of reporters) {
+    if (!r.group.active) continue;
+    ids.push(await createOutbound(tx, {
+      key: `merge-${eventId}-r${r.resident.id}`, platform: r.group.platform, groupId: r.group.id, kind: "notify", text: rt(r.lang).clusterJoined({ number: into.number }), ticketId: into.id,
+      replyTo: r.message ? { messageId: r.message.messageId, senderName: maskPersonal(r.resident.displayName), excerpt: maskPersonal(r.message.text.slice(0, 30)) } : undefined,
+      mention: { userId: r.resident.userId, name: r.resident.displayName },
+    }));
+  }
+  return ids;
+}
 
 /** The staff notices of a dispatch: the assignee is told it is theirs, or every leader that it is on offer. */
 function dispatchNotices(assignees: StaffNotice["staff"][], mode: "assigned" | "offered", minutes: number): StaffNotice[] {

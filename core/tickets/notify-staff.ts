@@ -4,7 +4,7 @@
 
 import { createOutbound } from "../outbox.js";
 import { toPlatform, type TicketDetail, type Tx } from "../infra/rows.js";
-import { categoryLabel, t, tierLabel } from "../locale.js";
+import { categoryLabel, rt, t, tierLabel } from "../locale.js";
 import { maskPersonal } from "../privacy.js";
 import { formatChinaTime } from "../broadcasts/china-time.js";
 import { durationLabel } from "./sla.js";
@@ -14,7 +14,7 @@ import type { TicketStaff } from "./ticket-owners.js";
 export interface StaffNotice {
   staff: TicketStaff;
   /** assigned: it is yours; offered: the first to accept owns it; escalated: your tier owns it now; warning/breach: SLA. */
-  kind: "assigned" | "offered" | "escalated" | "warning" | "breach";
+  kind: "assigned" | "offered" | "escalated" | "warning" | "breach" | "reopened";
   tier?: string;
   reason?: string;
   /** warning/breach: the phase; warning: its deadline. */
@@ -56,6 +56,7 @@ function noticeText(ticket: TicketDetail, n: StaffNotice): string {
     case "escalated": return m.escalatedToYou({ ...base, tier: tierLabel(n.tier ?? "", lang), reason: maskPersonal(n.reason ?? "-") });
     case "warning": return m.slaWarning({ number: ticket.number, phase, due: n.due ? formatChinaTime(n.due) : "-" });
     case "breach": return m.slaBreached({ number: ticket.number, phase, tier: tierLabel(n.tier ?? "", lang) });
+    case "reopened": return rt(lang).assigneeReopened({ number: ticket.number, note: maskPersonal(n.reason ?? "-") });
   }
 }
 

@@ -7,6 +7,8 @@ import { dispatchTicket } from "./dispatch-ticket.js";
 import { findTicket } from "./find-tickets.js";
 import { notifyStaff } from "./notify-staff.js";
 import { slaRuleFor } from "./sla.js";
+import { langOf, type Lang } from "../locale.js";
+import { addReporter } from "./add-reporter.js";
 import { nextTicketNumber } from "./ticket-number.js";
 
 /** Who dispatches a new ticket by its grid's rule. */
@@ -28,6 +30,8 @@ export interface OpenTicketOptions {
   actor: string;
   /** Dispatch at once by the grid's rule (auto / first who accepts / manual). @defaultValue true */
   dispatch?: boolean;
+  /** The reporter's language (their updates follow it). @defaultValue "zh" */
+  lang?: Lang;
 }
 
 /** A new ticket, and the staff notices its dispatch queued (outbound rows to queue after commit). */
@@ -55,6 +59,8 @@ export async function openTicket(opts: OpenTicketOptions): Promise<OpenedTicket>
       events: { create: { toStatus: "open", actor: opts.actor, note: opts.origin === "report" ? "resident report" : "detected" } },
     },
   });
+  // The reporter is the ticket's first reporter; neighbours reporting the same incident join as later ones.
+  await addReporter({ tx, ticketId: row.id, groupId: opts.groupId, residentId: opts.reporterId, sourceMessageId: opts.sourceMessageId, via: "open", lang: opts.lang ?? langOf(opts.text) });
   if (opts.keywords.length > 0) {
     await tx.lexiconTerm.updateMany({ where: { term: { in: opts.keywords } }, data: { hits: { increment: 1 } } });
   }

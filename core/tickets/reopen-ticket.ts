@@ -3,7 +3,7 @@
 
 import type { TicketDetail, Tx } from "../infra/rows.js";
 import type { Lang } from "../locale.js";
-import type { Actor } from "../policy/authorize.js";
+import type { Action, Actor } from "../policy/authorize.js";
 import { transitionTicket, type TransitionResult } from "./transition-ticket.js";
 
 /** Options of reopenTicket. */
@@ -15,9 +15,11 @@ export interface ReopenTicketOptions {
   note?: string;
   now?: Date;
   lang?: Lang;
+  /** The policy checked: a reporter's 「不满意」 reopens under ticket.rate. @defaultValue "ticket.transition" */
+  policy?: Action;
 }
 
 /** Move the ticket to reopened. */
 export async function reopenTicket(opts: ReopenTicketOptions): Promise<TransitionResult> {
-  return transitionTicket({ tx: opts.tx, ticket: opts.ticket, actor: opts.actor, to: "reopened", note: opts.note, now: opts.now, lang: opts.lang, data: { rating: null }, auditAction: "ticket.reopen" });
+  return transitionTicket({ tx: opts.tx, ticket: opts.ticket, actor: opts.actor, to: "reopened", note: opts.note, policy: opts.policy, now: opts.now, lang: opts.lang, data: { rating: null }, auditAction: "ticket.reopen" });
 }

@@ -19,7 +19,7 @@ async function withLeader() {
 }
 
 describe("assistant in a playground group: progress of a ticket, then feedback after it is resolved", () => {
-  it("answers 进度呢 / 怎么还没来电 / A0001怎么样了 from the ticket, a neighbour's 什么时候来电 from the group's incident, and records 满意 / 还是没修好", async () => {
+  it("answers 进度呢 / 怎么还没来电 / A0001怎么样了 from the ticket, a neighbour's 什么时候来电 from the group's incident; 满意 rates, 还是没修好 reopens", async () => {
     await withLeader();
     const first = await say(t, G, "王阿姨", "3栋又停电了");
     expect((await answerTo(t, G, first)).text).toContain("#A0001");
@@ -47,6 +47,11 @@ describe("assistant in a playground group: progress of a ticket, then feedback a
     const q5 = await say(t, G, "张叔", "A0001怎么样了");
     expect((await answerTo(t, G, q5)).text).toContain("处理人：李网格");
     expect(await t.app.prisma.ticket.count()).toBe(1);
+    // A neighbour's 「怎么还没来电，都三天了」 on the open incident: answered, and they become one of its reporters.
+    const q7 = await say(t, G, "张叔", "怎么还没来电，都三天了");
+    expect((await answerTo(t, G, q7)).text).toMatch(/#A0001[\s\S]*\n已把您记为工单 #A0001 的反映人，处理进展会在群里通知您。$/);
+    expect((await t.app.prisma.ticketReporter.findMany({ orderBy: { id: "asc" } })).map((r) => r.via)).toEqual(["open", "enquiry"]);
+    expect(await t.app.prisma.ticket.count()).toBe(1);
 
     await say(t, G, "李网格", "/resolve A0001 已恢复供电");
     await waitFor(async () => (await t.app.prisma.ticket.findFirst())?.status === "resolved");
@@ -55,23 +60,23 @@ describe("assistant in a playground group: progress of a ticket, then feedback a
     const a6 = await answerTo(t, G, q6);
     expect(a6.text).toMatch(/^您的工单 #A0001【水电气暖】已于今天\d{1,2}:\d\d办结：已恢复供电。/);
 
+    // 评单: the reporter's bare 「满意」 rates the resolved ticket (5; ≥ 4 also publishes its outcome card).
     const r1 = await say(t, G, "王阿姨", "满意");
-    expect((await answerTo(t, G, r1)).text).toBe("感谢您的反馈！已为工单 #A0001 记录您的评价：满意。");
+    expect((await answerTo(t, G, r1)).text).toBe("感谢评价！工单 #A0001：5 分。");
+    expect(await t.app.prisma.ticket.findFirst()).toMatchObject({ status: "published", rating: 5 });
+    // Thanks on a ticket already rated: acknowledged and noted on its history (status unchanged).
     const r2 = await say(t, G, "王阿姨", "谢谢，来电了");
     expect((await answerTo(t, G, r2)).text).toContain("#A0001");
+    // 「还是没修好」 goes to the ticket cycle's rating service as 不满意: the ticket reopens with her words.
     const r3 = await say(t, G, "王阿姨", "还是没修好");
     expect((await answerTo(t, G, r3)).text).toBe("抱歉问题还没有解决。已为工单 #A0001 记录“仍未解决”，并提交重新处理申请。");
-
-    // Recorded on the ticket for the ticket cycle: events with the status unchanged, and the assistant's rows.
-    const events = await t.app.prisma.ticketEvent.findMany({ where: { actor: "resident:王阿姨", note: { startsWith: "feedback:" } }, orderBy: { id: "asc" } });
-    expect(events.map((e) => [e.fromStatus, e.toStatus, e.note?.split(" — ")[0]])).toEqual([
-      ["resolved", "resolved", "feedback:satisfied"],
-      ["resolved", "resolved", "feedback:satisfied"],
-      ["resolved", "resolved", "feedback:not_fixed (reopen requested)"],
-    ]);
+    const ticket = await t.app.prisma.ticket.findFirstOrThrow({ include: { events: { orderBy: { id: "asc" } } } });
+    expect(ticket.status).toBe("reopened");
+    expect(ticket.events.at(-1)!.note).toBe("不满意 1/5：还是没修好");
+    const notes = ticket.events.filter((e) => e.actor === "resident:王阿姨" && e.note?.startsWith("feedback:"));
+    expect(notes.map((e) => [e.fromStatus, e.toStatus, e.note?.split(" — ")[0]])).toEqual([["published", "published", "feedback:satisfied"]]);
     const feedback = await t.app.prisma.assistantReply.findMany({ where: { intent: "feedback" }, orderBy: { id: "asc" } });
-    expect(feedback.map((f) => f.feedback)).toEqual(["satisfied", "satisfied", "not_fixed"]);
-    expect((await t.app.prisma.ticket.findFirst())?.status).toBe("resolved");
+    expect(feedback.map((f) => f.feedback)).toEqual(["satisfied", "not_fixed"]);
 
     // A neighbour's thanks is chatter: no ticket of theirs, no answer.
     const done = jobsDone(t);
@@ -226,9 +231,12 @@ describe("assistant: never twice, never a flood", () => {
     const second = await say(t, G, "李大爷", "3栋又停电了，什么时候来电？");
     await answerTo(t, G, second); // an enquiry on the open incident: the group's one answer this minute
     const third = await say(t, G, "张阿姨", "3栋又停电了，什么时候来电？");
-    await answerTo(t, G, third); // over the limit, yet a complaint: ticketed, not dropped
-    const reporters = await t.app.prisma.ticket.findMany({ include: { reporter: true } });
-    expect(reporters.map((r) => r.reporter.displayName).sort()).toEqual(["张阿姨", "王阿姨"].sort());
+    // Over the limit, yet a complaint: not dropped — it joins the open ticket of the same outage as a reporter.
+    expect((await answerTo(t, G, third)).text).toMatch(/^已有邻居反映此问题，工单 #A0001/);
+    expect(await t.app.prisma.ticket.count()).toBe(1);
+    const reporters = await t.app.prisma.ticketReporter.findMany({ orderBy: { id: "asc" } });
+    const names = await Promise.all(reporters.map(async (r) => (await t.app.prisma.resident.findUniqueOrThrow({ where: { id: r.residentId } })).displayName));
+    expect(names).toEqual(["王阿姨", "张阿姨"]);
   });
 
   it("stays off entirely with ASSISTANT_ENABLED=false", async () => {

@@ -1,6 +1,7 @@
 // What every chat command handler runs with, and the two helpers most of them need.
 
 import type { Detection } from "../../../nlp/index.js";
+import type { CycleSettings } from "../../tickets/cycle-settings.js";
 import type { FollowUp } from "../../broadcasts/control-broadcast.js";
 import type { TicketFollowUp } from "../../tickets/actions.js";
 import type { SendingPace } from "../../broadcasts/sending-pace.js";
@@ -27,6 +28,8 @@ export interface CommandContext {
   detect(text: string): Detection;
   /** The paces the gateways publish (broadcast ETAs). */
   sendingPaces(): Promise<Partial<Record<string, SendingPace>>>;
+  /** The residents' side settings of the ticket cycle (points, auto-publish). @defaultValue DEFAULT_CYCLE_SETTINGS */
+  cycleSettings?: CycleSettings;
   /** How long a broadcast preview waits for 「确认」. @defaultValue CONFIRM_TTL_MS */
   confirmTtlMs?: number;
 }

@@ -9,6 +9,8 @@ import type { CommandContext, CommandResult, Handlers } from "./context.js";
 import { enableOrDisable, staffRoom, tag } from "./group-settings.js";
 import { help } from "./help.js";
 import { poll } from "./poll.js";
+import { points } from "./points.js";
+import { split } from "./split.js";
 import { report } from "./report.js";
 import { status } from "./status.js";
 import { helpText, type ParsedCommand } from "./table.js";
@@ -35,6 +37,8 @@ const HANDLERS: Handlers = {
   tag,
   enable: enableOrDisable,
   disable: enableOrDisable,
+  points,
+  split,
   dispatch: transition,
   escalate: transition,
   merge: transition,

@@ -8,7 +8,7 @@ import { t, type Lang } from "../../locale.js";
 /** Every command Gridlink understands. */
 export type CommandName =
   | "help" | "status" | "report" | "tickets" | "ticket" | "accept" | "progress" | "resolve" | "dismiss" | "broadcast" | "poll" | "tag" | "enable" | "disable"
-  | "dispatch" | "escalate" | "merge" | "rate" | "publish" | "reopen" | "staffroom";
+  | "dispatch" | "escalate" | "merge" | "rate" | "publish" | "reopen" | "staffroom" | "points" | "split";
 
 /** One command: its slash name, Chinese names, the least role and the policy action it needs, usage and help. */
 export interface CommandSpec {
@@ -25,6 +25,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "help", zh: ["帮助"], role: "resident", action: "command.resident", usage: { slash: "/help", zh: "#帮助" }, help: { zh: "查看命令", en: "list commands" } },
   { name: "status", zh: ["进度", "查询"], role: "resident", action: "command.resident", usage: { slash: "/status [A0012]", zh: "#进度 [A0012]" }, help: { zh: "查看我的工单进度", en: "progress of my tickets" } },
   { name: "report", zh: ["报事", "报修"], role: "resident", action: "command.resident", usage: { slash: "/report 3栋楼道灯坏了", zh: "#报事 3栋楼道灯坏了" }, help: { zh: "直接登记一个问题", en: "report a problem explicitly" } },
+  { name: "split", zh: ["拆分"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/split A0012 2", zh: "#拆分 A0012 2" }, help: { zh: "把第几位反映人从工单拆出，另立工单", en: "part a reporter off a ticket into their own" } },
+  { name: "points", zh: ["积分"], role: "resident", action: "command.resident", usage: { slash: "/points", zh: "#积分" }, help: { zh: "查看我的积分和排名", en: "my points and rank" } },
   { name: "tickets", zh: ["工单"], role: "grid_leader", action: "ticket.list", usage: { slash: "/tickets [open|all]", zh: "#工单 [全部]" }, help: { zh: "本群工单列表", en: "this group's tickets" } },
   { name: "ticket", zh: ["工单详情"], role: "grid_leader", action: "ticket.read", usage: { slash: "/ticket A0012", zh: "#工单详情 A0012" }, help: { zh: "工单详情", en: "one ticket's details" } },
   { name: "accept", zh: ["受理"], role: "grid_leader", action: "ticket.transition", usage: { slash: "/accept A0012", zh: "#受理 A0012" }, help: { zh: "受理工单", en: "accept a ticket" } },

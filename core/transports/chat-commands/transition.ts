@@ -4,6 +4,7 @@
 import { AppError } from "../../infra/errors.js";
 import { t } from "../../locale.js";
 import { runTicketAction, type TicketActionInput, type TicketActionName } from "../../tickets/actions.js";
+import { ratingFromText } from "../../tickets/record-rating.js";
 import { needTicket, splitArgs, usageOf, type CommandHandler } from "./context.js";
 
 /** The arguments after the ticket number, as the action's input. */
@@ -11,7 +12,7 @@ function inputOf(name: TicketActionName, rest: string): TicketActionInput {
   const { first, rest: after } = splitArgs(rest);
   if (name === "dispatch") return { assignee: first, note: after || undefined };
   if (name === "merge") return { into: first, note: after || undefined };
-  if (name === "rate") return { rating: first === undefined ? undefined : /^\d+$/.test(first) ? Number(first) : NaN, note: after || undefined };
+  if (name === "rate") return { rating: first === undefined ? undefined : (ratingFromText(first) ?? NaN), note: after || undefined };
   return { note: rest || undefined };
 }
 
@@ -20,11 +21,7 @@ export const transition: CommandHandler = async (ctx, cmd) => {
   const name = cmd.name as TicketActionName;
   const { first, rest } = splitArgs(cmd.args);
   const ticket = await needTicket(ctx, cmd, first);
-  // A resident rates only a ticket they reported (the residents' side widens this to every reporter of a cluster).
-  if (name === "rate" && ctx.actor.role === "resident" && ticket.reporterId !== ctx.resident.id) {
-    throw new AppError("forbidden", { message: `${ctx.resident.displayName} did not report ${ticket.number}`, userMessage: t(ctx.lang).notYourTicket({ number: ticket.number }) });
-  }
-  const done = await runTicketAction({ tx: ctx.tx, actor: ctx.actor, lang: ctx.lang, ticketPrefix: ctx.ticketPrefix, action: name, ticket, input: inputOf(name, rest), usage: usageOf(cmd) });
+  const done = await runTicketAction({ tx: ctx.tx, actor: ctx.actor, lang: ctx.lang, ticketPrefix: ctx.ticketPrefix, settings: ctx.cycleSettings, residentId: ctx.resident.id, action: name, ticket, input: inputOf(name, rest), usage: usageOf(cmd) });
   // The notice to residents already lands in the group the leader is typing in: no second message there.
   return { reply: done.announcedIn === ctx.group.id ? undefined : done.reply, outbounds: done.outbounds, ticketFollowUps: [done.followUp] };
 };

@@ -14,11 +14,14 @@ import { authorize, scopeOf } from "../../policy/authorize.js";
 import { actorOf } from "./auth.js";
 import { findTicket, findTickets, type TicketListItem } from "../../tickets/find-tickets.js";
 import { parseTicketNumber } from "../../tickets/ticket-number.js";
+import { findReporters } from "../../tickets/find-reporters.js";
 import { findGroupByRef } from "../../groups/find-groups.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import type { HttpContext } from "./context.js";
 import { groupRoutes } from "./groups.js";
 import { ticketCycleRoutes } from "./ticket-cycle.js";
+import { residentFigureRoutes } from "./resident-figures.js";
+import { cycleSettingsOf } from "../../tickets/cycle-settings.js";
 import { runTicketAction, TICKET_ACTIONS, type TicketActionName } from "../../tickets/actions.js";
 
 // One rule for every filter: a value that names nothing known is a 400 naming the field.
@@ -115,8 +118,11 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     authorize(actorOf(req), "ticket.read", { kind: "ticket", grid: t.group.grid, number }, "en");
     const raw = await askedRaw(req, rawQuery.parse(req.query).raw, `ticket:${number}`);
     const m = raw ? (s: string) => s : mask;
+    const reporters = await findReporters({ db: prisma, ticketIds: [t.id] });
     return {
       ...ticketJson(t, raw),
+      // Everyone who reported it: the original reporter first, then neighbours whose reports joined it.
+      reporters: reporters.map((r) => ({ first: r.first, via: r.via, joinedAt: r.joinedAt, resident: m(r.resident.displayName), group: groupJson(r.group, raw), text: r.message ? m(r.message.text) : null })),
       events: t.events.map((e) => ({ from: e.from, to: e.to, actor: m(e.actor), note: e.note ? m(e.note) : null, at: e.at })),
     };
   });
@@ -131,7 +137,7 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
       const done = await prisma.$transaction(async (tx) => {
         const ticket = await findTicket({ db: tx, number });
         if (!ticket) throw new AppError("not_found", { message: `ticket ${number} not found` });
-        return runTicketAction({ tx, actor, lang: "en", ticketPrefix: app.config.TICKET_PREFIX, action: spec.name as TicketActionName, ticket, input, usage: `POST /api/tickets/${number}/${spec.name} ${JSON.stringify(spec.needs ? { [spec.needs]: "…" } : { note: "…" })}` });
+        return runTicketAction({ tx, actor, lang: "en", ticketPrefix: app.config.TICKET_PREFIX, settings: cycleSettingsOf(app.config), action: spec.name as TicketActionName, ticket, input, usage: `POST /api/tickets/${number}/${spec.name} ${JSON.stringify(spec.needs ? { [spec.needs]: "…" } : { note: "…" })}` });
       });
       const rows = await prisma.outboundMessage.findMany({ where: { id: { in: done.outbounds } }, select: { id: true, platform: true } });
       await app.queues.enqueueOutboundRows(rows);
@@ -144,4 +150,5 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
   await server.register(ticketCycleRoutes, { app });
   await server.register(groupRoutes, { app });
   await server.register(broadcastRoutes, { app });
+  await server.register(residentFigureRoutes, { app });
 };
