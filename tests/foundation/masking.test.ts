@@ -61,7 +61,7 @@ describe("the API, the transcript and the replies", () => {
       const res = await fetch(`${t.url}/api/playground/groups/${chats[i]}/messages`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ sender: `王${raw}`, text: `3栋又停电了，什么时候来电？电话${raw}` }),
+        body: JSON.stringify({ sender: `王${raw}`, text: `${i + 1}栋又停电了，什么时候来电？电话${raw}` }), // one building each: separate incidents
       });
       expect(res.status).toBe(202);
     }
