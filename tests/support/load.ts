@@ -69,9 +69,11 @@ export interface Outcome {
   /**
    * messageId (c-<clientId>) → its stored kind and number of Message rows, tickets and replies. A complaint that
    * repeats an incident already open in the group is answered by the assistant as an enquiry on that ticket
-   * (kind "enquiry", no second ticket); every other complaint is kind "complaint" with its own ticket.
+   * (kind "enquiry", no second ticket); every other complaint is kind "complaint" with its own ticket — or, when
+   * it reports an incident already open in the group's grid, joined to that ticket (`joined`: its reply names
+   * another message's ticket; the resident becomes a later reporter unless they already were one).
    */
-  messages: Map<string, { kind: string; rows: number; tickets: number; replies: number; sent: number }>;
+  messages: Map<string, { kind: string; rows: number; tickets: number; joined: number; replies: number; sent: number }>;
   ticketCount: number;
   repliesSent: number;
   repliesQueued: number;
@@ -84,13 +86,15 @@ export function readOutcome(databaseUrl: string): Outcome {
     db.pragma("busy_timeout = 2000");
     const rows = db
       .prepare(
-        `SELECT m.messageId AS messageId, MIN(m.kind) AS kind, COUNT(DISTINCT m.id) AS rows_, COUNT(DISTINCT t.id) AS tickets, COUNT(DISTINCT o.id) AS replies,
+        `SELECT m.messageId AS messageId, MIN(m.kind) AS kind, COUNT(DISTINCT m.id) AS rows_, COUNT(DISTINCT t.id) AS tickets, COUNT(DISTINCT jt.id) AS joined, COUNT(DISTINCT o.id) AS replies,
                 COUNT(DISTINCT CASE WHEN o.status = 'sent' THEN o.id END) AS sent
-           FROM Message m LEFT JOIN Ticket t ON t.sourceMessageId = m.id LEFT JOIN OutboundMessage o ON o.sourceMessageId = m.id AND o.kind = 'reply'
+           FROM Message m LEFT JOIN Ticket t ON t.sourceMessageId = m.id
+                LEFT JOIN OutboundMessage o ON o.sourceMessageId = m.id AND o.kind = 'reply'
+                LEFT JOIN Ticket jt ON jt.id = o.ticketId AND jt.sourceMessageId != m.id
           WHERE m.kind IN ('complaint', 'enquiry') GROUP BY m.messageId`,
       )
-      .all() as Array<{ messageId: string; kind: string; rows_: number; tickets: number; replies: number; sent: number }>;
-    const messages = new Map(rows.map((r) => [r.messageId, { kind: r.kind, rows: r.rows_, tickets: r.tickets, replies: r.replies, sent: r.sent }]));
+      .all() as Array<{ messageId: string; kind: string; rows_: number; tickets: number; joined: number; replies: number; sent: number }>;
+    const messages = new Map(rows.map((r) => [r.messageId, { kind: r.kind, rows: r.rows_, tickets: r.tickets, joined: r.joined, replies: r.replies, sent: r.sent }]));
     const ticketCount = (db.prepare("SELECT COUNT(*) AS n FROM Ticket").get() as { n: number }).n;
     const repliesSent = (db.prepare("SELECT COUNT(*) AS n FROM OutboundMessage WHERE kind = 'reply' AND status = 'sent'").get() as { n: number }).n;
     const repliesQueued = (db.prepare("SELECT COUNT(*) AS n FROM OutboundMessage WHERE kind = 'reply' AND status != 'sent'").get() as { n: number }).n;
@@ -100,8 +104,15 @@ export function readOutcome(databaseUrl: string): Outcome {
   }
 }
 
-/** What each accepted complaint must have become: one stored row, one sent reply, and its own ticket unless it was answered as an enquiry on one already open. */
-export const expectedOutcome = (o: { kind: string }) => ({ kind: o.kind, rows: 1, tickets: o.kind === "complaint" ? 1 : 0, replies: 1, sent: 1 });
+/**
+ * What each accepted complaint must have become: one stored row, one sent reply, and exactly one of: its own
+ * ticket, or a place as a later reporter on the open ticket of its incident (clustering); an enquiry on an open
+ * ticket opens none (and may be a reporter on it once).
+ */
+export const expectedOutcome = (o: { kind: string; joined: number }) => {
+  const joined = Math.min(o.joined, 1);
+  return { kind: o.kind, rows: 1, tickets: o.kind === "complaint" ? 1 - joined : 0, joined, replies: 1, sent: 1 };
+};
 
 /** The settled result of a fault test's load: what was accepted, what the database holds, the intake queue. */
 export interface SettledLoad {
@@ -140,7 +151,7 @@ export async function settleLoad(app: { url: string; databaseUrl: string; output
   }, 60_000, 500);
   const enquiries = [...outcome.messages.values()].filter((o) => o.kind === "enquiry").length;
   console.log(
-    `[faults] ${opts.label}: sent ${sent.length}, accepted ${accepted.length} (complaints ${complaints.length}), tickets ${outcome.ticketCount}, answered as enquiries on an open ticket ${enquiries}, replies sent ${outcome.repliesSent}${opts.detail ? `, ${opts.detail}` : ""}`,
+    `[faults] ${opts.label}: sent ${sent.length}, accepted ${accepted.length} (complaints ${complaints.length}), tickets ${outcome.ticketCount}, answered as enquiries on an open ticket ${enquiries}, joined an open incident ${[...outcome.messages.values()].filter((o) => o.kind === "complaint" && o.joined > 0).length}, replies sent ${outcome.repliesSent}${opts.detail ? `, ${opts.detail}` : ""}`,
   );
   return { accepted, complaints, outcome, intake };
 }
@@ -152,7 +163,7 @@ export function expectNothingLostOrDoubled(sent: Sent[], settled: SettledLoad): 
   expect(intake.deadLetter).toBe(0);
   const stored = complaints.map((c) => outcome.messages.get(`c-${c.clientId}`)!);
   for (const o of stored) expect(o).toEqual(expectedOutcome(o));
-  expect(outcome.ticketCount).toBe(stored.filter((o) => o.kind === "complaint").length);
+  expect(outcome.ticketCount).toBe(stored.filter((o) => o.kind === "complaint" && o.joined === 0).length);
   expect(outcome.messages.size).toBe(complaints.length); // no chatter stored, nothing extra
   expect(outcome.repliesSent).toBe(complaints.length);
 }
