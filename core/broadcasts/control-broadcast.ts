@@ -74,8 +74,9 @@ function badState(b: { id: number; status: string }, action: string, lang: Lang 
 }
 
 /** Delivery counts of a broadcast (skipped rows are not part of the total). */
-export async function deliveryCounts(db: Db | Tx, id: number): Promise<{ total: number; sent: number; failed: number; pending: number; skipped: number }> {
-  const rows = await db.outboundMessage.groupBy({ by: ["status"], where: { broadcastId: id }, _count: { _all: true } });
+export async function deliveryCounts(db: Db | Tx, id: number, grids?: readonly string[] | null): Promise<{ total: number; sent: number; failed: number; pending: number; skipped: number }> {
+  // A scoped reader (grids given) counts only its grids' deliveries, as broadcastStatus shows them over HTTP.
+  const rows = await db.outboundMessage.groupBy({ by: ["status"], where: { broadcastId: id, ...(grids ? { group: { grid: { in: [...grids] } } } : {}) }, _count: { _all: true } });
   const n = (s: string) => rows.find((r) => r.status === s)?._count._all ?? 0;
   const [sent, failed, pending, skipped] = [n("sent"), n("failed"), n("queued"), n("skipped")];
   return { total: sent + failed + pending, sent, failed, pending, skipped };

@@ -159,6 +159,14 @@ describe("the same rules through chat commands", () => {
     expect(await say("lianhua-03", "pg-grid_leader-chat", `/broadcast status B${other}`)).toMatch(/only; that scope is outside it/);
     expect(await say("lianhua-03", "pg-grid_leader-chat", `/broadcast status B${mine}`)).toContain(`B${mine}`);
     expect(await say("lianhua-03", "pg-admin-chat", `/broadcast status B${other}`)).toContain(`B${other}`);
+    // A broadcast to everyone: the leader's counts are their grid's deliveries only; the admin's are all of them.
+    const everyone = await send("all");
+    const counted = (grid?: string) => world.t.app.prisma.outboundMessage.count({ where: { broadcastId: everyone, status: { not: "skipped" }, ...(grid ? { group: { grid } } : {}) } });
+    const [inMine, inAll] = [await counted(GRID_1), await counted()];
+    expect(inMine).toBeGreaterThan(0);
+    expect(inMine).toBeLessThan(inAll);
+    expect(await say("lianhua-03", "pg-grid_leader-chat", `/broadcast status B${everyone}`)).toMatch(new RegExp(`\\d+/${inMine}\\D`));
+    expect(await say("lianhua-03", "pg-admin-chat", `/broadcast status B${everyone}`)).toMatch(new RegExp(`\\d+/${inAll}\\D`));
   }, 60_000);
 
   it("changing a group: a viewer is refused by role, a leader outside their grid by scope; street and admin may", async () => {

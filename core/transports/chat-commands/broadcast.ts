@@ -30,7 +30,7 @@ export const broadcast: CommandHandler = async (ctx, cmd) => {
       if (grids && !grids.some((g) => b.scope === `grid:${g}`) && !(await ctx.tx.outboundMessage.count({ where: { broadcastId: id, group: { grid: { in: grids } } } }))) {
         authorize(ctx.actor, "broadcast.read", { kind: "broadcast", grid: b.scope.startsWith("grid:") ? b.scope.slice(5) : null }, ctx.lang);
       }
-      const c = await deliveryCounts(ctx.tx, id);
+      const c = await deliveryCounts(ctx.tx, id, grids);
       return { reply: m.broadcastStatusLine({ id, status: b.status, ...c }), outbounds: [] };
     }
     const r = await CONTROL_ACTIONS[action]({ tx: ctx.tx, actor: ctx.actor, id, lang: ctx.lang });
