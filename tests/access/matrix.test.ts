@@ -46,6 +46,15 @@ const ROWS: Row[] = [
   { method: "POST", path: () => "/api/privacy/purge", body: () => ({ dryRun: true }), expect: [401, 403, 403, 403, 200] },
   { method: "GET", path: () => `/api/residents/playground/${encodeURIComponent("pg-李叔")}/export`, expect: [401, 403, 403, 403, 200] },
   { method: "DELETE", path: () => `/api/residents/playground/${encodeURIComponent("pg-李叔")}`, expect: [401, 403, 403, 403, 200] },
+  // The ticket cycle (issue 12) and polls (issue 14).
+  { method: "POST", path: () => `/api/tickets/${world.ticket2}/progress`, body: (w) => ({ note: `进展 ${w}` }), expect: [401, 403, 403, 200, 200] },
+  { method: "GET", path: () => "/api/sla", expect: [401, 200, 200, 200, 200] },
+  { method: "PUT", path: () => "/api/sla", body: () => ({ category: "safety", acceptMinutes: 60, resolveMinutes: 1440 }), expect: [401, 403, 403, 403, 200] },
+  { method: "PUT", path: () => `/api/org/${encodeURIComponent(GRID_2)}/dispatch`, body: () => ({ mode: "auto" }), expect: [401, 403, 403, 200, 200] },
+  { method: "GET", path: () => `/api/points?grid=${encodeURIComponent(GRID_1)}`, expect: [401, 200, 200, 200, 200] },
+  { method: "GET", path: () => `/api/points?grid=${encodeURIComponent(GRID_2)}`, expect: [401, 200, 403, 200, 200] },
+  { method: "GET", path: () => "/api/stats", expect: [401, 200, 200, 200, 200] },
+  { method: "POST", path: () => "/api/polls/preview", body: () => ({ text: "是否同意加装电梯？| 同意 | 不同意", until: new Date(Date.now() + 86_400_000).toISOString(), scope: `grid:${GRID_1}` }), expect: [401, 403, 200, 200, 200] },
 ];
 
 describe("role × route matrix (HTTP)", () => {
