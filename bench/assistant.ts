@@ -52,7 +52,8 @@ const kinds: Array<[string, (i: number) => ChatMessage, string]> = [
   ["unknown → offer", (i) => msg("g-1", `居民${i}`, "电梯什么时候修好"), "answered"],
   ["chatter (silent)", (i) => msg("g-1", `居民${i}`, i % 2 ? "晚上一起吃饭吗" : "几点跳舞"), "ignored"],
   // The baseline: intake's complaint path (the detector, a ticket, its reply), in other groups.
-  ["baseline: complaint", (i) => msg(`g-${2 + (i % 5)}`, `居民${i}`, "楼道里有人飞线充电，太危险了"), "ticket"],
+  // Each in its own building, so clustering opens a ticket every time (the same incident would join one).
+  ["baseline: complaint", (i) => msg(`g-${2 + (i % 5)}`, `居民${i}`, `${i + 1}号楼楼道里有人飞线充电，太危险了`), "ticket"],
 ];
 // Interleaved (one of each kind per round), so a change in the machine's load hits every kind alike. Wall time
 // is what a resident waits; CPU time (this process only) is the work itself, steadier on a shared machine.
