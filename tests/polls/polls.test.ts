@@ -77,6 +77,19 @@ function world(app: App, auth: Record<string, string>, url: string) {
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 describe("polls", () => {
+  it("「1」 from a resident whose ticket awaits their rating is a vote while a poll is open there — never a rating of 1 (which would reopen it)", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    const w = world(t.app, t.auth, t.url);
+    expect(await w.say("lianhua-04", "r-wu", "4栋楼道灯坏了好几天了，晚上看不见路")).toMatchObject({ action: "ticket" });
+    const ticket = await waitFor(() => t!.app.prisma.ticket.findFirst());
+    expect((await w.api(`/api/tickets/${ticket.number}/resolve`, { note: "已更换灯泡" })).status).toBe(200);
+    const sent = await w.api("/api/polls", { text: "是否同意加装电梯？| 同意 | 不同意", until: inAnHour(), scope: `grid:${GRID_1}` });
+    expect(sent.status).toBe(202);
+    await waitFor(async () => ((await w.posted(["lianhua-04"], "【投票】")).every((n) => n === 1) ? true : undefined), { what: "the notice in lianhua-04" });
+    expect(await w.say("lianhua-04", "r-wu", "1")).toMatchObject({ action: "vote", pollId: sent.body.pollId, counted: true });
+    expect(await t.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).toMatchObject({ status: "resolved", rating: null });
+  });
+
   it("the notice shows numbered options; residents vote by number, text or full-width digit; the latest vote counts; 「1」 without a poll is chatter", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });
     const w = world(t.app, t.auth, t.url);
