@@ -50,23 +50,27 @@ export const broadcast: CommandHandler = async (ctx, cmd) => {
 
   const { text, urgent, at, scope } = parseNoticeArgs(cmd.args, cmd.alias === "紧急通知");
   if (!text) throw new AppError("bad_request", { message: "broadcast text missing", userMessage: m.needText({ usage: usageOf(cmd) }) });
-  const b = await createBroadcast({
-    tx: ctx.tx,
-    actor: ctx.actor,
-    text,
-    scope,
-    priority: urgent ? "urgent" : "normal",
-    at,
-    origin: { groupId: ctx.group.id, userId: ctx.resident.userId },
-    confirmTtlMs: ctx.confirmTtlMs,
-    lang: ctx.lang,
-  });
+  const b = await createBroadcast({ ...noticeDraft(ctx, { scope, urgent, at }), text });
   if (b.outboundIds.length === 0) {
     await ctx.tx.broadcast.update({ where: { id: b.id }, data: { status: "cancelled", finishedAt: new Date() } });
     return { reply: m.broadcastNoGroups, outbounds: [] };
   }
   return { reply: await previewReply(ctx, b, urgent), outbounds: [] };
 };
+
+/** What every notice drafted from chat shares (a broadcast or a poll): author, audience, lane, start, origin. */
+export function noticeDraft(ctx: CommandContext, n: { scope?: string; urgent: boolean; at?: Date }) {
+  return {
+    tx: ctx.tx,
+    actor: ctx.actor,
+    scope: n.scope,
+    priority: n.urgent ? ("urgent" as const) : ("normal" as const),
+    at: n.at,
+    origin: { groupId: ctx.group.id, userId: ctx.resident.userId },
+    confirmTtlMs: ctx.confirmTtlMs,
+    lang: ctx.lang,
+  };
+}
 
 /**
  * The scope and flags of a notice (/broadcast, /poll): --urgent, --at "…" (or a bare date and time), and any

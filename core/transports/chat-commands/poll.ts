@@ -6,7 +6,7 @@ import { t } from "../../locale.js";
 import { createPoll } from "../../polls/create-poll.js";
 import { parsePollSpec } from "../../polls/parse-poll.js";
 import { pollResults } from "../../polls/poll-results.js";
-import { parseNoticeArgs, previewReply } from "./broadcast.js";
+import { noticeDraft, parseNoticeArgs, previewReply } from "./broadcast.js";
 import type { CommandHandler } from "./context.js";
 
 const RESULTS = /^(?:results?|结果|状态|status)\s+(#?P?\d+)\s*$/i;
@@ -22,18 +22,7 @@ export const poll: CommandHandler = async (ctx, cmd) => {
   const { text, urgent, at, scope, flags } = parseNoticeArgs(cmd.args, false, ["until"]);
   if (!flags.until) throw new AppError("bad_request", { message: "poll deadline (--until) missing", userMessage: m.pollNeedUntil });
   const spec = parsePollSpec(text, ctx.lang);
-  const p = await createPoll({
-    tx: ctx.tx,
-    actor: ctx.actor,
-    poll: spec,
-    closesAt: parseChinaTime(flags.until),
-    scope,
-    priority: urgent ? "urgent" : "normal",
-    at,
-    origin: { groupId: ctx.group.id, userId: ctx.resident.userId },
-    confirmTtlMs: ctx.confirmTtlMs,
-    lang: ctx.lang,
-  });
+  const p = await createPoll({ ...noticeDraft(ctx, { scope, urgent, at }), poll: spec, closesAt: parseChinaTime(flags.until) });
   if (p.outboundIds.length === 0) {
     await ctx.tx.broadcast.update({ where: { id: p.id }, data: { status: "cancelled", finishedAt: new Date() } });
     await ctx.tx.poll.update({ where: { id: p.pollId }, data: { status: "closed", closedAt: new Date() } });
