@@ -3,7 +3,7 @@
 // call. Idempotent: the Message unique key (platform + chat + message id) makes a replayed job harmless, and a
 // replay re-queues whatever the first run created but did not get to queue.
 
-import { ensureGroup } from "./groups/registry.js";
+import { ensureDirectChat, ensureGroup } from "./groups/registry.js";
 import { toGroup } from "./infra/rows.js";
 import type { ChatMessage } from "./ports/chat.js";
 import { parseCommand } from "./transports/chat-commands/table.js";
@@ -23,6 +23,17 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
   const { prisma } = deps;
   const text = typeof msg.text === "string" ? msg.text : "";
   if (!text.trim()) return { action: "ignored", reason: "no text" };
+
+  // === A private chat with the bot: staff commands only (handleCommand ignores anyone else); never a complaint.
+  if (msg.direct) {
+    const command = parseCommand(text);
+    if (!command || msg.edited) return { action: "ignored", reason: "private chat" };
+    const row = await ensureDirectChat(prisma, msg.platform, msg.chatId, msg.sender.name);
+    if (!row.direct) return { action: "ignored", reason: "private chat id is a group's" };
+    const stored = await prisma.message.findUnique({ where: messageKey(msg), select: { id: true } });
+    if (stored) return requeue(deps, stored.id);
+    return handleCommand(deps, msg, toGroup(row), command, { direct: true });
+  }
 
   if (msg.edited) {
     const edited = await handleEdit(deps, msg, text);

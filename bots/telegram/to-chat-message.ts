@@ -17,6 +17,9 @@ export interface ToChatMessageOptions {
 /** Group chat types Gridlink listens in; private chats and channels are not neighbourhood groups. */
 const GROUP_TYPES = new Set(["group", "supergroup"]);
 
+/** What may be a command (core parses it): `/accept A0012`, `#受理 A0012`. */
+const COMMAND_LIKE = /^\s*[/#＃]/;
+
 /** `/cmd@Bot` at the very start of a message (Telegram's bot_command syntax: 1–32 letters, digits, _). */
 const ADDRESSED_COMMAND = /^\/([A-Za-z0-9_]{1,32})@([A-Za-z0-9_]{1,64})(?=\s|$)/;
 
@@ -30,7 +33,8 @@ export function displayName(user: User): string {
 
 /**
  * Translate one Telegram update into a platform-neutral ChatMessage, or `undefined` when it carries nothing
- * for intake: private chats and channels, stickers, photos/voice without a caption, service messages
+ * for intake: channels, private chats except commands (`direct`: a grid leader answering the 派单 message with
+ * `/accept A0012`), stickers, photos/voice without a caption, service messages
  * (joins, title changes, migrations — the registry handles those), messages from bots. Never throws on
  * shapes it does not know. Edited messages keep their message id and set `edited: true` with the edit time
  * as `sentAt`, so each edit is its own intake job and updates the stored message instead of opening a
@@ -41,12 +45,14 @@ export function toChatMessage(update: Update, opts: ToChatMessageOptions = {}): 
   const msg: Message | undefined = update.message ?? update.edited_message;
   if (!msg || typeof msg !== "object") return undefined;
   const chat = msg.chat;
-  if (!chat || !GROUP_TYPES.has(chat.type)) return undefined;
+  const direct = chat?.type === "private";
+  if (!chat || (!direct && !GROUP_TYPES.has(chat.type))) return undefined;
   const from = msg.from;
   if (!from || from.is_bot) return undefined;
 
   const raw = typeof msg.text === "string" ? msg.text : typeof msg.caption === "string" ? msg.caption : undefined;
   if (raw === undefined || raw.trim() === "") return undefined;
+  if (direct && (edited || !COMMAND_LIKE.test(raw))) return undefined;
 
   const text = addressCommand(raw, opts.botUsername);
   if (text === undefined) return undefined;
@@ -62,6 +68,7 @@ export function toChatMessage(update: Update, opts: ToChatMessageOptions = {}): 
   };
   if ("title" in chat && typeof chat.title === "string" && chat.title !== "") out.chatTitle = chat.title;
   if (edited) out.edited = true;
+  if (direct) out.direct = true;
   return wellFormedMessage(out);
 }
 

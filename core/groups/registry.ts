@@ -27,6 +27,18 @@ export async function ensureGroup(prisma: Db, platform: Platform, chatId: string
   }
 }
 
+/**
+ * The private chat with a person (Telegram): a direct Group row — never an audience, never enabled for complaints —
+ * created on first use (the first staff notice, or the first command typed there). `db` may be a transaction.
+ */
+export async function ensureDirectChat(db: Pick<Db, "group">, platform: Platform | string, userId: string, name: string) {
+  return db.group.upsert({
+    where: { platform_chatId: { platform, chatId: userId } },
+    create: { platform, chatId: userId, title: `私聊:${name}`, direct: true, enabled: false },
+    update: {},
+  });
+}
+
 export { joinTags, splitTags } from "../infra/rows.js";
 
 /** The registry gateways report to. */

@@ -13,12 +13,16 @@ import type { TicketFollowUp } from "../tickets/actions.js";
 import { runCommand, type CommandResult, type ParsedCommand } from "../transports/chat-commands/index.js";
 import { clip, ensureResident, storeOnce, type IntakeDeps, type IntakeOutcome } from "./shared.js";
 
-/** Run a command typed in a group; refusals become the reply. */
-export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: Group, command: ParsedCommand): Promise<IntakeOutcome> {
+/**
+ * Run a command typed in a group (or, `direct`, in a private chat with the bot — staff only: a leader answering the
+ * 派单 message with `/accept A0012`); refusals become the reply.
+ */
+export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: Group, command: ParsedCommand, opts: { direct?: boolean } = {}): Promise<IntakeOutcome> {
   const { prisma } = deps;
   const staff = await chatActor({ db: prisma, platform: msg.platform, ids: [msg.sender.id, ...(msg.sender.aliases ?? [])] });
+  if (opts.direct && !staff) return { action: "ignored", reason: "private chat of a non-staff sender" };
   // A room that is not enabled stays silent: only staff may switch it on.
-  if (!group.enabled && !(command.kind === "command" && command.name === "enable" && staff)) {
+  if (!opts.direct && !group.enabled && !(command.kind === "command" && command.name === "enable" && staff)) {
     return { action: "ignored", reason: "group not enabled" };
   }
   // Commands are mostly Latin (/status A0012): answer in English only when the arguments are English words.

@@ -26,6 +26,9 @@ export interface ChatMessage {
   sentAt: number;
   /** An edit of an earlier message with the same messageId: updates it, never opens a second ticket. */
   edited?: boolean;
+  /** A private chat with the bot (chatId is the sender's): only staff commands are read there (the 派单 DM invites
+   * `/accept A0012`), never complaints; it is never an audience. */
+  direct?: boolean;
 }
 
 /** One message for a gateway to send. Built by core's outbox from an OutboundMessage row. */

@@ -2,6 +2,7 @@
 // a message mentioning them in their grid's staff rooms (groups marked staffRoom, e.g. a WeChat room of the grid's
 // workers). The web admin lists "my tickets" (GET /api/tickets?mine=1). Rows commit with the step; queued after.
 
+import { ensureDirectChat } from "../groups/registry.js";
 import { createOutbound } from "../outbox.js";
 import { toPlatform, type TicketDetail, type Tx } from "../infra/rows.js";
 import { categoryLabel, rt, t, tierLabel } from "../locale.js";
@@ -34,15 +35,7 @@ export interface NotifyStaffOptions {
 }
 
 /** The private chat with a Telegram user: a direct Group row (never an audience), created on first use. */
-async function directChat(tx: Tx, platform: string, userId: string, name: string): Promise<number> {
-  const row = await tx.group.upsert({
-    where: { platform_chatId: { platform, chatId: userId } },
-    create: { platform, chatId: userId, title: `私聊:${name}`, direct: true, enabled: false },
-    update: {},
-    select: { id: true },
-  });
-  return row.id;
-}
+const directChat = async (tx: Tx, platform: string, userId: string, name: string): Promise<number> => (await ensureDirectChat(tx, platform, userId, name)).id;
 
 /** The text of one notice (Chinese; staff-facing). */
 function noticeText(ticket: TicketDetail, n: StaffNotice): string {

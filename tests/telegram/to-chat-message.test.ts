@@ -58,6 +58,13 @@ describe("toChatMessage", () => {
     expect(toChatMessage(fixture(name), BOT)).toBeUndefined();
   });
 
+  it("reads a command in a private chat as direct (a leader answering the 派单 message), nothing else said there", () => {
+    const dm = fixture("private-chat") as Update & { message: { text: string } };
+    expect(toChatMessage({ ...dm, message: { ...dm.message, text: "/accept@GridlinkBot A0012" } }, BOT)).toMatchObject({ chatId: "5234401187", direct: true, text: "/accept A0012", sender: { id: "5234401187", name: "王 阿姨" } });
+    expect(toChatMessage({ ...dm, message: { ...dm.message, text: "#受理 A0012" } }, BOT)?.direct).toBe(true);
+    expect(toChatMessage(fixture("group-text"), BOT)?.direct).toBeUndefined();
+  });
+
   it("strips our own @BotName from a command and keeps its arguments", () => {
     expect(toChatMessage(fixture("command-to-this-bot"), BOT)?.text).toBe("/resolve A0012 已恢复供电");
     expect(toChatMessage(fixture("command-to-this-bot"), { botUsername: "gridlinkbot" })?.text).toBe("/resolve A0012 已恢复供电");
