@@ -20,7 +20,7 @@ import { startRetentionJob } from "./jobs/purge-retention.js";
 import { startPollWorker } from "./jobs/close-polls.js";
 import { createTicketClocks, type TicketClocks } from "./jobs/ticket-clocks.js";
 import { createHotlineBridge } from "./tickets/hotline-bridge.js";
-import { startResidentCycle } from "./jobs/resident-cycle.js";
+import { createRatingTimeouts, startResidentCycle } from "./jobs/resident-cycle.js";
 import { afterDelivery } from "./broadcasts/control-broadcast.js";
 import { isPermanentError } from "./infra/errors.js";
 import { buildServer } from "./transports/http/server.js";
@@ -159,8 +159,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Ticket clocks: armed after every committed step from any door; a failed arm is re-armed by the sweep.
   const hotline = createHotlineBridge({ prisma, config, log: log.child({ name: "gridlink:hotline" }) });
   const clocks = createTicketClocks({ prisma, queues, connection: jobConnection, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:clocks" }), unitMs: config.SLA_MINUTE_MS, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, hotline });
-  const afterTicketSteps = (followUps: Parameters<TicketClocks["afterSteps"]>[0]) =>
-    clocks.afterSteps(followUps).catch((err: Error) => log.warn({ err: err.message }, "could not arm a ticket clock; the sweep re-arms it"));
+  // 评单 timeouts: a resolution arms its rated-by-default job, the step that leaves it removes it (any door).
+  const ratingTimeoutMs = Math.round(config.RATING_TIMEOUT_HOURS * 3600_000);
+  const ratings = createRatingTimeouts({ prisma, connection: jobConnection, prefix: config.QUEUE_PREFIX, ratingTimeoutMs, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
+  const afterTicketSteps = async (followUps: Parameters<TicketClocks["afterSteps"]>[0]) => {
+    await clocks.afterSteps(followUps).catch((err: Error) => log.warn({ err: err.message }, "could not arm a ticket clock; the sweep re-arms it"));
+    await ratings.afterSteps(followUps).catch((err: Error) => log.warn({ err: err.message }, "could not arm or remove a rating timeout; the sweep re-arms it, a stale one does nothing"));
+  };
   intake.afterTicketSteps = afterTicketSteps;
   const assistant = config.ASSISTANT_ENABLED
     ? await createAssistant({ prisma, redis, queues, log: log.child({ name: "gridlink:assistant" }), config, detect: intake.detect })
@@ -269,9 +274,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await workerReady(ticketClocks.worker);
         inFlight.push(ticketClocks.firstPass);
         // 评单 timeouts (rated-by-default) and the daily digest per grid.
-        const cycle = await startResidentCycle({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:resident-cycle" }), ratingTimeoutMs: config.RATING_TIMEOUT_HOURS * 3600_000, digestHour: config.DIGEST_HOUR });
+        const cycle = await startResidentCycle({ prisma, queues, connection: redis, prefix: config.QUEUE_PREFIX, log: log.child({ name: "gridlink:resident-cycle" }), ratings, ratingTimeoutMs, digestHour: config.DIGEST_HOUR });
         workers.push(cycle.worker);
-        extraQueues.push(cycle.queue as unknown as Queue);
         await workerReady(cycle.worker);
         inFlight.push(cycle.firstPass);
       }
@@ -300,6 +304,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await step("queues", () => queues.close());
       await Promise.all(extraQueues.map((q) => step(`queue ${q.name}`, () => q.close(), () => q.disconnect())));
       await step("ticket clocks", () => clocks.close());
+      await step("rating timeouts", () => ratings.close());
       await step("lexicon live reload", async () => live?.close());
       await step("assistant", async () => assistant?.close());
       await Promise.all([closeRedis(redis), closeRedis(producer), closeRedis(jobConnection)]);

@@ -156,8 +156,8 @@ export const configSchema = z.object({
   // === Residents' side of the ticket cycle (issue 12)
   /** A complaint this close (either way) to an open ticket of the same incident joins it instead of opening one. */
   CLUSTER_WINDOW_MINUTES: int(120, 1),
-  /** A resolved ticket nobody rated closes as rated-by-default after this long. */
-  RATING_TIMEOUT_HOURS: int(72, 1),
+  /** A resolved ticket nobody rated closes as rated-by-default after this long (fractions allowed: tests use seconds). */
+  RATING_TIMEOUT_HOURS: z.coerce.number().positive("must be more than 0").default(72),
   /** A rating at or above this publishes the outcome card to the group automatically (0 = never). */
   AUTO_PUBLISH_MIN_RATING: int(4, 0),
   /** The hour (China time, 0–23) the daily digest goes to each grid's staff. */

@@ -56,13 +56,15 @@ export interface TicketActionContext {
   residentId?: number;
 }
 
-/** Work to do once the action's transaction committed: re-arm the ticket's SLA clock, file to the hotline. */
+/** Work to do once the action's transaction committed: re-arm the ticket's SLA clock, file to the hotline, arm or drop its rated-by-default job. */
 export interface TicketFollowUp {
   ticketId: number;
   /** The clock sequence after the move (older clocks do nothing). */
   seq: number;
   /** The ticket reached the hotline tier: file it there. */
   fileHotline?: boolean;
+  /** The step left a resolution (closedAt in ms): that resolution's rated-by-default job has nothing left to do. */
+  leftResolutionAtMs?: number;
 }
 
 /** What an action did: the move, its notices (outbound rows to queue after commit), a reply for the actor. */
@@ -219,5 +221,6 @@ export async function runTicketAction(opts: RunTicketActionOptions): Promise<Tic
   if (spec.needs === "into" && !input.into) throw new AppError("bad_request", { message: "into missing", userMessage: m.needMergeTarget({ usage }) });
   if (spec.needs === "rating" && input.rating === undefined) throw new AppError("bad_request", { message: "rating missing", userMessage: m.needRating({ usage }) });
   const { fileHotline, ...done } = await spec.perform(opts, ticket, input);
-  return { ...done, number: ticket.number, followUp: { ticketId: ticket.id, seq: done.seq, ...(fileHotline ? { fileHotline } : {}) } };
+  const left = ticket.status === "resolved" && done.to !== "resolved" && ticket.closedAt ? { leftResolutionAtMs: ticket.closedAt.getTime() } : {};
+  return { ...done, number: ticket.number, followUp: { ticketId: ticket.id, seq: done.seq, ...(fileHotline ? { fileHotline } : {}), ...left } };
 }

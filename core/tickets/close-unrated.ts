@@ -25,8 +25,11 @@ export async function closeUnrated(opts: { db: Db; ticketId: number; closedAtMs:
   });
 }
 
-/** Resolved, unrated tickets and when their rating time runs out (for arming the delayed jobs). */
-export async function unratedTickets(opts: { db: Db; limit?: number }): Promise<Array<{ id: number; closedAt: Date }>> {
-  const rows = await opts.db.ticket.findMany({ where: { status: "resolved", rating: null, closedAt: { not: null } }, select: { id: true, closedAt: true }, orderBy: { id: "asc" }, take: opts.limit ?? 5000 });
+/** Resolved, unrated tickets and when they were resolved (for arming the delayed jobs): by id after `afterId`, resolved since `since`. */
+export async function unratedTickets(opts: { db: Db; limit?: number; afterId?: number; since?: Date }): Promise<Array<{ id: number; closedAt: Date }>> {
+  const rows = await opts.db.ticket.findMany({
+    where: { status: "resolved", rating: null, closedAt: opts.since ? { gte: opts.since } : { not: null }, ...(opts.afterId ? { id: { gt: opts.afterId } } : {}) },
+    select: { id: true, closedAt: true }, orderBy: { id: "asc" }, take: opts.limit ?? 5000,
+  });
   return rows.map((r) => ({ id: r.id, closedAt: r.closedAt! }));
 }
