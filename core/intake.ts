@@ -13,6 +13,7 @@ import { handleEdit } from "./intake/handle-edit.js";
 import { broadcastConfirmation } from "./intake/handle-confirmation.js";
 import { handleVote } from "./intake/handle-vote.js";
 import { ratingReply } from "./intake/handle-rating.js";
+import { chatActor } from "./staff/chat-identity.js";
 import type { SenderContext } from "./assistant/sender-context.js";
 import { messageKey, requeue, type IntakeDeps, type IntakeOutcome } from "./intake/shared.js";
 
@@ -28,7 +29,10 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
   if (msg.direct) {
     const command = parseCommand(text);
     if (!command || msg.edited) return { action: "ignored", reason: "private chat" };
-    const row = await ensureDirectChat(prisma, msg.platform, msg.chatId, msg.sender.name);
+    // A resident's private chat leaves nothing behind (no row, no reply).
+    const staff = await chatActor({ db: prisma, platform: msg.platform, ids: [msg.sender.id, ...(msg.sender.aliases ?? [])] });
+    if (!staff) return { action: "ignored", reason: "private chat of a non-staff sender" };
+    const row = await ensureDirectChat(prisma, msg.platform, msg.chatId, staff.name || msg.sender.name);
     if (!row.direct) return { action: "ignored", reason: "private chat id is a group's" };
     const stored = await prisma.message.findUnique({ where: messageKey(msg), select: { id: true } });
     if (stored) return requeue(deps, stored.id);

@@ -132,6 +132,7 @@ describe("the ticket cycle over Telegram", () => {
     await say(stranger, `/reopen ${n}`);
     await waitFor(() => done() === 1);
     expect(sent(5103)).toEqual([]);
+    expect(await db.group.findUnique({ where: { platform_chatId: { platform: "telegram", chatId: "5103" } } })).toBeNull();
     expect((await db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe("published");
   }, 120_000);
 });
