@@ -139,7 +139,8 @@ export function createHotlineBridge(opts: { prisma: Db; config: Config; log: Log
   return {
     pollEveryMs: config.OPEN311_POLL_MS,
     async unfiled() {
-      const rows = await prisma.ticket.findMany({ where: { tier: "hotline", hotlineId: null, status: "escalated", NOT: { hotlineStatus: { startsWith: "error" } } }, select: { id: true } });
+      // (NOT alone would leave out a null hotlineStatus — a ticket never tried — as SQL's NOT does.)
+      const rows = await prisma.ticket.findMany({ where: { tier: "hotline", hotlineId: null, status: "escalated", OR: [{ hotlineStatus: null }, { NOT: { hotlineStatus: { startsWith: "error" } } }] }, select: { id: true } });
       return rows.map((r) => r.id);
     },
     async file(ticketId) {
