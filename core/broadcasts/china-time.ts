@@ -24,3 +24,8 @@ export function parseChinaTime(raw: string, now = new Date()): Date {
 export function formatChinaTime(date: Date): string {
   return new Date(date.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
 }
+
+/** The China day of an instant, "2026-12-02" (what the stats group tickets by). */
+export function chinaDay(date: Date): string {
+  return new Date(date.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}

@@ -6,10 +6,9 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "../../prisma/generated/client.ts";
+import { PrismaClient, Prisma } from "../../prisma/generated/client.ts";
 
-export { PrismaClient };
-export type { Prisma } from "../../prisma/generated/client.ts";
+export { PrismaClient, Prisma };
 /** The Prisma client type used throughout core. */
 export type Db = InstanceType<typeof PrismaClient>;
 

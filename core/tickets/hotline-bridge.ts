@@ -1,6 +1,10 @@
 // The city hotline (12345) as the tier above the district: an outbound bridge speaking Open311 GeoReport v2.
-// Filing: POST {base}/requests.json (form-encoded: service_code from the category, a masked description); the
-// answer's service_request_id (or a token, resolved later through GET tokens/{token}.json) is stored on the ticket.
+// Filing: POST {base}/requests.json (form-encoded: service_code from the category, a masked description that
+// starts with "[A0012]", the ticket number); the answer's service_request_id (or a token, resolved later through
+// GET tokens/{token}.json) is stored on the ticket. Exactly once: the filing intent (hotlineFiledAt) is committed
+// before the POST; a retry that finds an intent but no id (the process died, or the answer was lost, after the
+// hotline may have taken the request) first searches the hotline — GET requests.json?service_code&start_date&
+// end_date — for a request whose description carries the ticket number, and POSTs only if there is none.
 // Polling: GET {base}/requests/{id}.json; a new status or status_notes becomes a progress event the residents
 // hear of, and "closed" resolves the ticket. Errors the hotline answers (4xx, an Open311 error list) are recorded
 // on the ticket and not retried; network errors and 5xx are retried by the job.
@@ -41,7 +45,13 @@ export function serviceCodeOf(category: string, codes: string): string {
   return category;
 }
 
-type Open311Request = { service_request_id?: string | number; token?: string; status?: string; status_notes?: string | null; updated_datetime?: string };
+type Open311Request = { service_request_id?: string | number; token?: string; status?: string; status_notes?: string | null; description?: string | null; updated_datetime?: string };
+
+/** How far around the filing intent the search for an earlier filing looks (the hotline's clock may differ). */
+export const FILED_SEARCH_MARGIN_MS = 3600_000;
+
+/** The ticket-number mark every filing's description starts with (what the search for an earlier filing matches). */
+export const filingMark = (number: string): string => `[${number}]`;
 
 /** The bridge's hooks for the clock worker, or undefined when no endpoint is configured. */
 export function createHotlineBridge(opts: { prisma: Db; config: Config; log: Logger }): HotlineHooks | undefined {
@@ -80,6 +90,32 @@ export function createHotlineBridge(opts: { prisma: Db; config: Config; log: Log
     return body[0] as Open311Request;
   };
 
+  /**
+   * The hotline's id of this ticket's earlier filing, if it has one: the GeoReport v2 search over the requests of
+   * its service code around the intent, matched by the ticket number the description starts with. A hotline that
+   * refuses the search (4xx: not supported) cannot tell; the filing goes ahead (logged). Network errors and 5xx throw
+   * (the job retries later, still searching first).
+   */
+  const findEarlierFiling = async (number: string, serviceCode: string, intent: Date): Promise<string | undefined> => {
+    const query = new URLSearchParams({
+      service_code: serviceCode,
+      start_date: new Date(intent.getTime() - FILED_SEARCH_MARGIN_MS).toISOString(),
+      end_date: new Date(Date.now() + FILED_SEARCH_MARGIN_MS).toISOString(),
+    });
+    let listed: unknown;
+    try {
+      listed = await call(`requests.json?${query}`);
+    } catch (err) {
+      if (!(err instanceof HotlineRefusal)) throw err;
+      log.warn({ ticket: number, err: err.message }, "the 12345 hotline refused the search for an earlier filing; filing (it may be the second time)");
+      return undefined;
+    }
+    if (!Array.isArray(listed)) throw new Error("Open311 answered the search with something that is not a list");
+    const mark = filingMark(number);
+    const hit = (listed as Open311Request[]).find((r) => r && typeof r === "object" && r.service_request_id !== undefined && r.service_request_id !== null && String(r.description ?? "").includes(mark));
+    return hit ? String(hit.service_request_id) : undefined;
+  };
+
   /** A new status or note from the hotline → a progress event (or resolved when closed) and a notice. */
   const applyUpdate = async (ticketId: number, req: Open311Request): Promise<number[]> =>
     prisma.$transaction(async (tx) => {
@@ -103,24 +139,34 @@ export function createHotlineBridge(opts: { prisma: Db; config: Config; log: Log
   return {
     pollEveryMs: config.OPEN311_POLL_MS,
     async unfiled() {
-      const rows = await prisma.ticket.findMany({ where: { tier: "hotline", hotlineId: null, status: "escalated", NOT: { hotlineStatus: { startsWith: "error" } } }, select: { id: true } });
+      // (NOT alone would leave out a null hotlineStatus — a ticket never tried — as SQL's NOT does.)
+      const rows = await prisma.ticket.findMany({ where: { tier: "hotline", hotlineId: null, status: "escalated", OR: [{ hotlineStatus: null }, { NOT: { hotlineStatus: { startsWith: "error" } } }] }, select: { id: true } });
       return rows.map((r) => r.id);
     },
     async file(ticketId) {
       const row = await prisma.ticket.findUnique({ where: { id: ticketId }, include: { group: true } });
       if (!row || row.tier !== "hotline" || row.hotlineId || row.hotlineStatus?.startsWith("error")) return [];
-      const description = maskPersonal(`[${row.number}] ${categoryLabel(row.category, "zh")}：${row.text}`).slice(0, 4000);
-      try {
-        const answer = first(
-          await call("requests.json", {
-            form: { service_code: serviceCodeOf(row.category, config.OPEN311_SERVICE_CODES), description, address_string: maskPersonal([row.group.grid, row.group.title].filter(Boolean).join(" ")) || "-" },
-          }),
-        );
-        const id = answer.service_request_id !== undefined ? String(answer.service_request_id) : answer.token ? `token:${answer.token}` : undefined;
-        if (!id) throw new Error("Open311 answered with neither service_request_id nor token");
+      const serviceCode = serviceCodeOf(row.category, config.OPEN311_SERVICE_CODES);
+      const description = maskPersonal(`${filingMark(row.number)} ${categoryLabel(row.category, "zh")}：${row.text}`).slice(0, 4000);
+      /** Store the hotline's id (or token) unless another attempt stored one first. */
+      const record = async (id: string, how: string) => {
         await prisma.ticket.updateMany({ where: { id: ticketId, hotlineId: null }, data: { hotlineId: id, hotlineStatus: "filed" } });
-        log.info({ ticket: row.number, hotlineId: id }, "filed to the 12345 hotline");
+        log.info({ ticket: row.number, hotlineId: id }, how);
         return [];
+      };
+      try {
+        if (row.hotlineFiledAt) {
+          // An earlier attempt began a POST and recorded no answer: the hotline may hold the request already.
+          const earlier = await findEarlierFiling(row.number, serviceCode, row.hotlineFiledAt);
+          if (earlier) return record(earlier, "found the earlier 12345 filing of this ticket; not filed again");
+        } else {
+          // The intent, committed before the POST: a crash from here on leaves a trace the retry searches by.
+          await prisma.ticket.updateMany({ where: { id: ticketId, hotlineId: null, hotlineFiledAt: null }, data: { hotlineFiledAt: new Date() } });
+        }
+        const answer = first(await call("requests.json", { form: { service_code: serviceCode, description, address_string: maskPersonal([row.group.grid, row.group.title].filter(Boolean).join(" ")) || "-" } }));
+        const id = answer.service_request_id !== undefined && answer.service_request_id !== null ? String(answer.service_request_id) : answer.token ? `token:${answer.token}` : undefined;
+        if (!id) throw new Error("Open311 answered with neither service_request_id nor token");
+        return record(id, "filed to the 12345 hotline");
       } catch (err) {
         if (!(err instanceof HotlineRefusal)) throw err;
         await prisma.ticket.update({ where: { id: ticketId }, data: { hotlineStatus: `error: ${err.message}`.slice(0, 300) } });

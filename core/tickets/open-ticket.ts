@@ -10,6 +10,7 @@ import { slaRuleFor } from "./sla.js";
 import { langOf, type Lang } from "../locale.js";
 import { addReporter } from "./add-reporter.js";
 import { nextTicketNumber } from "./ticket-number.js";
+import { chinaDay } from "../broadcasts/china-time.js";
 
 /** Who dispatches a new ticket by its grid's rule. */
 export const DISPATCH_ACTOR: Actor = { role: "admin", name: "auto-dispatch", channel: "system" };
@@ -45,9 +46,12 @@ export type OpenedTicket = Ticket & { staffOutbounds: number[] };
 export async function openTicket(opts: OpenTicketOptions): Promise<OpenedTicket> {
   const { tx } = opts;
   const number = await nextTicketNumber(tx, opts.prefix);
+  const now = new Date();
   const row = await tx.ticket.create({
     data: {
       number,
+      createdAt: now,
+      openedDay: chinaDay(now),
       category: opts.category,
       severity: opts.severity,
       groupId: opts.groupId,
@@ -56,7 +60,7 @@ export async function openTicket(opts: OpenTicketOptions): Promise<OpenedTicket>
       text: opts.text,
       keywords: JSON.stringify(opts.keywords),
       origin: opts.origin,
-      events: { create: { toStatus: "open", actor: opts.actor, note: opts.origin === "report" ? "resident report" : "detected" } },
+      events: { create: { toStatus: "open", actor: opts.actor, createdAt: now, note: opts.origin === "report" ? "resident report" : "detected" } },
     },
   });
   // The reporter is the ticket's first reporter; neighbours reporting the same incident join as later ones.

@@ -1,9 +1,13 @@
 // The figures the dashboard needs (GET /api/stats): one query per figure over the tickets opened in a period,
-// filtered by grid (its groups' ids, looked up first). Every figure reads one covering index of Ticket (named
-// with INDEXED BY: without ANALYZE statistics SQLite would pick the status index and read every row). Read-only. Times are computed in SQL (SQLite date functions; Postgres needs its own
-// spelling of these few expressions when it arrives). Days are China days (UTC+8).
+// filtered by grid (its groups' ids, looked up first). Read-only. Portable SQL: the same statements run on SQLite
+// and PostgreSQL — no date functions (durations, the China day and the escalation count are columns the ticket's
+// steps write: openedDay, secondsToAccept, secondsToResolve, escalationCount), placeholders from Prisma.sql, every
+// alias quoted. Every figure reads the covering index Ticket_stats_idx (the only index leading with createdAt): the
+// WHERE holds the period and the groups only — each figure's own conditions sit in its aggregates — and the group
+// list is written `"groupId" + 0 IN (…)` so SQLite, planning without ANALYZE statistics, does not trade the
+// period's range for the (groupId, status) index (PostgreSQL plans with its statistics either way).
 
-import type { Db } from "../infra/db.js";
+import { Prisma, type Db } from "../infra/db.js";
 import type { Tx } from "../infra/rows.js";
 
 /** Statuses where the work is done (the resident's problem was handled). */
@@ -44,11 +48,36 @@ export interface TicketStats {
   escalationsPerTier: Array<{ tier: string; count: number }>;
 }
 
-/** The stored text form of a DateTime (the SQLite adapter writes ISO 8601 with +00:00), for range comparisons. */
+/** The stored text form of a DateTime (the SQLite adapter writes ISO 8601 with +00:00; PostgreSQL reads it as a timestamp). */
 const stored = (d: Date) => d.toISOString().replace("Z", "+00:00");
-const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(", ");
+const list = (xs: readonly string[]) => Prisma.raw(xs.map((x) => `'${x}'`).join(", "));
 const num = (v: unknown): number => (typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : Number(v ?? 0));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const DAY_SECONDS = 86_400;
+
+/** One statement per figure, in the order of TicketStats (the bench and the PostgreSQL check run exactly these). */
+export function ticketStatsQueries(opts: { from: Date; to: Date; groupIds: number[] | null; now: Date }): Prisma.Sql[] {
+  const groups = opts.groupIds === null ? Prisma.empty : Prisma.sql` AND t."groupId" + 0 IN (${opts.groupIds.length ? Prisma.join(opts.groupIds) : Prisma.raw("NULL")})`;
+  const from = Prisma.sql`FROM "Ticket" t WHERE t."createdAt" >= ${stored(opts.from)} AND t."createdAt" < ${stored(opts.to)}${groups}`;
+  const resolved = list(RESOLVED_STATUSES);
+  const perGroup = Prisma.sql`SELECT t."groupId" AS "groupId", count(*) AS "n" ${from} GROUP BY t."groupId"`;
+  return [
+    Prisma.sql`SELECT t."category" AS "category", t."openedDay" AS "day", count(*) AS "n" ${from} GROUP BY t."category", t."openedDay" ORDER BY t."openedDay", t."category"`,
+    Prisma.sql`SELECT g."grid" AS "grid", sum(x."n") AS "n" FROM (${perGroup}) x JOIN "Group" g ON g."id" = x."groupId" GROUP BY g."grid" ORDER BY sum(x."n") DESC, g."grid"`,
+    Prisma.sql`SELECT x."groupId" AS "groupId", g."title" AS "title", g."grid" AS "grid", x."n" AS "n" FROM (${perGroup}) x JOIN "Group" g ON g."id" = x."groupId" ORDER BY x."n" DESC, x."groupId"`,
+    Prisma.sql`SELECT t."status" AS "status", count(*) AS "n" ${from} GROUP BY t."status"`,
+    Prisma.sql`SELECT count(CASE WHEN t."status" IN (${resolved}) AND t."secondsToResolve" <= ${DAY_SECONDS} THEN 1 END) AS "fast",
+              count(CASE WHEN t."status" IN (${resolved}) THEN 1 END) AS "resolved",
+              count(CASE WHEN t."status" NOT IN (${list(NOT_COUNTED)}) THEN 1 END) AS "counted" ${from}`,
+    Prisma.sql`SELECT avg(CASE WHEN t."status" IN (${resolved}) THEN t."secondsToResolve" END) AS "s" ${from}`,
+    Prisma.sql`SELECT avg(t."secondsToAccept") AS "s" ${from}`,
+    Prisma.sql`SELECT avg(t."rating") AS "avg", count(t."rating") AS "n" ${from}`,
+    // Overdue: still being worked on and past the SLA's resolve deadline (the ticket cycle's clock column).
+    Prisma.sql`SELECT count(CASE WHEN t."status" IN (${list(WORKING_STATUSES)}) AND t."resolveDueAt" < ${stored(opts.now)} THEN 1 END) AS "n" ${from}`,
+    Prisma.sql`SELECT t."tier" AS "tier", sum(t."breachCount") AS "n" ${from} GROUP BY t."tier" HAVING sum(t."breachCount") > 0 ORDER BY sum(t."breachCount") DESC, t."tier"`,
+    Prisma.sql`SELECT t."tier" AS "tier", sum(t."escalationCount") AS "n" ${from} GROUP BY t."tier" HAVING sum(t."escalationCount") > 0 ORDER BY sum(t."escalationCount") DESC, t."tier"`,
+  ];
+}
 
 /** Compute every figure; each is one query over Ticket (joined to its Group for the grid). */
 export async function ticketStats(opts: TicketStatsOptions): Promise<TicketStats> {
@@ -56,40 +85,23 @@ export async function ticketStats(opts: TicketStatsOptions): Promise<TicketStats
   if (opts.grids && opts.grids.length === 0) {
     return { from: opts.from, to: opts.to, perCategoryDay: [], perGrid: [], perGroup: [], status: { open: 0, overdue: 0, resolved: 0, dismissed: 0, merged: 0, total: 0 }, resolvedWithin24h: { share: null, resolved: 0, counted: 0 }, meanSecondsToAccept: null, meanSecondsToResolve: null, meanRating: null, ratings: 0, breachesPerTier: [], escalationsPerTier: [] };
   }
-  const params: unknown[] = [stored(opts.from), stored(opts.to)];
-  let where = `t."createdAt" >= ? AND t."createdAt" < ?`;
-  if (opts.grids) {
-    // The grids' groups first (a handful of rows), so every figure reads the covering Ticket index alone.
-    const groups = await db.group.findMany({ where: { grid: { in: opts.grids } }, select: { id: true } });
-    where += ` AND t."groupId" IN (${groups.map((g) => g.id).join(", ") || "NULL"})`;
-  }
-  const from = `FROM "Ticket" t INDEXED BY "Ticket_stats_idx" WHERE ${where}`;
-  const q = <T>(sql: string) => db.$queryRawUnsafe<T[]>(sql, ...params);
-
-  const now = stored(opts.now ?? new Date());
-  const [perCategoryDay, perGrid, perGroup, byStatus, within, resolve, accept, rating, overdue, breaches, escalations] = await Promise.all([
-    q<{ category: string; day: string; n: bigint }>(`SELECT t."category" AS category, date(t."createdAt", '+8 hours') AS day, count(*) AS n ${from} GROUP BY t."category", day ORDER BY day, t."category"`),
-    q<{ grid: string | null; n: bigint }>(`SELECT g."grid" AS grid, sum(x.n) AS n FROM (SELECT t."groupId", count(*) AS n ${from} GROUP BY t."groupId") x JOIN "Group" g ON g."id" = x."groupId" GROUP BY g."grid" ORDER BY n DESC`),
-    q<{ groupId: number; title: string; grid: string | null; n: bigint }>(`SELECT x."groupId" AS groupId, g."title" AS title, g."grid" AS grid, x.n AS n FROM (SELECT t."groupId", count(*) AS n ${from} GROUP BY t."groupId") x JOIN "Group" g ON g."id" = x."groupId" ORDER BY n DESC`),
-    q<{ status: string; n: bigint }>(`SELECT t."status" AS status, count(*) AS n ${from} GROUP BY t."status"`),
-    q<{ fast: bigint | null; resolved: bigint | null; counted: bigint }>(
-      `SELECT sum(CASE WHEN t."status" IN (${list(RESOLVED_STATUSES)}) AND t."closedAt" IS NOT NULL AND julianday(t."closedAt") - julianday(t."createdAt") <= 1 THEN 1 ELSE 0 END) AS fast,
-              sum(CASE WHEN t."status" IN (${list(RESOLVED_STATUSES)}) THEN 1 ELSE 0 END) AS resolved,
-              sum(CASE WHEN t."status" NOT IN (${list(NOT_COUNTED)}) THEN 1 ELSE 0 END) AS counted ${from}`,
-    ),
-    q<{ s: number | null }>(`SELECT avg((julianday(t."closedAt") - julianday(t."createdAt")) * 86400.0) AS s ${from} AND t."status" IN (${list(RESOLVED_STATUSES)}) AND t."closedAt" IS NOT NULL`),
-    // Time to accept: each ticket's first "accepted" event (TicketEvent is indexed by toStatus, ticketId, createdAt).
-    // CROSS JOIN keeps the tickets of the period outside (SQLite's way to fix the join order).
-    q<{ s: number | null }>(
-      `SELECT avg(x) AS s FROM (SELECT (julianday(min(e."createdAt")) - julianday(t."createdAt")) * 86400.0 AS x
-       FROM "Ticket" t INDEXED BY "Ticket_stats_idx" CROSS JOIN "TicketEvent" e ON e."toStatus" = 'accepted' AND e."ticketId" = t."id" WHERE ${where} GROUP BY t."id")`,
-    ),
-    q<{ avg: number | null; n: bigint }>(`SELECT avg(t."rating") AS avg, count(t."rating") AS n ${from} AND t."rating" IS NOT NULL`),
-    // Overdue: still being worked on and past the SLA's resolve deadline (the ticket cycle's clock column).
-    db.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n ${from} AND t."status" IN (${list(WORKING_STATUSES)}) AND t."resolveDueAt" IS NOT NULL AND t."resolveDueAt" < ?`, ...params, now),
-    q<{ tier: string; n: bigint }>(`SELECT t."tier" AS tier, sum(t."breachCount") AS n ${from} AND t."breachCount" > 0 GROUP BY t."tier" ORDER BY n DESC`),
-    q<{ tier: string; n: bigint }>(`SELECT t."tier" AS tier, count(*) AS n FROM "Ticket" t INDEXED BY "Ticket_stats_idx" CROSS JOIN "TicketEvent" e ON e."toStatus" = 'escalated' AND e."ticketId" = t."id" WHERE ${where} GROUP BY t."tier" ORDER BY n DESC`),
-  ]);
+  // The grids' groups first (a handful of rows), so every figure reads the covering Ticket index alone.
+  const groupIds = opts.grids ? (await db.group.findMany({ where: { grid: { in: opts.grids } }, select: { id: true } })).map((g) => g.id) : null;
+  const queries = ticketStatsQueries({ from: opts.from, to: opts.to, groupIds, now: opts.now ?? new Date() });
+  type R = Record<string, unknown>;
+  const [perCategoryDay, perGrid, perGroup, byStatus, within, resolve, accept, rating, overdue, breaches, escalations] = (await Promise.all(queries.map((q) => db.$queryRaw<R[]>(q)))) as [
+    Array<{ category: string; day: string; n: bigint }>,
+    Array<{ grid: string | null; n: bigint }>,
+    Array<{ groupId: number; title: string; grid: string | null; n: bigint }>,
+    Array<{ status: string; n: bigint }>,
+    Array<{ fast: bigint; resolved: bigint; counted: bigint }>,
+    Array<{ s: unknown }>,
+    Array<{ s: unknown }>,
+    Array<{ avg: unknown; n: bigint }>,
+    Array<{ n: bigint }>,
+    Array<{ tier: string; n: bigint }>,
+    Array<{ tier: string; n: bigint }>,
+  ];
 
   const count = (s: readonly string[]) => byStatus.filter((r) => s.includes(r.status)).reduce((a, r) => a + num(r.n), 0);
   const w = within[0] ?? { fast: 0n, resolved: 0n, counted: 0n };

@@ -41,6 +41,24 @@ export const ACTION_OF: Record<TicketStatus, string> = {
 /** Statuses that end the work (closedAt is set). */
 export const CLOSING: readonly TicketStatus[] = ["resolved", "dismissed", "merged"];
 
+/** Whole seconds from a ticket's opening to a step (never negative: a clock set back cannot make it so). */
+export const secondsSince = (openedAt: Date, at: Date): number => Math.max(0, Math.round((at.getTime() - openedAt.getTime()) / 1000));
+
+/**
+ * The stats columns a move writes, in the same update (GET /api/stats reads them, with no date arithmetic in SQL):
+ * - secondsToResolve: opening → this resolution. Rating and publishing keep it; any other move clears it (a reopen,
+ *   more progress, a dismissal), so after a reopen "time to resolve" is the whole time from the first report to the
+ *   latest resolution — how long the resident really waited — and a ticket counts once, by its final resolution.
+ * - escalationCount: one more per escalate step.
+ * (secondsToAccept, the first acceptance only, is written by a conditional update after it.)
+ */
+export function statsColumns(to: TicketStatus, openedAt: Date, now: Date): Prisma.TicketUncheckedUpdateInput {
+  return {
+    secondsToResolve: to === "resolved" ? secondsSince(openedAt, now) : to === "rated" || to === "published" ? undefined : null,
+    ...(to === "escalated" ? { escalationCount: { increment: 1 } } : {}),
+  };
+}
+
 /** The actions possible from a status, in cycle order. */
 export function possibleActions(from: TicketStatus): string[] {
   return [...new Set(TRANSITIONS[from].map((s) => ACTION_OF[s]))];
@@ -111,12 +129,15 @@ export async function transitionTicket(opts: TransitionTicketOptions): Promise<T
       ...(to === "accepted" ? { assignee: who, assigneeAccountId: actor.accountId ?? null, acceptedAt: now } : {}),
       ...(to === "dispatched" ? { dispatchedAt: now } : {}),
       closedAt: CLOSING.includes(to) ? now : ["in_progress", "open", "reopened", "escalated"].includes(to) ? null : undefined,
+      ...statsColumns(to, ticket.createdAt, now),
       ...opts.data,
     },
   });
   if (updated.count !== 1) {
     throw new AppError("conflict", { message: `ticket ${ticket.number} changed meanwhile`, userMessage: t(lang).badTransition({ number: ticket.number, status: statusLabel(from, lang) }) });
   }
+  // Time to accept is the first acceptance's: a later one (after a reopen or at the next tier) leaves it.
+  if (to === "accepted") await tx.ticket.updateMany({ where: { id: ticket.id, secondsToAccept: null }, data: { secondsToAccept: secondsSince(ticket.createdAt, now) } });
   const event = await tx.ticketEvent.create({ data: { ticketId: ticket.id, fromStatus: from, toStatus: to, actor: who, note: note ?? null, createdAt: now } });
   await recordAudit(tx, { actor, action: opts.auditAction ?? `ticket.${to}`, subject: `ticket:${ticket.number}`, before: { status: from }, after: { status: to, note: note ?? null, ...opts.auditAfter } });
   // Keyword precision: a handled ticket confirms its keywords, a dismissed one counts against them; a merged

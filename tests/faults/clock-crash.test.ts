@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { chinaDay } from "../../core/broadcasts/china-time.js";
 import { openDatabase } from "../../core/infra/db.js";
 import { TICKET_CLOCKS_QUEUE } from "../../core/jobs/ticket-clocks.js";
 import { freshDatabase, uniquePrefix, waitFor } from "../helpers/harness.js";
@@ -51,7 +52,7 @@ describe("SLA clocks survive a worker's kill -9", () => {
       const opened = new Date(now - i * 1000);
       const msg = await db.message.create({ data: { platform: "playground", chatId: "g1", messageId: `m${i}`, groupId: group.id, residentId: resident.id, kind: "complaint", text: `问题${i}`, sentAt: opened } });
       const t = await db.ticket.create({
-        data: { number: `A${String(i + 1).padStart(4, "0")}`, category: "housing", severity: 1, status: "dispatched", clockSeq: 1, groupId: group.id, reporterId: resident.id, sourceMessageId: msg.id, text: `问题${i}`, assignee: "staff:李网格", assigneeAccountId: leader.id, createdAt: opened },
+        data: { number: `A${String(i + 1).padStart(4, "0")}`, category: "housing", severity: 1, status: "dispatched", clockSeq: 1, groupId: group.id, reporterId: resident.id, sourceMessageId: msg.id, text: `问题${i}`, assignee: "staff:李网格", assigneeAccountId: leader.id, createdAt: opened, openedDay: chinaDay(opened) },
       });
       await db.ticketEvent.create({ data: { ticketId: t.id, toStatus: "open", actor: "resident:王阿姨", createdAt: opened } });
       await db.ticketEvent.create({ data: { ticketId: t.id, fromStatus: "open", toStatus: "dispatched", actor: "system:auto-dispatch", createdAt: opened } });

@@ -10,6 +10,7 @@ import { REVIEW_MIN_VERDICTS, addTerm, getTerm, listTerms, promoteTerm } from ".
 import { suggestKeywords } from "../../core/lexicon/suggest.js";
 import { testDb, testRedis, tinyLexiconDir } from "./helpers.js";
 import { findAuditEvents } from "../../core/audit/find-audit-events.js";
+import { chinaDay } from "../../core/broadcasts/china-time.js";
 
 let prisma: Db;
 let cleanup: () => Promise<void>;
@@ -36,7 +37,7 @@ async function ticket(text: string, category: string, status: string, keywords: 
   const group = await prisma.group.upsert({ where: { platform_chatId: { platform: "playground", chatId: "g1" } }, create: { platform: "playground", chatId: "g1", title: "t" }, update: {} });
   const resident = await prisma.resident.upsert({ where: { platform_userId: { platform: "playground", userId: "u1" } }, create: { platform: "playground", userId: "u1", displayName: "r" }, update: {} });
   const msg = await prisma.message.create({ data: { platform: "playground", chatId: "g1", messageId: `m${n}`, groupId: group.id, residentId: resident.id, kind: "complaint", text, sentAt: new Date() } });
-  await prisma.ticket.create({ data: { number: `T${n}`, category, severity: 1, status, groupId: group.id, reporterId: resident.id, sourceMessageId: msg.id, text, keywords: JSON.stringify(keywords) } });
+  await prisma.ticket.create({ data: { number: `T${n}`, category, severity: 1, status, groupId: group.id, reporterId: resident.id, sourceMessageId: msg.id, text, keywords: JSON.stringify(keywords), openedDay: chinaDay(new Date()) } });
 }
 
 describe("shadow keywords", () => {

@@ -1,6 +1,7 @@
 // A small Open311 GeoReport v2 server for tests: POST requests.json (form-encoded) files a request, GET
-// requests/{id}.json and tokens/{token}.json answer like a city's endpoint, and the test drives what it says
-// (status and notes, token mode, error answers in the Open311 error-list shape).
+// requests/{id}.json, tokens/{token}.json and the search GET requests.json?service_code&start_date&end_date answer
+// like a city's endpoint, and the test drives what it says (status and notes, token mode, error answers in the
+// Open311 error-list shape, a filing taken but its answer lost, a hook run when a filing arrives).
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,7 @@ export interface FiledRequest {
   form: Record<string, string>;
   status: "open" | "closed";
   notes: string;
+  requestedAt: Date;
 }
 
 /** The server and its controls. */
@@ -26,6 +28,10 @@ export interface Open311Server {
   failPosts(n: number, status: number, description: string): void;
   /** Answer POSTs with a token (processed later) instead of an id. */
   useTokens(on: boolean): void;
+  /** The next n POSTs are taken (the request is filed) but the connection is cut before the answer. */
+  loseAnswers(n: number): void;
+  /** Run when a POST is taken, before it is answered (a test kills the filing process here). */
+  onFiled(hook: ((r: FiledRequest) => Promise<void> | void) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +42,8 @@ export async function startOpen311Server(opts: { apiKey?: string } = {}): Promis
   const tokens = new Map<string, string>();
   let failing: { n: number; status: number; description: string } = { n: 0, status: 500, description: "" };
   let tokenMode = false;
+  let losing = 0;
+  let hook: ((r: FiledRequest) => Promise<void> | void) | undefined;
   const send = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
@@ -43,7 +51,7 @@ export async function startOpen311Server(opts: { apiKey?: string } = {}): Promis
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (d: Buffer) => (raw += d.toString()));
-    req.on("end", () => {
+    req.on("end", async () => {
       const url = new URL(req.url ?? "/", "http://x");
       const path = url.pathname.replace(/^\/open311\/v2/, "");
       calls.push({ method: req.method ?? "", path });
@@ -57,13 +65,28 @@ export async function startOpen311Server(opts: { apiKey?: string } = {}): Promis
         if (!params.service_code) return send(res, 400, [{ code: 400, description: "service_code is required" }]);
         if (!params.description && !params.lat && !params.address_string) return send(res, 400, [{ code: 400, description: "a location is required" }]);
         const id = String(1000 + requests.length + 1);
-        requests.push({ id, form: params, status: "open", notes: "" });
+        const filed: FiledRequest = { id, form: params, status: "open", notes: "", requestedAt: new Date() };
+        requests.push(filed);
+        await hook?.(filed);
+        if (losing > 0) {
+          losing--;
+          return req.socket.destroy();
+        }
         if (tokenMode) {
           const token = `tok${id}`;
           tokens.set(token, id);
           return send(res, 201, [{ token }]);
         }
         return send(res, 201, [{ service_request_id: id, service_notice: "已受理", account_id: null }]);
+      }
+      if (req.method === "GET" && path === "/requests.json") {
+        // GeoReport v2 search: by service_code (comma-separated) and requested_datetime within start/end_date.
+        const codes = params.service_code ? params.service_code.split(",") : null;
+        const start = params.start_date ? Date.parse(params.start_date) : -Infinity;
+        const end = params.end_date ? Date.parse(params.end_date) : Infinity;
+        if (Number.isNaN(start) || Number.isNaN(end)) return send(res, 400, [{ code: 400, description: "start_date and end_date must be W3C datetimes" }]);
+        const hits = requests.filter((r) => (!codes || codes.includes(r.form.service_code)) && r.requestedAt.getTime() >= start && r.requestedAt.getTime() <= end);
+        return send(res, 200, hits.map((r) => ({ service_request_id: r.id, status: r.status, status_notes: r.notes || null, service_code: r.form.service_code, description: r.form.description, requested_datetime: r.requestedAt.toISOString() })));
       }
       const tok = /^\/tokens\/([^/]+)\.json$/.exec(path);
       if (req.method === "GET" && tok) {
@@ -96,6 +119,12 @@ export async function startOpen311Server(opts: { apiKey?: string } = {}): Promis
     },
     useTokens(on) {
       tokenMode = on;
+    },
+    loseAnswers(n) {
+      losing = n;
+    },
+    onFiled(h) {
+      hook = h;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

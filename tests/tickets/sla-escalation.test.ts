@@ -138,4 +138,52 @@ describe("SLA clocks and escalation to the 12345 hotline", () => {
     await waitFor(async () => (await db.ticketEvent.findFirst({ where: { ticketId: c.id, note: "12345：已转市政部门" } })) ?? undefined, 20_000);
     expect((await db.ticket.findUniqueOrThrow({ where: { id: c.id } })).hotlineId).toBe(id);
   }, 180_000);
+
+  it("files exactly once when the hotline took the filing but its answer was lost: the retry finds it by the ticket number, also for a token", async () => {
+    const { t, db, city } = await world({});
+    const toHotline = async (chatId: string, text: string) => {
+      await say(t, chatId, "赵姐", text);
+      const ticket = await waitFor(() => db.ticket.findFirst({ where: { group: { chatId } } }));
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${t.url}/api/tickets/${ticket.number}/escalate`, { method: "POST", headers: { ...t.auth, "content-type": "application/json" }, body: JSON.stringify({ note: "需要市级协调" }) });
+        expect(res.status).toBe(200);
+      }
+      return ticket;
+    };
+    const posts = () => city.calls.filter((c) => c.method === "POST" && c.path === "/requests.json").length;
+    // When the filing reaches the hotline, its intent is already committed (what the retry searches by).
+    const intents: Array<Date | null> = [];
+    city.onFiled(async (r) => {
+      const number = /^\[(A\d+)\]/.exec(r.form.description)![1];
+      intents.push((await db.ticket.findUniqueOrThrow({ where: { number } })).hotlineFiledAt);
+    });
+
+    city.loseAnswers(1);
+    const a = await toHotline("lianhua-04", "3栋又停电了");
+    const filedA = await waitFor(async () => (await db.ticket.findUniqueOrThrow({ where: { id: a.id } })).hotlineId ?? undefined, 30_000);
+    expect(city.requests).toHaveLength(1);
+    expect(filedA).toBe(city.requests[0].id);
+    expect(posts()).toBe(1);
+    expect(city.calls.some((c) => c.method === "GET" && c.path === "/requests.json")).toBe(true);
+    expect(intents).toHaveLength(1);
+    expect(intents[0]).toBeInstanceOf(Date);
+    // Its status flows back as for any filing.
+    city.update(filedA, "closed", "线路已修复");
+    await waitFor(async () => (await db.ticket.findUniqueOrThrow({ where: { id: a.id } })).status === "resolved" || undefined, 20_000);
+
+    // A token answer lost the same way: the search finds the request (by then it has its id).
+    city.useTokens(true);
+    city.loseAnswers(1);
+    const b = await toHotline("lianhua-05", "楼下的水管漏水了");
+    const filedB = await waitFor(async () => (await db.ticket.findUniqueOrThrow({ where: { id: b.id } })).hotlineId ?? undefined, 30_000);
+    expect(city.requests).toHaveLength(2);
+    expect(filedB).toBe(city.requests[1].id);
+    expect(posts()).toBe(2);
+    // A sweep after all this files nothing more.
+    await t.app.clocks.sweep();
+    city.update(filedB, "open", "已转自来水公司");
+    await waitFor(async () => (await db.ticketEvent.findFirst({ where: { ticketId: b.id, note: "12345：已转自来水公司" } })) ?? undefined, 20_000);
+    expect(posts()).toBe(2);
+    expect(intents.every((d) => d instanceof Date)).toBe(true);
+  }, 180_000);
 });
