@@ -146,6 +146,12 @@ export function findCandidates(lex: CompiledLexicon, m: Matches): { text: Segmen
     }
     if (!c.pred) c.reason = "no_predicate";
   }
+  // A petition asks for a remedy wherever its object stands: 「何时放开电动车上牌？」 is 「电动车上牌何时放开？」 — an object
+  // whose nearest predicate is the remedy itself (放开) is still petitioned by the head before it.
+  for (const c of kept) {
+    if (c.entry.kind !== "object" || !c.pred || c.petition || c.framed) continue;
+    if (petitionInSentence(s, cues, frames, text, c.start, c.end)) c.petition = true;
+  }
 
   return { text, kept };
 }
@@ -190,6 +196,20 @@ export function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, star
     return k;
   }
   return null;
+}
+
+/** Is there a petition head with a remedy after it in the sentence of [start, end) (at most MAX_FRAMES_TRIED frames looked at)? */
+function petitionInSentence(s: string, cues: Cue[], frames: FrameIndex, text: SegmentedText, start: number, end: number): boolean {
+  const { a, b } = frames.sentenceAround(start, end);
+  let tried = 0;
+  for (let f = frames.firstFrom(a); f < frames.ids.length && tried < MAX_FRAMES_TRIED; f++) {
+    const c = cues[frames.ids[f]];
+    if (c.start >= b) break;
+    if (c.end > b || !(c.mask & PETITION)) continue;
+    tried++;
+    if (remedyFollows(s, c, frames) && cueValid(text, c)) return true;
+  }
+  return false;
 }
 
 /** Does one of a petition head's remedies follow it in its sentence? Memoised on the cue. */
