@@ -25,7 +25,7 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
 
   // Category: the heaviest non-generic category; generic cues (投诉, 没人管) borrow an object's category.
   const weight = new Map<Category, number>();
-  for (const c of accepted) if (c.entry.category !== "other" && !(decisive && c.place)) weight.set(c.entry.category, (weight.get(c.entry.category) ?? 0) + c.entry.severity);
+  for (const c of accepted) if (c.entry.category !== "other" && !(decisive && c.place)) weight.set(c.entry.category, (weight.get(c.entry.category) ?? 0) + c.entry.severity + (c.entry.kind === "problem" ? 0.5 : 0));
   let category: Category = "other";
   let best = 0;
   for (const [cat, w] of weight) if (w > best) { best = w; category = cat; }
