@@ -177,7 +177,8 @@ export class QuickMatcher {
         objectCut = false;
       }
       if (m & Q_PREDICATE) {
-        if (lastObject >= 0 && end - lastObject <= PRED_DISTANCE_ZH + this.maxPredicate && !this.breakIn(text, lastObject, end, 1)) seen |= this.near(lastObject - this.maxObject);
+        // (one clause break allowed: a comment clause, 「三号楼的外墙，安全堪忧」 — candidates.ts decides)
+        if (lastObject >= 0 && end - lastObject <= PRED_DISTANCE_ZH + this.maxPredicate && !this.breakIn(text, lastObject, end, 3)) seen |= this.near(lastObject - this.maxObject);
         lastPredicate = end;
       }
       if (m & Q_FRAME) {
