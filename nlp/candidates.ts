@@ -228,7 +228,7 @@ const COMMENT_ADVERBS = /^[又也还都却太真很已仍就更总]{0,2}$/;
 function commentNear(s: string, cues: Cue[], end: number): boolean {
   for (let k = firstCueFrom(cues, end); k < cues.length && cues[k].start <= end + PRED_DISTANCE_ZH; k++) {
     const p = cues[k];
-    if (!(p.mask & PRED) || p.start < end) continue;
+    if (!(p.mask & PRED) || p.mask & (HELP | PETITION) || p.start < end) continue;
     let breaks = 0;
     for (let i = end; i < p.start; i++) { const b = BREAKS[s.charCodeAt(i)]; if (b === 3) { breaks = 9; break; } if (b) breaks++; }
     if (breaks === 1) return true;
