@@ -137,8 +137,8 @@ export class Automaton {
   }
 
   /** Per state, the OR of `flags[pattern]` over every pattern ending there — for one-lookup scans. */
-  stateMasks(flags: ArrayLike<number>): Uint8Array {
-    const masks = new Uint8Array(this.stateCount);
+  stateMasks(flags: ArrayLike<number>): Uint16Array {
+    const masks = new Uint16Array(this.stateCount);
     for (let st = 1; st < this.stateCount; st++) for (const id of this.outputs(st)) masks[st] |= flags[id];
     return masks;
   }

@@ -4,7 +4,7 @@ import { Automaton, type AcMatch } from "./automaton.js";
 import type { CompiledLexicon } from "./compile.js";
 import { latinTokens, matchEnglish } from "./english-match.js";
 import {
-  BREAKS, FRAME, GAP_MAX, PETITION, MAX_CUE_LENGTH, PRED, PRED_DISTANCE_EN, PRED_DISTANCE_ZH, byStart, firstCueFrom, hasBreak, sortStable, tailAt,
+  BREAKS, FRAME, GAP_MAX, HELP, PETITION, MAX_CUE_LENGTH, PRED, PRED_DISTANCE_EN, PRED_DISTANCE_ZH, byStart, firstCueFrom, hasBreak, sortStable, tailAt,
   type Candidate, type Cue, type EnPattern, type Token,
 } from "./pipeline.js";
 import { SegmentedText, cueValid } from "./tokens.js";
@@ -46,7 +46,7 @@ export function findMatches(lex: CompiledLexicon, s: string): Matches {
   for (const m of termMatches) {
     const meta = lex.termMeta[m.pattern];
     if (meta.entry.kind === "problem") { if (!meta.tail || tailAt(s, meta.tail, m.end) >= 0) viable = true; }
-    else if (predicateNear(s, cues, m.start, m.end, PRED_DISTANCE_ZH) || frameInSentence(s, cues, frames, m.start, m.end) !== null) viable = true;
+    else if (predicateNear(s, cues, m.start, m.end, PRED_DISTANCE_ZH) || frameInSentence(s, cues, frames, m.start, m.end) !== null || commentNear(s, cues, m.end)) viable = true;
     else objectsSeen.push(meta.entry.term);
   }
   for (const h of enTermHits) {
@@ -144,7 +144,33 @@ export function findCandidates(lex: CompiledLexicon, m: Matches): { text: Segmen
         break;
       }
     }
+    if (!c.pred) {
+      // A comment clause: the predicate opens the next clause of the sentence, close to the object, and that
+      // clause names no object of its own (「三号楼的外墙，安全堪忧」): it is said of this one.
+      const own = text.clauseOf(c.start);
+      const next = text.clauseSpan(own + 1);
+      if (next && text.sentenceOf(next.start) === text.sentenceOf(c.start) && next.end - next.start <= COMMENT_CLAUSE_MAX && !kept.some((o) => o.start >= next.start && o.start < next.end)) {
+        for (let k = firstCueFrom(cues, next.start); k < cues.length && cues[k].start <= next.start + COMMENT_LEAD; k++) {
+          const p = cues[k];
+          if (!(p.mask & PRED) || p.mask & (HELP | PETITION) || p.start < next.start || p.end > next.end || p.start - c.end > PRED_DISTANCE_ZH) continue;
+          if (!COMMENT_ADVERBS.test(s.slice(next.start, p.start))) continue; // 「手机坏了」 has a subject of its own
+          let free = true;
+          for (let i = p.start; i < p.end && free; i++) free = covered[i] === 0 && claimed[i] === 0;
+          if (!free || !cueValid(text, p)) continue;
+          c.pred = { text: p.text, start: p.start, end: p.end };
+          c.framed = true;
+          claimed.fill(1, p.start, p.end);
+          break;
+        }
+      }
+    }
     if (!c.pred) c.reason = "no_predicate";
+  }
+  // A petition asks for a remedy wherever its object stands: 「何时放开电动车上牌？」 is 「电动车上牌何时放开？」 — an object
+  // whose nearest predicate is the remedy itself (放开) is still petitioned by the head before it.
+  for (const c of kept) {
+    if (c.entry.kind !== "object" || !c.pred || c.petition || c.framed) continue;
+    if (petitionInSentence(s, cues, frames, text, c.start, c.end)) c.petition = true;
   }
 
   return { text, kept };
@@ -190,6 +216,38 @@ export function frameInSentence(s: string, cues: Cue[], frames: FrameIndex, star
     return k;
   }
   return null;
+}
+
+/** A comment clause may be at most this long (characters, its break included): 「，安全堪忧」「，太危险了」. */
+const COMMENT_CLAUSE_MAX = 8;
+/** ... and its predicate opens it, after at most COMMENT_LEAD adverbs (又, 也, 却, 太 …) — no subject of its own. */
+const COMMENT_LEAD = 2;
+const COMMENT_ADVERBS = /^[又也还都却太真很已仍就更总]{0,2}$/;
+
+/** Before segmenting: a predicate after `end`, past one clause break (not a sentence's), within PRED_DISTANCE_ZH? */
+function commentNear(s: string, cues: Cue[], end: number): boolean {
+  for (let k = firstCueFrom(cues, end); k < cues.length && cues[k].start <= end + PRED_DISTANCE_ZH; k++) {
+    const p = cues[k];
+    if (!(p.mask & PRED) || p.mask & (HELP | PETITION) || p.start < end) continue;
+    let breaks = 0;
+    for (let i = end; i < p.start; i++) { const b = BREAKS[s.charCodeAt(i)]; if (b === 3) { breaks = 9; break; } if (b) breaks++; }
+    if (breaks === 1) return true;
+  }
+  return false;
+}
+
+/** Is there a petition head with a remedy after it in the sentence of [start, end) (at most MAX_FRAMES_TRIED frames looked at)? */
+function petitionInSentence(s: string, cues: Cue[], frames: FrameIndex, text: SegmentedText, start: number, end: number): boolean {
+  const { a, b } = frames.sentenceAround(start, end);
+  let tried = 0;
+  for (let f = frames.firstFrom(a); f < frames.ids.length && tried < MAX_FRAMES_TRIED; f++) {
+    const c = cues[frames.ids[f]];
+    if (c.start >= b) break;
+    if (c.end > b || !(c.mask & PETITION)) continue;
+    tried++;
+    if (remedyFollows(s, c, frames) && cueValid(text, c)) return true;
+  }
+  return false;
 }
 
 /** Does one of a petition head's remedies follow it in its sentence? Memoised on the cue. */

@@ -109,6 +109,16 @@ export class GuardContext {
     return this.asked.size > 0 && sentences.some((s) => this.asked.has(s));
   }
 
+  /**
+   * A demand (尽快, 马上, 务必, please …) in these clauses that is not itself a question word (什么时候, when):
+   * 「能不能尽快修一下？」 asks for the repair, it does not wonder about it.
+   */
+  demandIn(clauses: number[]): boolean {
+    const buckets = this.bucket("clause");
+    for (const id of clauses) for (const c of buckets.get(id) ?? []) if (c.mask & DEMAND && !(c.mask & QUESTION) && cueValid(this.text, c)) return true;
+    return false;
+  }
+
   /** A grievance cue or a duration (停了三天) in these sentences, or anywhere. */
   grievance(sentences: number[] | null): boolean {
     const durations = this.durationSentences();
@@ -151,7 +161,8 @@ export function applyGuards(text: SegmentedText, cues: Cue[], kept: Candidate[],
   if (ctx.has(NOTICE, null, null) && !ctx.grievance(null)) { c.reason = "notice"; continue; }
   const hypothetical = ctx.has(HYPOTHETICAL, "clause", clauses);
   // A question framed as a petition (何时…开通？ 能否…增设？) asks the responsible body for a remedy: a request.
-  const question = !hypothetical && c.entry.severity < 3 && !c.petition && ctx.has(QUESTION, "clause", clauses);
+  // So is a question that demands (能不能尽快…？): the demand word makes it a request.
+  const question = !hypothetical && c.entry.severity < 3 && !c.petition && ctx.has(QUESTION, "clause", clauses) && !ctx.demandIn(clauses);
   if ((hypothetical || question) && !ctx.grievance(sentences) && !ctx.has(HELP, "sentence", sentences))
     c.reason = hypothetical ? "hypothetical" : "question";
   }

@@ -34,6 +34,9 @@ export const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLI
 /** Quick-scan flags, cont.: a frame (any distance, same sentence); a predicate whose place is not checked. */
 export const Q_FRAME = 64, Q_LOOSE = 128;
 
+/** Quick-scan flags, cont.: a problem predicate that may open a comment clause (not a help cue, not a petition head). */
+export const Q_COMMENT = 256;
+
 export const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256, FRAME = 512;
 /** Cue kinds, cont.: a reference to an earlier report; a demand. (Place words are not cues: see ZhPattern.place.) */
 export const FOLLOW_UP = 1024, DEMAND = 2048;

@@ -3,7 +3,7 @@
 import type { Automaton } from "./automaton.js";
 import { COMPLEX, DROP, astralNeedsWork, tables } from "./normalize.js";
 import {
-  BREAKS, GAP_MAX, MAX_CUE_LENGTH, PRED_DISTANCE_ZH, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_GO, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM,
+  BREAKS, GAP_MAX, MAX_CUE_LENGTH, PRED_DISTANCE_ZH, Q_COMMENT, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_GO, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM,
   SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY,
 } from "./pipeline.js";
 
@@ -14,7 +14,7 @@ import {
 export const SPECIAL = 0xffff;
 
 /** Scan result bit (not a pattern flag): an object term with a predicate close enough, or a frame, to count. */
-export const Q_NEAR = 256;
+export const Q_NEAR = 1024;
 
 /**
  * An automaton run over the raw text, folding each character on the fly (width, case, invisible
@@ -33,7 +33,7 @@ export class QuickMatcher {
    * chatter line).
    */
   private readonly unit = new Uint16Array(65536);
-  private readonly masks: Uint8Array;
+  private readonly masks: Uint16Array;
   /** Per state: the tails of the gapped patterns whose head ends there (null: none). */
   private readonly stateTails: Array<string[] | null>;
   /** BREAKS of each raw code unit's folded form (one table per process). */
@@ -177,7 +177,8 @@ export class QuickMatcher {
         objectCut = false;
       }
       if (m & Q_PREDICATE) {
-        if (lastObject >= 0 && end - lastObject <= PRED_DISTANCE_ZH + this.maxPredicate && !this.breakIn(text, lastObject, end, 1)) seen |= this.near(lastObject - this.maxObject);
+        // (a problem predicate may stand past one clause break: a comment clause, 「三号楼的外墙，安全堪忧」 — candidates.ts decides)
+        if (lastObject >= 0 && end - lastObject <= PRED_DISTANCE_ZH + this.maxPredicate && !this.breakIn(text, lastObject, end, m & Q_COMMENT ? 3 : 1)) seen |= this.near(lastObject - this.maxObject);
         lastPredicate = end;
       }
       if (m & Q_FRAME) {

@@ -96,6 +96,12 @@ export class SegmentedText {
     return lo;
   }
 
+  /** [start, end) of clause `cid` (its closing break included), or null past the last clause. */
+  clauseSpan(cid: number): { start: number; end: number } | null {
+    if (cid < 0 || cid >= this.clauseStart.length - 1) return null;
+    return { start: this.clauseStart[cid], end: Math.min(this.n, this.clauseStart[cid + 1]) };
+  }
+
   /** Index of the sentence holding position p. */
   sentenceOf(p: number): number {
     return this.clauseSentence[this.clauseOf(p)];

@@ -25,13 +25,22 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
 
   // Category: the heaviest non-generic category; generic cues (投诉, 没人管) borrow an object's category.
   const weight = new Map<Category, number>();
-  for (const c of accepted) if (c.entry.category !== "other" && !(decisive && c.place)) weight.set(c.entry.category, (weight.get(c.entry.category) ?? 0) + c.entry.severity);
+  for (const c of accepted) if (c.entry.category !== "other" && !(decisive && c.place)) weight.set(c.entry.category, (weight.get(c.entry.category) ?? 0) + c.entry.severity + (c.entry.kind === "problem" ? 0.5 : 0));
   let category: Category = "other";
   let best = 0;
   for (const [cat, w] of weight) if (w > best) { best = w; category = cat; }
   if (category === "other") {
-    const obj = cands.find((c) => c.entry.kind === "object" && c.reason === "no_predicate" && c.entry.category !== "other");
-    if (obj) category = obj.entry.category;
+    // Generic cues take the category most of the message's objects name (places only when nothing else is
+    // named): 「投诉…超市…不与员工签订劳动合同」 is about employment (员工, 劳动合同), not the shop; ties go to the first.
+    const objs = cands.filter((c) => c.entry.kind === "object" && c.reason === "no_predicate" && c.entry.category !== "other");
+    const named = objs.some((c) => !c.place) ? objs.filter((c) => !c.place) : objs;
+    const votes = new Map<Category, number>();
+    let top = 0;
+    for (const c of named) {
+      const v = (votes.get(c.entry.category) ?? 0) + c.entry.severity;
+      votes.set(c.entry.category, v);
+      if (v > top) { top = v; category = c.entry.category; }
+    }
   }
   const severity = Math.max(...accepted.map((c) => c.entry.severity));
   const grievance = (flags & GRIEVANCE) !== 0;

@@ -1,11 +1,13 @@
 // Floors on the honest measurement (bench/eval-sets.ts): the dev data's CHECK half — never looked at
 // for tuning — read at run time from ../shared/data/dev (GRIDLINK_EVAL_DIR), never copied into the repo.
-// Measured (npm run eval) at the end of round 3 (issue 15: petitions, agencies as objects, policy questions,
-// bad-state predicate families, the classifier naming the category of generic-only complaints): check half
-// titles recall 129/187 = 69.0%, all rows 375/504 = 74.4%, mapped category 278/375 = 74.1%, chat lines
-// flagged 14/3424 = 0.4% (round 2 ended at 65.8%, 71.4%, 71.9%, 0.4%). The floors sit about three points
-// below, so that a regression fails and ordinary drift does not. The issue's targets (recall ≥ 0.75, category
-// ≥ 0.80) are NOT met on the check half; the README says so.
+// Measured (npm run eval) at the end of round 4 (issue 15: taxonomy fixes by what each 12345 board covers —
+// post and express under transport, greening, drains and public toilets as municipal facilities, licences and
+// contract fraud under the market, disputes by their matter; policy questions and legitimacy questions as
+// petitions and grievances; a demand keeps a question; comment clauses; the category vote of generic cues):
+// check half titles recall 132/187 = 70.6%, all rows 379/504 = 75.2%, mapped category 295/379 = 77.8%, chat
+// lines flagged 14/3424 = 0.4% (round 3 ended at 69.0%, 74.4%, 74.1%, 0.4%; round 2 at 65.8%, 71.4%, 71.9%).
+// The floors sit about three points below, so that a regression fails and ordinary drift does not. The
+// issue's targets (recall ≥ 0.75, category ≥ 0.80) are NOT met on the check half; the README says so.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,9 +29,9 @@ describe("dev data, check half (read at run time)", () => {
     const r = evaluateHalf("check", detect);
     const report = `titles ${r.titles.hit}/${r.titles.n}, rows ${r.rows.hit}/${r.rows.n}, category ${r.rows.right}/${r.rows.hit}, chat ${r.chat.flagged}/${r.chat.n}`;
     expect(r.titles.n, report).toBeGreaterThan(150);
-    expect(r.titles.hit / r.titles.n, report).toBeGreaterThanOrEqual(0.66);
-    expect(r.rows.hit / r.rows.n, report).toBeGreaterThanOrEqual(0.71);
-    expect(r.rows.right / r.rows.hit, report).toBeGreaterThanOrEqual(0.71);
+    expect(r.titles.hit / r.titles.n, report).toBeGreaterThanOrEqual(0.67);
+    expect(r.rows.hit / r.rows.n, report).toBeGreaterThanOrEqual(0.72);
+    expect(r.rows.right / r.rows.hit, report).toBeGreaterThanOrEqual(0.74);
     expect(r.chat.flagged / r.chat.n, report).toBeLessThanOrEqual(0.01);
   });
 });
