@@ -4,7 +4,8 @@
 //  2. The same 300 rooms on three accounts (each room in one of them, every fifth room in all three): elapsed
 //     vs the floor (rooms / 3 × mean gap), and the ratio three accounts / one account. Target ≤ 0.36.
 //  3. Lanes (on one account): p50/p99 latency of replies to residents queued every 400 ms DURING the broadcast,
-//     vs the same replies with no broadcast (baseline, same process). Target: within one pacing gap or two.
+//     vs the same replies with no broadcast (baseline, same process). Target: within one pacing gap (a broadcast
+//     send waiting for its slot steps aside for a reply; only a send that already took its slot goes first).
 // Run: node bin/run-ts.js bench/broadcast-wechat.ts   (BENCH_ROOMS, BENCH_MIN_GAP_MS, BENCH_MAX_GAP_MS)
 
 import { wechatGatewayWith, type WechatGateway } from "../bots/wechat/index.js";
@@ -109,5 +110,5 @@ console.log(`wechat_3_vs_1_account_ratio ${(r3.elapsed / elapsed1Alone).toFixed(
 console.log(`reply_latency_no_broadcast_ms p50 ${pct(baseline, 50)} p99 ${pct(baseline, 99)}`);
 console.log(`reply_latency_during_broadcast_ms p50 ${pct(r1.lat!, 50)} p99 ${pct(r1.lat!, 99)}`);
 console.log(`reply_p99_ratio_during_vs_without ${(pct(r1.lat!, 99) / Math.max(1, pct(baseline, 99))).toFixed(2)}`);
-console.log(`reply_p99_in_pacing_gaps ${(pct(r1.lat!, 99) / MAX_GAP).toFixed(2)} (target ≤ ~2: the send in progress, then the reply)`);
+console.log(`reply_p99_in_pacing_gaps ${(pct(r1.lat!, 99) / MAX_GAP).toFixed(2)} (target ≤ 1: the reply takes the next slot; the gap unit is the longest configured gap)`);
 process.exit(0);

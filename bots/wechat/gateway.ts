@@ -12,7 +12,7 @@ import path from "node:path";
 import type { FastifyPluginAsync } from "fastify";
 import type { Contact, Room } from "wechaty";
 import type { Logger } from "pino";
-import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/ports/index.js";
+import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendOptions, type SendResult } from "../../core/ports/index.js";
 import type { Config } from "../../core/ports/index.js";
 import { definedOnly, splitList } from "../../core/ports/index.js";
 import { WechatAccount, type WechatPuppetInstance, type WechatPuppetSpec } from "./account.js";
@@ -393,7 +393,7 @@ export class WechatGateway implements ChatGateway {
    * SendError: rate_limited (paused after "too frequent", daily cap, nobody logged in — core pauses the queue
    * and keeps the attempt), chat_gone (room gone or no serving account in it), transient (anything else).
    */
-  async send(msg: OutgoingMessage): Promise<SendResult> {
+  async send(msg: OutgoingMessage, opts: SendOptions = {}): Promise<SendResult> {
     if (this.stopping) throw new SendError("rate_limited", "WeChat gateway stopping", { retryAfterMs: this.opts.loggedOutRetryMs });
     if (!this.accounts().some((a) => a.serving)) {
       throw new SendError("rate_limited", "no WeChat account is logged in", { retryAfterMs: this.opts.loggedOutRetryMs });
@@ -410,19 +410,19 @@ export class WechatGateway implements ChatGateway {
     }
     this.inFlight.set(account, (this.inFlight.get(account) ?? 0) + 1);
     try {
-      return await this.sendAs(account, selfId, msg);
+      return await this.sendAs(account, selfId, msg, opts);
     } finally {
       this.inFlight.set(account, (this.inFlight.get(account) ?? 1) - 1);
     }
   }
 
-  private async sendAs(account: WechatAccount, selfId: string, msg: OutgoingMessage): Promise<SendResult> {
+  private async sendAs(account: WechatAccount, selfId: string, msg: OutgoingMessage, opts: SendOptions): Promise<SendResult> {
     const room = await account.bot.Room.find({ id: msg.chatId });
     if (!room) throw await this.goneFor(account, msg.chatId, `room ${msg.chatId} not found`);
     const rendered = renderOutgoing(msg);
     const contact = rendered.mention ? await this.findContact(account, rendered.mention.userId) : undefined;
 
-    const slot = await this.pacer.acquire(selfId, msg.chatId, this.abort.signal, { urgent: msg.urgent === true });
+    const slot = await this.pacer.acquire(selfId, msg.chatId, this.abort.signal, { urgent: msg.urgent === true, bulk: msg.bulk === true, giveWay: opts.giveWay });
     if (slot.warnDailyCap) {
       account.health.record("daily_cap", `${slot.sentToday}/${this.pacer.options.dailyCap}`);
       this.alert(account.role, "daily_cap", `${account.label}今日已发送 ${slot.sentToday} 条，接近每日上限 ${this.pacer.options.dailyCap} 条；达到上限后消息将排队到次日发送。`);

@@ -42,6 +42,18 @@ export interface OutgoingMessage {
   mention?: { userId: string; name: string };
   /** An urgent notice: the only kind a gateway may send at its faster, separately configured urgent pace. */
   urgent?: boolean;
+  /** A broadcast delivery (the bulk lane): where a gateway paces sends, replies and ticket notices go first. */
+  bulk?: boolean;
+}
+
+/** How core asks a bulk send to step aside (see ChatGateway.send). */
+export interface SendOptions {
+  /**
+   * Asked while a bulk send waits for its pacing slot, before it takes it: true means a reply or ticket notice
+   * waits for a sender. The gateway then throws SendError("yielded") without sending, and core puts the job back
+   * at the head of its lane, behind the waiting reply. Once the slot is taken, the send goes on.
+   */
+  giveWay?: () => Promise<boolean>;
 }
 
 /** What a successful send returns. */
@@ -60,7 +72,9 @@ export type SendErrorKind =
   /** Network or 5xx: retry with backoff. */
   | "transient"
   /** Anything else that a retry cannot fix (400 bad request…). */
-  | "permanent";
+  | "permanent"
+  /** A bulk send stepped aside for a waiting reply before taking its slot (nothing sent): queued again, no attempt used. */
+  | "yielded";
 
 /** A typed send failure thrown by `ChatGateway.send`. */
 export class SendError extends Error {
@@ -115,7 +129,7 @@ export interface ChatGateway {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Send one message, honouring the platform's limits; throws SendError on failure. */
-  send(msg: OutgoingMessage): Promise<SendResult>;
+  send(msg: OutgoingMessage, opts?: SendOptions): Promise<SendResult>;
   /**
    * For platforms where the bot can read what it sent: the message this outbound id became, if it already
    * arrived. Core asks before re-running a send whose job started before (its process may have died between
