@@ -7,7 +7,8 @@
 // daily cap) it is handed back to core's queue as SendError('rate_limited', retryAfterMs).
 //
 // Observable state (for /healthz and a broadcast's ETA), all under `<prefix>:wechat:`:
-//   pace                       hash: account, nextSlotAt, pausedUntil, msPerMessage, sentToday, dailyCap, capResetAt, updatedAt
+//   pace                       hash: account, nextSlotAt, pausedUntil, msPerMessage, urgentMsPerMessage, sentToday,
+//                              dailyCap, capResetAt, updatedAt
 //                              (the account that sent last) and `account:<id>` → JSON of the same facts for every
 //                              logged-in account (core adds up the accounts' rates; see core/ports paceStatusKey)
 //   pace:<account>:next        epoch ms before which the account must not send again
@@ -462,6 +463,8 @@ export class WechatPacer {
     const fields: Record<string, string | number> = {
       account,
       msPerMessage: s.msPerMessage,
+      // Urgent notices go at their own, faster pace: core's ETA of an urgent broadcast uses this one.
+      urgentMsPerMessage: msPerMessage(laneLimits(this.options, true)),
       dailyCap: s.dailyCap,
       sentToday: s.sentToday ?? 0,
       nextSlotAt: s.nextSlotAt ?? 0,

@@ -93,9 +93,10 @@ export class SendError extends Error {
 /**
  * The Redis hash where a gateway publishes its sending pace for every process to read (broadcast status):
  * `pausedUntil` (epoch ms, 0 if not paused), `sentToday`, `dailyCap`, `capResetAt` (epoch ms the daily count
- * resets), `msPerMessage`, `nextSlotAt`. Core reads these as facts; it never re-derives a pace from settings.
- * A gateway with several accounts also publishes `account:<id>` → JSON `{ msPerMessage, pausedUntil, sentToday,
- * dailyCap, capResetAt }` per logged-in account; core then adds up the rates of the accounts that are not held.
+ * resets), `msPerMessage`, `urgentMsPerMessage` (optional: the faster pace of urgent notices), `nextSlotAt`. Core
+ * reads these as facts; it never re-derives a pace from settings. A gateway with several accounts also publishes
+ * `account:<id>` → JSON `{ msPerMessage, urgentMsPerMessage, pausedUntil, sentToday, dailyCap, capResetAt }` per
+ * logged-in account; core then adds up the rates of the accounts that are not held.
  */
 export const paceStatusKey = (prefix: string, platform: Platform): string => `${prefix}:${platform}:pace`;
 

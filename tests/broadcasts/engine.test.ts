@@ -127,6 +127,19 @@ describe("broadcast engine", () => {
     expect((await app.prisma.outboundMessage.findUniqueOrThrow({ where: { id } })).status).toBe("sent");
   });
 
+  it("an urgent notice's ETA is at the urgent pace, in the chat preview, the API preview and its status", async () => {
+    const { w, admin, rooms, app, url } = await world(4, { WECHAT_MIN_GAP_MS: "30000", WECHAT_MAX_GAP_MS: "30000", WECHAT_URGENT_MS_PER_MESSAGE: "3000", WECHAT_SAME_ROOM_GAP_MS: "0" });
+    const preview = async (urgent: boolean) => (await api(url, "/api/broadcasts/preview", { text: "停水通知", urgent })).body as unknown as { etaSeconds: number; etaByPlatform: Array<{ platform: string; seconds: number }> };
+    expect((await preview(false)).etaByPlatform).toEqual([expect.objectContaining({ platform: "wechat", seconds: 120 })]); // 4 rooms × 30 s
+    expect((await preview(true)).etaByPlatform).toEqual([expect.objectContaining({ platform: "wechat", seconds: 12 })]); // 4 rooms × 3 s
+    // In chat (the account's first send, so no gap to wait): 12 s is 1 minute, where the ordinary pace says 2.
+    w.emit(admin, rooms[0], T.Text, "#通知 --urgent 今晚燃气抢修");
+    const said = await waitFor(() => lines(w, rooms[0].id).find((l) => l.includes("将发送到 4 个群")));
+    expect(said).toContain("预计 1 分钟");
+    const draft = await waitFor(() => app.prisma.broadcast.findFirst({ where: { status: "draft", priority: "urgent" } }));
+    expect((await api(url, `/api/broadcasts/B${draft.id}`)).body.etaSeconds).toBe(12);
+  });
+
   it("常急转换: an ordinary broadcast made urgent overtakes another ordinary one (audited)", async () => {
     const { w, url, app } = await world(8);
     const a = await api(url, "/api/broadcasts", { text: "普通甲：周末大扫除" });

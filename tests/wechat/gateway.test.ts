@@ -14,7 +14,7 @@ import type { PuppetMock } from "wechaty-puppet-mock";
 import { createWechatGateway, type WechatGateway, type WechatGatewayOptions } from "../../bots/wechat/gateway.js";
 import { wechatGateway, wechatGatewayWith } from "../../bots/wechat/index.js";
 import { isWechatyFault } from "../../bots/wechat/guard.js";
-import { msPerMessage } from "../../bots/wechat/pacer.js";
+import { laneLimits, msPerMessage } from "../../bots/wechat/pacer.js";
 import { readSendingPaces, sendingSeconds } from "../../core/broadcasts/sending-pace.js";
 import { fakeHost, mockWorld, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
 
@@ -179,6 +179,10 @@ describe("pace for a broadcast's ETA", () => {
       expect(paces.wechat.msPerMessage).toBeGreaterThanOrEqual(3000);
       expect(sendingSeconds(paces.wechat, 300)).toBe((300 * paces.wechat.msPerMessage) / 1000);
       expect(paces.wechat.hold).toBeUndefined();
+      // Urgent notices have their own faster pace (WECHAT_URGENT_MS_PER_MESSAGE, 1500 by default): their ETA uses it.
+      expect(paces.wechat.urgentMsPerMessage).toBe(msPerMessage(laneLimits(g.pacer.options, true)));
+      expect(paces.wechat.urgentMsPerMessage).toBeLessThan(paces.wechat.msPerMessage);
+      expect(sendingSeconds(paces.wechat, 300, Date.now(), { urgent: true })).toBe((300 * paces.wechat.urgentMsPerMessage!) / 1000);
     } finally {
       await h.close();
     }
