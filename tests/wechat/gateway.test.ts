@@ -190,6 +190,21 @@ describe("pace for a broadcast's ETA", () => {
 });
 
 describe("send", () => {
+  it("records what WeChat accepted: sentBefore finds it and a retried send of the same row says nothing", async () => {
+    const g = await startGateway();
+    await login();
+    const wang = world.resident("王阿姨");
+    const room = world.room("5号楼", [wang]);
+    const msg = out(room.id, "【回复】已登记");
+    expect(await g.sentBefore(msg)).toBeUndefined();
+    const first = await g.send(msg);
+    expect(await g.sentBefore(msg)).toEqual(first);
+    expect(await g.send(msg)).toEqual(first); // the job retried after its first run succeeded
+    expect(world.sent().filter((s) => s.roomId === room.id)).toHaveLength(1);
+    // Another text under the same row id (a database reset sharing the prefix) is not taken for it.
+    expect(await g.sentBefore({ ...msg, text: "别的内容" })).toBeUndefined();
+  });
+
   it("@-mentions the resident for real and quotes their words above the reply", async () => {
     await startGateway();
     await login();
