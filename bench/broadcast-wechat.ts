@@ -4,7 +4,8 @@
 //  2. The same 300 rooms on three accounts (each room in one of them, every fifth room in all three): elapsed
 //     vs the floor (rooms / 3 × mean gap), and the ratio three accounts / one account. Target ≤ 0.36.
 //  3. Lanes (on one account): p50/p99 latency of replies to residents queued every 400 ms DURING the broadcast,
-//     vs the same replies with no broadcast (baseline, same process). Target: within one pacing gap or two.
+//     vs the same replies with no broadcast (baseline, same process). Target: within one pacing gap (a broadcast
+//     send waiting for its slot steps aside for a reply; only a send that already took its slot goes first).
 // Run: node bin/run-ts.js bench/broadcast-wechat.ts   (BENCH_ROOMS, BENCH_MIN_GAP_MS, BENCH_MAX_GAP_MS)
 
 import { wechatGatewayWith, type WechatGateway } from "../bots/wechat/index.js";
@@ -43,6 +44,9 @@ async function scenario(accounts: number) {
   return { ...bench, worlds };
 }
 
+/** When each reply of the last replies() run was queued and sent (epoch ms), for counting what went out between. */
+let spans: Array<[number, number]> = [];
+
 /** Queue one reply every 400 ms; resolves with each one's queued → sent latency (ms). */
 async function replies(app: App, tag: string): Promise<number[]> {
   const groups = await app.prisma.group.findMany({ select: { id: true }, orderBy: { id: "asc" } });
@@ -56,7 +60,10 @@ async function replies(app: App, tag: string): Promise<number[]> {
   }
   for (;;) {
     const rows = await app.prisma.outboundMessage.findMany({ where: { id: { in: [...queuedAt.keys()] } }, select: { id: true, sentAt: true } });
-    if (rows.every((r) => r.sentAt)) return rows.map((r) => r.sentAt!.getTime() - queuedAt.get(r.id)!);
+    if (rows.every((r) => r.sentAt)) {
+      spans = rows.map((r) => [queuedAt.get(r.id)!, r.sentAt!.getTime()]);
+      return rows.map((r) => r.sentAt!.getTime() - queuedAt.get(r.id)!);
+    }
     await sleep(50);
   }
 }
@@ -72,7 +79,10 @@ async function broadcast(app: App, during?: (app: App) => Promise<number[]>) {
   }
   await broadcastSettled(app, b.id);
   const sent = await app.prisma.outboundMessage.count({ where: { broadcastId: b.id, status: "sent" } });
-  return { elapsed: (Date.now() - t0) / 1000, sent, lat };
+  // The lanes without the machine's noise: how many broadcast sends went out while each reply waited.
+  const times = (await app.prisma.outboundMessage.findMany({ where: { broadcastId: b.id, status: "sent" }, select: { sentAt: true } })).map((r) => r.sentAt!.getTime());
+  const ahead = lat ? spans.map(([q, s]) => times.filter((t) => t > q && t < s).length) : undefined;
+  return { elapsed: (Date.now() - t0) / 1000, sent, lat, ahead };
 }
 
 // === One account: elapsed vs floor, and the lanes
@@ -109,5 +119,6 @@ console.log(`wechat_3_vs_1_account_ratio ${(r3.elapsed / elapsed1Alone).toFixed(
 console.log(`reply_latency_no_broadcast_ms p50 ${pct(baseline, 50)} p99 ${pct(baseline, 99)}`);
 console.log(`reply_latency_during_broadcast_ms p50 ${pct(r1.lat!, 50)} p99 ${pct(r1.lat!, 99)}`);
 console.log(`reply_p99_ratio_during_vs_without ${(pct(r1.lat!, 99) / Math.max(1, pct(baseline, 99))).toFixed(2)}`);
-console.log(`reply_p99_in_pacing_gaps ${(pct(r1.lat!, 99) / MAX_GAP).toFixed(2)} (target ≤ ~2: the send in progress, then the reply)`);
+console.log(`broadcast_sends_ahead_of_a_reply p50 ${pct(r1.ahead!, 50)} max ${Math.max(...r1.ahead!)} (target ≤ 1: only a send that had already taken its slot)`);
+console.log(`reply_p99_in_pacing_gaps ${(pct(r1.lat!, 99) / MAX_GAP).toFixed(2)} (target ≤ 1: the reply takes the next slot; the gap unit is the longest configured gap)`);
 process.exit(0);

@@ -1,10 +1,11 @@
 // The outbox: every message the bot sends is first an OutboundMessage row (status queued), then a job in
 // `outbox-<platform>` consumed where that platform's gateway runs. Send failures are mapped here, once.
 
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { SendError, type ChatGateway, type GroupRegistry, type OutgoingMessage, type Platform } from "./ports/chat.js";
 import type { Db } from "./infra/db.js";
+import { bounded } from "./infra/redis.js";
 import { Prisma } from "../prisma/generated/client.ts";
 import { throttle, type Logger } from "./infra/log.js";
 import { outboxQueueName, type OutboxJob } from "./infra/queues.js";
@@ -136,7 +137,11 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     await prisma.outboundMessage.update({ where: { id }, data: { status: "failed", error: error.slice(0, 500) } });
   };
 
-  const processor = async (job: Job<OutboxJob>) => {
+  // The lanes: replies, ticket notices and command answers are queued without a priority (BullMQ's wait list);
+  // a broadcast send waiting for its pacing slot gives way while one of them waits for a sender.
+  const replyWaiting = async (): Promise<boolean> => (await bounded(opts.connection.llen(worker.toKey("wait")), 1000, "the reply lane check")) > 0;
+
+  const processor = async (job: Job<OutboxJob>, token?: string) => {
     const row = await prisma.outboundMessage.findUnique({ where: { id: job.data.outboundId }, include: { group: true } });
     if (!row) throw new UnrecoverableError(`outbound message ${job.data.outboundId} does not exist`);
     if (row.status === "sent") return { skipped: "already sent" };
@@ -156,7 +161,8 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       await fail(row.id, "group inactive: the bot is no longer in this chat");
       throw new UnrecoverableError("group inactive");
     }
-    const out = { ...toOutgoing(row), ...(urgent ? { urgent } : {}) };
+    const bulk = row.kind === "broadcast";
+    const out = { ...toOutgoing(row), ...(urgent ? { urgent } : {}), ...(bulk ? { bulk } : {}) };
     let result: { platformMessageId: string } | undefined;
     // A job that started before may have been sent by a process that died before recording it: where the
     // platform lets us look, record that send instead of doubling it.
@@ -166,10 +172,16 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     }
     for (let migrations = 0; !result; migrations++) {
       try {
-        result = await gateway.send(out);
+        result = await gateway.send(out, bulk ? { giveWay: replyWaiting } : {});
         break;
       } catch (raw) {
         const err = raw instanceof SendError ? raw : new SendError("transient", raw instanceof Error ? raw.message : String(raw), { cause: raw });
+        if (err.kind === "yielded" && token) {
+          // Nothing was sent: back to the head of its lane (BullMQ keeps a prioritised job's place), no attempt used;
+          // the worker takes the waiting reply next.
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
         await prisma.outboundMessage.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, error: `${err.kind}: ${err.message}`.slice(0, 500) } });
         if (err.kind === "rate_limited") {
           const wait = Math.max(err.retryAfterMs ?? 1000, 1);

@@ -193,6 +193,11 @@ export class TelegramGateway implements ChatGateway {
     return this.sender.send(msg);
   }
 
+  /** Whether this outbound row was sent in full already (its progress record; see TelegramSender.sentBefore). */
+  sentBefore(msg: OutgoingMessage): Promise<SendResult | undefined> {
+    return this.sender.sentBefore(msg);
+  }
+
   /** Facts for /healthz. */
   health(): Record<string, unknown> {
     return {

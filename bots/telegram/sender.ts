@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { SendError, type OutgoingMessage, type SendResult } from "../../core/ports/index.js";
+import { bounded, SendError, type OutgoingMessage, type SendResult } from "../../core/ports/index.js";
 import { LimiterClosedError, type TelegramLimiter } from "./limiter.js";
 import { toSendError } from "./send-errors.js";
 import { splitText, TELEGRAM_MAX_TEXT } from "./split-text.js";
@@ -26,6 +26,8 @@ export interface TelegramSenderDeps {
 
 /** How long the per-message progress record lives: long enough for every retry core's outbox makes. */
 const PROGRESS_TTL_MS = 24 * 3600 * 1000;
+/** Bound of a progress read or write (ioredis can hang at a reconnect: the send must not). */
+const PROGRESS_TIMEOUT_MS = 2000;
 
 /** Telegram wants numeric chat ids as numbers; "@channelname" stays a string. */
 const chatIdParam = (chatId: string): number | string => (/^-?\d+$/.test(chatId) ? Number(chatId) : chatId);
@@ -38,15 +40,32 @@ const chatIdParam = (chatId: string): number | string => (/^-?\d+$/.test(chatId)
 export class TelegramSender {
   constructor(private readonly deps: TelegramSenderDeps) {}
 
-  /** Send, waiting for rate-limit slots; throws SendError (see toSendError for the mapping). */
-  async send(msg: OutgoingMessage): Promise<SendResult> {
-    const { api, limiter, log } = this.deps;
+  /** The parts a message is sent as, and the key and signature of its progress record. */
+  private plan(msg: OutgoingMessage) {
     // Address the resident by name as a real mention (text_mention works for users without a @username).
     const mention = msg.mention && /^\d+$/.test(msg.mention.userId) && msg.mention.name ? msg.mention : undefined;
     const lead = mention ? `${mention.name}，` : "";
     const parts = splitText(lead + msg.text, this.deps.maxTextLength ?? TELEGRAM_MAX_TEXT);
     const progressKey = `${this.deps.keyPrefix}:out:${msg.outboundId}`;
     const signature = createHash("sha1").update(`${msg.chatId}\u0000${msg.text}`).digest("hex");
+    return { mention, parts, progressKey, signature };
+  }
+
+  /**
+   * The message this outbound row already became, when every part of it is out. The Bot API cannot list what a
+   * bot sent, so the progress record written right after each part's success is the source: the only send it
+   * cannot see is one whose process died between Telegram's answer and that record.
+   */
+  async sentBefore(msg: OutgoingMessage): Promise<SendResult | undefined> {
+    const { parts, progressKey, signature } = this.plan(msg);
+    const progress = await this.readProgress(progressKey, signature);
+    return progress.parts >= parts.length && progress.first ? { platformMessageId: progress.first } : undefined;
+  }
+
+  /** Send, waiting for rate-limit slots; throws SendError (see toSendError for the mapping). */
+  async send(msg: OutgoingMessage): Promise<SendResult> {
+    const { api, limiter, log } = this.deps;
+    const { mention, parts, progressKey, signature } = this.plan(msg);
     const progress = await this.readProgress(progressKey, signature);
     let first = progress.first;
     if (progress.parts >= parts.length && first) {
@@ -89,7 +108,7 @@ export class TelegramSender {
 
   private async readProgress(key: string, signature: string): Promise<{ parts: number; first?: string }> {
     try {
-      const rec = await this.deps.redis.hgetall(key);
+      const rec = await bounded(this.deps.redis.hgetall(key), PROGRESS_TIMEOUT_MS, "the send progress read");
       if (rec.sig !== signature) return { parts: 0 };
       return { parts: Number(rec.parts) || 0, first: rec.first || undefined };
     } catch (err) {
@@ -101,7 +120,7 @@ export class TelegramSender {
 
   private async writeProgress(key: string, signature: string, parts: number, first: string): Promise<void> {
     try {
-      await this.deps.redis.multi().hset(key, { sig: signature, parts: String(parts), first }).pexpire(key, PROGRESS_TTL_MS).exec();
+      await bounded(this.deps.redis.multi().hset(key, { sig: signature, parts: String(parts), first }).pexpire(key, PROGRESS_TTL_MS).exec(), PROGRESS_TIMEOUT_MS, "the send progress record");
     } catch (err) {
       // The message is out; failing the send now would only make core send it twice.
       this.deps.log.warn({ err }, "could not record send progress");

@@ -12,7 +12,8 @@ import path from "node:path";
 import type { FastifyPluginAsync } from "fastify";
 import type { Contact, Room } from "wechaty";
 import type { Logger } from "pino";
-import { SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendResult } from "../../core/ports/index.js";
+import { createHash } from "node:crypto";
+import { bounded, SendError, type ChatGateway, type GatewayHost, type OutgoingMessage, type SendOptions, type SendResult } from "../../core/ports/index.js";
 import type { Config } from "../../core/ports/index.js";
 import { definedOnly, splitList } from "../../core/ports/index.js";
 import { WechatAccount, type WechatPuppetInstance, type WechatPuppetSpec } from "./account.js";
@@ -84,6 +85,11 @@ function resolveOptions(opts: WechatGatewayOptions): Resolved {
   return o;
 }
 
+
+/** How long a sent record lives: past every retry core's outbox makes of a job (about half an hour). */
+const SENT_RECORD_TTL_MS = 24 * 3600 * 1000;
+/** Bound of a sent-record read or write (ioredis can hang at a reconnect). */
+const SENT_RECORD_TIMEOUT_MS = 2000;
 
 const tsa = (parts: string[]) => Object.assign([...parts], { raw: [...parts] }) as unknown as TemplateStringsArray;
 
@@ -393,8 +399,11 @@ export class WechatGateway implements ChatGateway {
    * SendError: rate_limited (paused after "too frequent", daily cap, nobody logged in — core pauses the queue
    * and keeps the attempt), chat_gone (room gone or no serving account in it), transient (anything else).
    */
-  async send(msg: OutgoingMessage): Promise<SendResult> {
+  async send(msg: OutgoingMessage, opts: SendOptions = {}): Promise<SendResult> {
     if (this.stopping) throw new SendError("rate_limited", "WeChat gateway stopping", { retryAfterMs: this.opts.loggedOutRetryMs });
+    // Sent before by an attempt whose process died before core recorded it: the same message is not said twice.
+    const before = await this.sentBefore(msg);
+    if (before) return before;
     if (!this.accounts().some((a) => a.serving)) {
       throw new SendError("rate_limited", "no WeChat account is logged in", { retryAfterMs: this.opts.loggedOutRetryMs });
     }
@@ -410,19 +419,58 @@ export class WechatGateway implements ChatGateway {
     }
     this.inFlight.set(account, (this.inFlight.get(account) ?? 0) + 1);
     try {
-      return await this.sendAs(account, selfId, msg);
+      return await this.sendAs(account, selfId, msg, opts);
     } finally {
       this.inFlight.set(account, (this.inFlight.get(account) ?? 1) - 1);
     }
   }
 
-  private async sendAs(account: WechatAccount, selfId: string, msg: OutgoingMessage): Promise<SendResult> {
+  // --- what was sent (so a retried job never says it twice)
+
+  private sentKey(msg: OutgoingMessage): string {
+    return `${this.host.prefix}:wechat:sent:${msg.outboundId}`;
+  }
+
+  /** Same outbound id, room and text: a record from another database sharing the prefix never matches. */
+  private sentSignature(msg: OutgoingMessage): string {
+    return createHash("sha1").update(`${msg.chatId}\u0000${msg.text}`).digest("hex");
+  }
+
+  /**
+   * The message this outbound row already became, from the record written the moment WeChat accepted it. Wechaty
+   * has no reliable way to list what an account sent into a room (puppets differ; texts repeat), so the record is
+   * the source: the only send it cannot see is one whose process died between WeChat's answer and the record.
+   */
+  async sentBefore(msg: OutgoingMessage): Promise<SendResult | undefined> {
+    let rec: Record<string, string>;
+    try {
+      rec = await bounded(this.host.redis.hgetall(this.sentKey(msg)), SENT_RECORD_TIMEOUT_MS, "the sent-record read");
+    } catch (err) {
+      // Without the record the send goes ahead: a possible repeat is better than a reply never sent.
+      this.log.warn({ err: err instanceof Error ? err.message : err, outboundId: msg.outboundId }, "could not read the sent record");
+      return undefined;
+    }
+    if (!rec.id || rec.sig !== this.sentSignature(msg)) return undefined;
+    return { platformMessageId: rec.id };
+  }
+
+  private async recordSent(msg: OutgoingMessage, result: SendResult): Promise<void> {
+    const key = this.sentKey(msg);
+    try {
+      await bounded(this.host.redis.multi().hset(key, { sig: this.sentSignature(msg), id: result.platformMessageId }).pexpire(key, SENT_RECORD_TTL_MS).exec(), SENT_RECORD_TIMEOUT_MS, "the sent record");
+    } catch (err) {
+      // The message is out; failing the send now would only make core send it twice.
+      this.log.warn({ err: err instanceof Error ? err.message : err, outboundId: msg.outboundId }, "could not record a sent message");
+    }
+  }
+
+  private async sendAs(account: WechatAccount, selfId: string, msg: OutgoingMessage, opts: SendOptions): Promise<SendResult> {
     const room = await account.bot.Room.find({ id: msg.chatId });
     if (!room) throw await this.goneFor(account, msg.chatId, `room ${msg.chatId} not found`);
     const rendered = renderOutgoing(msg);
     const contact = rendered.mention ? await this.findContact(account, rendered.mention.userId) : undefined;
 
-    const slot = await this.pacer.acquire(selfId, msg.chatId, this.abort.signal, { urgent: msg.urgent === true });
+    const slot = await this.pacer.acquire(selfId, msg.chatId, this.abort.signal, { urgent: msg.urgent === true, bulk: msg.bulk === true, giveWay: opts.giveWay });
     if (slot.warnDailyCap) {
       account.health.record("daily_cap", `${slot.sentToday}/${this.pacer.options.dailyCap}`);
       this.alert(account.role, "daily_cap", `${account.label}今日已发送 ${slot.sentToday} 条，接近每日上限 ${this.pacer.options.dailyCap} 条；达到上限后消息将排队到次日发送。`);
@@ -434,7 +482,9 @@ export class WechatGateway implements ChatGateway {
         : room.say(renderPlain(rendered));
       const sent = await withTimeout(said, this.opts.sendTimeoutMs, "room.say");
       ok = true;
-      return { platformMessageId: sent && typeof sent === "object" && "id" in sent ? String(sent.id) : `wechat-${msg.outboundId}-${slot.at}` };
+      const result = { platformMessageId: sent && typeof sent === "object" && "id" in sent ? String(sent.id) : `wechat-${msg.outboundId}-${slot.at}` };
+      await this.recordSent(msg, result);
+      return result;
     } catch (err) {
       throw await this.sendFailure(account, selfId, msg, err);
     } finally {

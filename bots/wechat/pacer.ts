@@ -7,11 +7,20 @@
 // daily cap) it is handed back to core's queue as SendError('rate_limited', retryAfterMs).
 //
 // Observable state (for /healthz and a broadcast's ETA), all under `<prefix>:wechat:`:
-//   pace                       hash: account, nextSlotAt, pausedUntil, msPerMessage, sentToday, dailyCap, capResetAt, updatedAt
+//   pace                       hash: account, nextSlotAt, pausedUntil, msPerMessage, urgentMsPerMessage, sentToday,
+//                              dailyCap, capResetAt, updatedAt
 //                              (the account that sent last) and `account:<id>` → JSON of the same facts for every
 //                              logged-in account (core adds up the accounts' rates; see core/ports paceStatusKey)
 //   pace:<account>:next        epoch ms before which the account must not send again
 //   pace:<account>:paused      epoch ms until which the account is paused (absent when not paused)
+//   pace:<account>:replies     sorted set of the replies (and ticket notices) waiting for the account's next slot,
+//                              scored by when their claim lapses: a bulk (broadcast) send never takes a slot while
+//                              one is there. A waiter that died stops counting when its score passes.
+//
+// Lanes: replies go first. A bulk send takes its slot only at the last moment (the atomic ACQUIRE), never while a
+// reply of its account waits in the pacer, and while it waits it asks core (`giveWay`) whether a reply waits for a
+// sender at all; if so it steps aside before taking a slot (SendError "yielded"), so the reply's job gets the
+// sender and the very next slot. The gap between any two sends of one account holds whatever the lane.
 
 import type { Redis } from "ioredis";
 import { paceStatusKey, SendError } from "../../core/ports/index.js";
@@ -47,10 +56,15 @@ export interface WechatPaceOptions {
    * @defaultValue 1500 (WECHAT_URGENT_MS_PER_MESSAGE)
    */
   urgentMsPerMessage?: number;
+  /**
+   * How often a waiting bulk send asks whether a reply waits (see `giveWay`): a reply waits at most this long
+   * for a broadcast send to step aside. @defaultValue minGapMs / 20 of the send's pace, within [5, 250] ms
+   */
+  giveWayEveryMs?: number;
 }
 
 /** The defaults that are not environment variables (those come from Config). */
-export const PACE_DEFAULTS: Omit<WechatPaceOptions, "minGapMs" | "maxGapMs" | "perMinute" | "sameRoomGapMs" | "dailyCap" | "urgentMsPerMessage"> = {
+export const PACE_DEFAULTS: Omit<WechatPaceOptions, "minGapMs" | "maxGapMs" | "perMinute" | "sameRoomGapMs" | "dailyCap" | "urgentMsPerMessage" | "giveWayEveryMs"> = {
   dailyWarnRatio: 0.8,
   maxWaitMs: 60_000,
   backoffBaseMs: 60_000,
@@ -75,6 +89,7 @@ export function paceOptionsFromConfig(config: Config, overrides: Partial<WechatP
 /** Throws a plain "must be …" message for the first bad option. */
 export function validatePaceOptions(o: WechatPaceOptions): WechatPaceOptions {
   const nonNeg = ["minGapMs", "maxGapMs", "sameRoomGapMs", "maxWaitMs", "backoffBaseMs", "backoffMaxMs"] as const;
+  if (o.giveWayEveryMs !== undefined && !(Number.isFinite(o.giveWayEveryMs) && o.giveWayEveryMs >= 1)) throw new Error("wechat pace: giveWayEveryMs must be a number ≥ 1");
   if (o.urgentMsPerMessage !== undefined && !(Number.isFinite(o.urgentMsPerMessage) && o.urgentMsPerMessage >= 0)) throw new Error("wechat pace: urgentMsPerMessage must be a number ≥ 0");
   for (const k of nonNeg) if (!Number.isFinite(o[k]) || o[k] < 0) throw new Error(`wechat pace: ${k} must be a number ≥ 0`);
   if (o.maxGapMs < o.minGapMs) throw new Error("wechat pace: maxGapMs must be ≥ minGapMs");
@@ -111,6 +126,7 @@ export function paceKeys(prefix: string, account: string, roomId = "", day = "")
     next: `${base}:next`,
     window: `${base}:window`,
     paused: `${base}:paused`,
+    replies: `${base}:replies`,
     backoff: `${base}:backoff`,
     day: `${base}:day:${day}`,
     warned: `${base}:warned:${day}`,
@@ -128,9 +144,11 @@ export function dayOf(now: number, utcOffsetMinutes: number): { day: string; msL
 
 // === Lua
 
-// KEYS: next, window, day, paused, room, warned
-// ARGV: gapMs, perMinute, roomGapMs, dailyCap, warnAt, member
+// KEYS: next, window, day, paused, room, warned, replies
+// ARGV: gapMs, perMinute, roomGapMs, dailyCap, warnAt, member, lane ('reply' | 'bulk'), claimMs, bulkPollMs
 // → { waitMs, reason, sentToday, now, warn }   waitMs 0 = slot taken; -1 = daily cap reached
+// A reply that must wait claims the account's next slot in `replies` (until now + wait + claimMs, renewed at each
+// try); a bulk send finding a live claim waits at least bulkPollMs and asks again (reason 'reply').
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -151,7 +169,20 @@ if n >= per then
   local w = tonumber(edge[2]) + 60000 - now
   if w > wait then wait = w; reason = 'minute' end
 end
-if wait > 0 then return {wait, reason, count, now, 0} end
+if ARGV[7] == 'bulk' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', now)
+  local poll = tonumber(ARGV[9])
+  if redis.call('ZCARD', KEYS[7]) > 0 and wait < poll then wait = poll; reason = 'reply' end
+end
+if wait > 0 then
+  if ARGV[7] == 'reply' then
+    local claim = tonumber(ARGV[8])
+    redis.call('ZADD', KEYS[7], now + wait + claim, ARGV[6])
+    redis.call('PEXPIRE', KEYS[7], wait + claim + 1000)
+  end
+  return {wait, reason, count, now, 0}
+end
+if ARGV[7] == 'reply' then redis.call('ZREM', KEYS[7], ARGV[6]) end
 local gap, roomGap = tonumber(ARGV[1]), tonumber(ARGV[3])
 redis.call('SET', KEYS[1], now + gap, 'PX', gap + 86400000)
 if roomGap > 0 then redis.call('SET', KEYS[5], now + roomGap, 'PX', roomGap + 60000) end
@@ -209,7 +240,7 @@ type PacerRedis = Redis & {
 function withScripts(redis: Redis): PacerRedis {
   const r = redis as PacerRedis;
   if (typeof r.gridlinkWechatAcquire !== "function") {
-    redis.defineCommand("gridlinkWechatAcquire", { numberOfKeys: 6, lua: ACQUIRE });
+    redis.defineCommand("gridlinkWechatAcquire", { numberOfKeys: 7, lua: ACQUIRE });
     redis.defineCommand("gridlinkWechatCommit", { numberOfKeys: 3, lua: COMMIT });
     redis.defineCommand("gridlinkWechatPause", { numberOfKeys: 2, lua: PAUSE });
   }
@@ -256,6 +287,9 @@ export interface PaceSnapshot {
   msPerMessage: number;
   lastWaitMs?: number;
 }
+
+/** How long a waiting reply's claim on the next slot outlives its expected wake-up (a dead waiter's lapses then). */
+const CLAIM_MS = 2000;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -306,21 +340,39 @@ export class WechatPacer {
   /**
    * Wait for and take a send slot for `account` into `roomId`. Throws SendError('rate_limited') with
    * retryAfterMs when the account is paused, over its daily cap, or the wait would exceed maxWaitMs.
+   *
+   * Lanes: an ordinary send (a reply, a ticket notice) claims the account's next slot while it waits; a `bulk`
+   * send (a broadcast delivery) never takes a slot a reply has claimed, and with `giveWay` it asks every
+   * giveWayEveryMs while it waits — true throws SendError('yielded') before any slot is taken.
    */
-  async acquire(account: string, roomId: string, signal?: AbortSignal, opts: { urgent?: boolean } = {}): Promise<PaceSlot> {
+  async acquire(account: string, roomId: string, signal?: AbortSignal, opts: { urgent?: boolean; bulk?: boolean; giveWay?: () => Promise<boolean> } = {}): Promise<PaceSlot> {
     const o = this.options;
     const urgent = opts.urgent === true;
+    const bulk = opts.bulk === true;
+    const giveWay = bulk ? opts.giveWay : undefined;
     const limits = laneLimits(o, urgent);
+    const checkEvery = o.giveWayEveryMs ?? Math.min(250, Math.max(5, Math.round(limits.minGapMs / 20)));
     const started = Date.now();
     const gapMs = this.drawGap(urgent);
     const member = `${started}-${Math.floor(this.random() * 1e9)}`;
+    let claimed = false;
+    const unclaim = async () => {
+      if (claimed) await this.redis.zrem(paceKeys(this.prefix, account).replies, member).catch(() => 0);
+    };
+    const stepAside = async () => {
+      if (giveWay && (await giveWay().catch(() => false))) {
+        throw new SendError("yielded", "a reply waits for a sender: this broadcast send steps aside before taking its slot");
+      }
+    };
+    await stepAside();
     for (;;) {
       const { day, msLeft } = dayOf(Date.now(), o.utcOffsetMinutes);
       const k = paceKeys(this.prefix, account, roomId, day);
       const warnAt = Math.max(1, Math.ceil(o.dailyCap * o.dailyWarnRatio));
       const [wait, reason, count, now, warn] = await this.redis.gridlinkWechatAcquire(
-        k.next, k.window, k.day, k.paused, k.room, k.warned,
+        k.next, k.window, k.day, k.paused, k.room, k.warned, k.replies,
         gapMs, limits.perMinute, o.sameRoomGapMs, o.dailyCap, warnAt, member,
+        bulk ? "bulk" : "reply", CLAIM_MS, checkEvery,
       );
       this.update(account, { sentToday: count });
       if (wait === 0) {
@@ -329,22 +381,36 @@ export class WechatPacer {
         await this.publish(account);
         return slot;
       }
+      claimed ||= !bulk && reason !== "daily_cap" && reason !== "paused";
       if (reason === "daily_cap") {
+        await unclaim();
         throw new SendError("rate_limited", `WeChat daily cap of ${o.dailyCap} sends reached for this account`, { retryAfterMs: msLeft + 1000 });
       }
       if (reason === "paused") {
+        await unclaim();
         this.update(account, { pausedUntil: now + wait });
         await this.publish(account);
         throw new SendError("rate_limited", "WeChat sending is paused after a too-frequent warning", { retryAfterMs: wait });
       }
       if (Date.now() - started + wait > o.maxWaitMs) {
+        await unclaim();
         throw new SendError("rate_limited", `WeChat pace: next slot in ${wait} ms (${reason})`, { retryAfterMs: wait });
       }
       if (signal?.aborted) {
+        await unclaim();
         throw new SendError("rate_limited", "WeChat gateway stopping", { retryAfterMs: 1000 });
       }
-      // A few ms of spread so processes woken by the same slot do not collide on it.
-      await sleep(wait + Math.floor(this.random() * 5), signal);
+      // A reply wakes exactly at its slot. A bulk send wakes a few ms later (the spread keeps bulk senders of
+      // several processes woken by the same slot from colliding on it) and, when it may give way, asks every
+      // checkEvery ms meanwhile — and once more right before it tries to take the slot.
+      const wakeAt = Date.now() + (bulk ? wait + Math.floor(this.random() * 5) : wait);
+      if (!giveWay) await sleep(wakeAt - Date.now(), signal);
+      else {
+        for (let left = wakeAt - Date.now(); left > 0 && !signal?.aborted; left = wakeAt - Date.now()) {
+          await sleep(Math.min(left, checkEvery), signal);
+          await stepAside();
+        }
+      }
     }
   }
 
@@ -397,6 +463,8 @@ export class WechatPacer {
     const fields: Record<string, string | number> = {
       account,
       msPerMessage: s.msPerMessage,
+      // Urgent notices go at their own, faster pace: core's ETA of an urgent broadcast uses this one.
+      urgentMsPerMessage: msPerMessage(laneLimits(this.options, true)),
       dailyCap: s.dailyCap,
       sentToday: s.sentToday ?? 0,
       nextSlotAt: s.nextSlotAt ?? 0,

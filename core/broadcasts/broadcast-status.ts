@@ -51,7 +51,8 @@ export async function broadcastStatus(opts: BroadcastStatusOptions) {
     const hold = opts.paces[p]?.hold;
     return hold && hold.until > now ? [{ platform: p, until: new Date(hold.until), reason: hold.reason }] : [];
   });
-  const etaSeconds = Math.ceil([...queuedByPlatform].reduce((max, [p, n]) => Math.max(max, sendingSeconds(opts.paces[p], n, now)), 0));
+  const urgent = b.priority === "urgent";
+  const etaSeconds = Math.ceil([...queuedByPlatform].reduce((max, [p, n]) => Math.max(max, sendingSeconds(opts.paces[p], n, now, { urgent })), 0));
   const lastSent = b.deliveries.reduce<Date | null>((acc, d) => (d.sentAt && (!acc || d.sentAt > acc) ? d.sentAt : acc), null);
   return {
     id: b.id,

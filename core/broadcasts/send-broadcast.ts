@@ -21,7 +21,8 @@ export interface BroadcastRequest {
 export type BroadcastPreview = CreatedBroadcast & { etaSeconds: number; etaByPlatform: Array<{ platform: string; count: number; seconds: number }> };
 
 function withEta(b: CreatedBroadcast, paces: Partial<Record<string, SendingPace>>): BroadcastPreview {
-  const etaByPlatform = b.perPlatform.map((p) => ({ ...p, seconds: Math.ceil(sendingSeconds(paces[p.platform], p.count)) }));
+  const urgent = b.priority === "urgent";
+  const etaByPlatform = b.perPlatform.map((p) => ({ ...p, seconds: Math.ceil(sendingSeconds(paces[p.platform], p.count, Date.now(), { urgent })) }));
   return { ...b, etaByPlatform, etaSeconds: etaByPlatform.reduce((m, p) => Math.max(m, p.seconds), 0) };
 }
 

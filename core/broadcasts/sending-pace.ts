@@ -14,12 +14,15 @@ export interface SendingHold {
 /** What a gateway published about its pace; a platform nobody published for sends at an unknown (0) pace. */
 export interface SendingPace {
   msPerMessage: number;
+  /** The faster pace of urgent notices, when the gateway has one (WeChat's WECHAT_URGENT_MS_PER_MESSAGE). */
+  urgentMsPerMessage?: number;
   hold?: SendingHold;
 }
 
 /** One account's (or a whole platform's) published facts → its pace. */
 function paceOf(facts: Record<string, unknown>, now: number): SendingPace {
   const msPerMessage = Number(facts.msPerMessage ?? 0) || 0;
+  const urgentMsPerMessage = Number(facts.urgentMsPerMessage ?? 0) || 0;
   const paused = Number(facts.pausedUntil ?? 0);
   const capResetAt = Number(facts.capResetAt ?? 0);
   let hold: SendingHold | undefined;
@@ -27,7 +30,7 @@ function paceOf(facts: Record<string, unknown>, now: number): SendingPace {
   else if (Number(facts.dailyCap) > 0 && Number(facts.sentToday) >= Number(facts.dailyCap) && capResetAt > now) {
     hold = { until: capResetAt, reason: "daily cap reached; sending resumes when the account's day ends" };
   }
-  return { msPerMessage, ...(hold ? { hold } : {}) };
+  return { msPerMessage, ...(urgentMsPerMessage > 0 ? { urgentMsPerMessage } : {}), ...(hold ? { hold } : {}) };
 }
 
 /**
@@ -36,7 +39,11 @@ function paceOf(facts: Record<string, unknown>, now: number): SendingPace {
  */
 export function combinePaces(accounts: SendingPace[]): SendingPace {
   const free = accounts.filter((a) => !a.hold && a.msPerMessage > 0);
-  if (free.length) return { msPerMessage: 1 / free.reduce((sum, a) => sum + 1 / a.msPerMessage, 0) };
+  if (free.length) {
+    const rate = (ms: (a: SendingPace) => number) => 1 / free.reduce((sum, a) => sum + 1 / ms(a), 0);
+    const urgent = free.some((a) => a.urgentMsPerMessage) ? { urgentMsPerMessage: rate((a) => a.urgentMsPerMessage ?? a.msPerMessage) } : {};
+    return { msPerMessage: rate((a) => a.msPerMessage), ...urgent };
+  }
   const first = [...accounts].sort((a, b) => (a.hold?.until ?? 0) - (b.hold?.until ?? 0))[0];
   return first ?? { msPerMessage: 0 };
 }
@@ -61,9 +68,13 @@ export async function readSendingPaces(opts: { redis: Redis; prefix: string; now
   return out;
 }
 
-/** Seconds a platform needs for n messages at its published pace, after any hold. */
-export function sendingSeconds(pace: SendingPace | undefined, n: number, now = Date.now()): number {
+/**
+ * Seconds a platform needs for n messages at its published pace, after any hold. An urgent notice goes at the
+ * platform's urgent pace where it publishes one (never slower than the ordinary one).
+ */
+export function sendingSeconds(pace: SendingPace | undefined, n: number, now = Date.now(), opts: { urgent?: boolean } = {}): number {
   if (!pace) return 0;
   const wait = pace.hold ? Math.max(0, (pace.hold.until - now) / 1000) : 0;
-  return wait + (n * pace.msPerMessage) / 1000;
+  const ms = opts.urgent && pace.urgentMsPerMessage ? Math.min(pace.urgentMsPerMessage, pace.msPerMessage) : pace.msPerMessage;
+  return wait + (n * ms) / 1000;
 }

@@ -21,13 +21,13 @@ export interface PollRequest extends PollSpec {
 /** A poll's preview with its ETA (seconds at the published paces). */
 export type PollPreview = CreatedPoll & { etaSeconds: number };
 
-const withEta = (p: CreatedPoll, paces: Partial<Record<string, SendingPace>>): PollPreview => ({ ...p, etaSeconds: Math.ceil(p.perPlatform.reduce((m, x) => Math.max(m, sendingSeconds(paces[x.platform], x.count)), 0)) });
+const withEta = (p: CreatedPoll, paces: Partial<Record<string, SendingPace>>, urgent = false): PollPreview => ({ ...p, etaSeconds: Math.ceil(p.perPlatform.reduce((m, x) => Math.max(m, sendingSeconds(paces[x.platform], x.count, Date.now(), { urgent })), 0)) });
 
 const fields = (r: PollRequest) => ({ poll: { question: r.question, options: r.options }, closesAt: parseChinaTime(r.until), scope: r.scope, priority: r.urgent ? ("urgent" as const) : ("normal" as const), at: r.at ? parseChinaTime(r.at) : undefined });
 
 /** Who would receive the poll and when it closes; nothing is stored. */
 export async function previewPoll(opts: { db: Db; actor: Actor; request: PollRequest; paces: Partial<Record<string, SendingPace>> }): Promise<PollPreview> {
-  return withEta(await createPoll({ tx: opts.db, actor: opts.actor, ...fields(opts.request), dryRun: true }), opts.paces);
+  return withEta(await createPoll({ tx: opts.db, actor: opts.actor, ...fields(opts.request), dryRun: true }), opts.paces, opts.request.urgent === true);
 }
 
 /** Create and confirm: the notice goes out now (or at `at`), and the close at the deadline is armed. */
@@ -46,5 +46,5 @@ export async function sendPoll(opts: { db: Db; queues: Queues; actor: Actor; req
     await runFollowUp(opts.db, opts.queues, confirmed.followUp);
     await runFollowUp(opts.db, opts.queues, { kind: "pollClose", pollId: created.pollId, at: created.closesAt });
   }
-  return { ...withEta(created, opts.paces), status: confirmed?.status ?? "cancelled" };
+  return { ...withEta(created, opts.paces, opts.request.urgent === true), status: confirmed?.status ?? "cancelled" };
 }

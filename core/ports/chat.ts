@@ -45,6 +45,18 @@ export interface OutgoingMessage {
   mention?: { userId: string; name: string };
   /** An urgent notice: the only kind a gateway may send at its faster, separately configured urgent pace. */
   urgent?: boolean;
+  /** A broadcast delivery (the bulk lane): where a gateway paces sends, replies and ticket notices go first. */
+  bulk?: boolean;
+}
+
+/** How core asks a bulk send to step aside (see ChatGateway.send). */
+export interface SendOptions {
+  /**
+   * Asked while a bulk send waits for its pacing slot, before it takes it: true means a reply or ticket notice
+   * waits for a sender. The gateway then throws SendError("yielded") without sending, and core puts the job back
+   * at the head of its lane, behind the waiting reply. Once the slot is taken, the send goes on.
+   */
+  giveWay?: () => Promise<boolean>;
 }
 
 /** What a successful send returns. */
@@ -63,7 +75,9 @@ export type SendErrorKind =
   /** Network or 5xx: retry with backoff. */
   | "transient"
   /** Anything else that a retry cannot fix (400 bad request…). */
-  | "permanent";
+  | "permanent"
+  /** A bulk send stepped aside for a waiting reply before taking its slot (nothing sent): queued again, no attempt used. */
+  | "yielded";
 
 /** A typed send failure thrown by `ChatGateway.send`. */
 export class SendError extends Error {
@@ -82,9 +96,10 @@ export class SendError extends Error {
 /**
  * The Redis hash where a gateway publishes its sending pace for every process to read (broadcast status):
  * `pausedUntil` (epoch ms, 0 if not paused), `sentToday`, `dailyCap`, `capResetAt` (epoch ms the daily count
- * resets), `msPerMessage`, `nextSlotAt`. Core reads these as facts; it never re-derives a pace from settings.
- * A gateway with several accounts also publishes `account:<id>` → JSON `{ msPerMessage, pausedUntil, sentToday,
- * dailyCap, capResetAt }` per logged-in account; core then adds up the rates of the accounts that are not held.
+ * resets), `msPerMessage`, `urgentMsPerMessage` (optional: the faster pace of urgent notices), `nextSlotAt`. Core
+ * reads these as facts; it never re-derives a pace from settings. A gateway with several accounts also publishes
+ * `account:<id>` → JSON `{ msPerMessage, urgentMsPerMessage, pausedUntil, sentToday, dailyCap, capResetAt }` per
+ * logged-in account; core then adds up the rates of the accounts that are not held.
  */
 export const paceStatusKey = (prefix: string, platform: Platform): string => `${prefix}:${platform}:pace`;
 
@@ -118,7 +133,7 @@ export interface ChatGateway {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Send one message, honouring the platform's limits; throws SendError on failure. */
-  send(msg: OutgoingMessage): Promise<SendResult>;
+  send(msg: OutgoingMessage, opts?: SendOptions): Promise<SendResult>;
   /**
    * For platforms where the bot can read what it sent: the message this outbound id became, if it already
    * arrived. Core asks before re-running a send whose job started before (its process may have died between

@@ -4,6 +4,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { wechatGatewayWith, type WechatGateway } from "../../bots/wechat/index.js";
+import { createOutbound } from "../../core/outbox.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 import { mockWorld, WECHAT_MESSAGE_TYPE as T, type MockWorld } from "../wechat/mock-world.js";
 
@@ -104,6 +105,39 @@ describe("broadcast engine", () => {
     expect(firstOrdinaryAfterUrgent).toBeGreaterThan(-1);
     expect(reply - 1).toBeLessThan(order.lastIndexOf("o"));
     void admin;
+  });
+
+  it("a reply queued while a broadcast send waits for its slot goes out before that send; the pace holds", async () => {
+    const { w, rooms, app, url } = await world(3, { WECHAT_MIN_GAP_MS: "1500", WECHAT_MAX_GAP_MS: "1500", WECHAT_SAME_ROOM_GAP_MS: "0" });
+    await api(url, "/api/broadcasts", { text: "检修通知：周四停气" });
+    await waitFor(() => (noticeCount(w, "周四停气").size === 1 ? true : undefined));
+    // The next delivery holds the (only) sender now, waiting for the account's next slot.
+    const waiting = await waitFor(async () => (await app.queues.outbox("wechat").getJobs(["active"]))[0]);
+    const held = await app.prisma.outboundMessage.findUniqueOrThrow({ where: { id: waiting.data.outboundId }, include: { group: true } });
+    expect([held.kind, held.status]).toEqual(["broadcast", "queued"]);
+    const group = await app.prisma.group.findFirstOrThrow({ where: { chatId: rooms[2].id } });
+    const id = await createOutbound(app.prisma, { key: "lane-reply", platform: "wechat", groupId: group.id, kind: "reply", text: "【回复】您反映的问题已登记" });
+    await app.queues.enqueueOutboundRows([{ id, platform: "wechat" }]);
+    await waitFor(() => (noticeCount(w, "周四停气").size === 3 ? true : undefined), 20_000);
+    const sent = w.sent().filter((s) => s.text?.includes("周四停气") || s.text?.includes("已登记"));
+    expect(sent.map((s) => (s.text!.includes("已登记") ? "reply" : s.roomId === held.group.chatId ? "held" : "other"))).toEqual(["other", "reply", "held", "other"]);
+    // Nothing doubled or lost, and the account's gap held between every two sends, the reply's included.
+    expect([...noticeCount(w, "周四停气").values()]).toEqual([1, 1, 1]);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]!.timestamp - sent[i - 1]!.timestamp).toBeGreaterThanOrEqual(1450);
+    expect((await app.prisma.outboundMessage.findUniqueOrThrow({ where: { id } })).status).toBe("sent");
+  });
+
+  it("an urgent notice's ETA is at the urgent pace, in the chat preview, the API preview and its status", async () => {
+    const { w, admin, rooms, app, url } = await world(4, { WECHAT_MIN_GAP_MS: "30000", WECHAT_MAX_GAP_MS: "30000", WECHAT_URGENT_MS_PER_MESSAGE: "3000", WECHAT_SAME_ROOM_GAP_MS: "0" });
+    const preview = async (urgent: boolean) => (await api(url, "/api/broadcasts/preview", { text: "停水通知", urgent })).body as unknown as { etaSeconds: number; etaByPlatform: Array<{ platform: string; seconds: number }> };
+    expect((await preview(false)).etaByPlatform).toEqual([expect.objectContaining({ platform: "wechat", seconds: 120 })]); // 4 rooms × 30 s
+    expect((await preview(true)).etaByPlatform).toEqual([expect.objectContaining({ platform: "wechat", seconds: 12 })]); // 4 rooms × 3 s
+    // In chat (the account's first send, so no gap to wait): 12 s is 1 minute, where the ordinary pace says 2.
+    w.emit(admin, rooms[0], T.Text, "#通知 --urgent 今晚燃气抢修");
+    const said = await waitFor(() => lines(w, rooms[0].id).find((l) => l.includes("将发送到 4 个群")));
+    expect(said).toContain("预计 1 分钟");
+    const draft = await waitFor(() => app.prisma.broadcast.findFirst({ where: { status: "draft", priority: "urgent" } }));
+    expect((await api(url, `/api/broadcasts/B${draft.id}`)).body.etaSeconds).toBe(12);
   });
 
   it("常急转换: an ordinary broadcast made urgent overtakes another ordinary one (audited)", async () => {

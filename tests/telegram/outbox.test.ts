@@ -4,9 +4,13 @@
 
 import type { Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { telegramGateway } from "../../bots/telegram/index.js";
+import { Redis } from "ioredis";
+import { telegramGateway, type TelegramGateway } from "../../bots/telegram/index.js";
 import { jobId } from "../../core/infra/queues.js";
-import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+import { WORKER_REDIS_OPTIONS } from "../../core/infra/redis.js";
+import { createOutbound, startOutboxWorker } from "../../core/outbox.js";
+import type { OutgoingMessage, SendResult } from "../../core/ports/chat.js";
+import { createTestApp, TEST_REDIS_URL, waitFor, type TestApp } from "../helpers/harness.js";
 import { FakeBotApi, FAKE_BOT } from "./fake-bot-api.js";
 
 const CHAT = -4128806631;
@@ -97,6 +101,44 @@ describe("Telegram outbox against a fake Bot API", () => {
     await waitFor(async () => (await jobState(t, row.id)) === "completed", 20_000);
     expect(api.callsOf("sendMessage").map((c) => c.status)).toEqual([502, 200]);
     expect(await t.app.prisma.outboundMessage.findUnique({ where: { id: row.id } })).toMatchObject({ status: "sent" });
+  });
+
+  it("a send Telegram accepted before its process died is recorded by the retried job, not sent twice", async () => {
+    t = await createTestApp({
+      env: { TELEGRAM_BOT_TOKEN: "123456:fake", TELEGRAM_API_ROOT: await api.start(), PLAYGROUND_ENABLED: "false", OUTBOX_LOCK_MS: "1000" },
+      gateways: [telegramGateway],
+    });
+    const app = t.app;
+    const gw = app.gateways.find((g) => g.platform === "telegram") as TelegramGateway;
+    await app.host.groups.seen("telegram", String(CHAT), { title: "莲花社区1号楼业主群", active: true });
+    const group = await waitFor(() => app.prisma.group.findFirst({ where: { chatId: String(CHAT) } }));
+    // The first worker's process "dies" right after Telegram accepted the message: its send never returns.
+    const realSend = gw.send.bind(gw);
+    const accepted: SendResult[] = [];
+    gw.send = async (msg: OutgoingMessage) => {
+      accepted.push(await realSend(msg));
+      return new Promise<SendResult>(() => {});
+    };
+    const id = await createOutbound(app.prisma, { key: "crash-reply", platform: "telegram", groupId: group.id, kind: "reply", text: "收到，您反映的停电问题已登记。" });
+    await app.queues.enqueueOutboundRows([{ id, platform: "telegram" }]);
+    await waitFor(() => accepted.length === 1);
+    await app.workers.find((w) => w.name === "outbox-telegram")!.close(true);
+    gw.send = realSend;
+    // Another worker (the restarted process) takes the job over once its lock lapsed.
+    const connection = new Redis(TEST_REDIS_URL, WORKER_REDIS_OPTIONS);
+    const second = startOutboxWorker({ prisma: app.prisma, gateway: gw, groups: app.host.groups, connection, prefix: app.config.QUEUE_PREFIX, log: app.log, lockDurationMs: 1000 });
+    try {
+      const row = await waitFor(async () => {
+        const r = await app.prisma.outboundMessage.findUnique({ where: { id } });
+        return r?.status === "sent" ? r : undefined;
+      }, 20_000);
+      expect(row.platformMessageId).toBe(accepted[0]!.platformMessageId);
+      expect(api.callsOf("sendMessage")).toHaveLength(1);
+      expect(await gw.sentBefore({ outboundId: id, platform: "telegram", chatId: String(CHAT), text: "收到，您反映的停电问题已登记。" })).toEqual(accepted[0]);
+    } finally {
+      await second.close();
+      await connection.quit();
+    }
   });
 
   it("an edit updates the ticket instead of opening a second one; kick and re-add follow the bot", async () => {

@@ -180,6 +180,14 @@ describe("the pace core reads for several accounts", () => {
       const held = (await readSendingPaces({ redis, prefix, now })).wechat;
       expect(held.hold?.until).toBe(now + 60_000);
       expect(held.msPerMessage).toBe(4000);
+
+      // The urgent pace adds up the same way, and an urgent notice's ETA uses it (never slower than the ordinary).
+      await redis.hset(key, "account:a", JSON.stringify({ msPerMessage: 4000, urgentMsPerMessage: 1500, pausedUntil: 0 }), "account:b", JSON.stringify({ msPerMessage: 4000, urgentMsPerMessage: 1500, pausedUntil: 0 }));
+      const both = (await readSendingPaces({ redis, prefix, now })).wechat;
+      expect(both).toEqual({ msPerMessage: 2000, urgentMsPerMessage: 750 });
+      expect(sendingSeconds(both, 300, now, { urgent: true })).toBe(225);
+      expect(sendingSeconds(both, 300, now)).toBe(600);
+      expect(sendingSeconds({ msPerMessage: 1000, urgentMsPerMessage: 5000 }, 10, now, { urgent: true })).toBe(10);
     } finally {
       await redis.del(key);
       redis.disconnect();

@@ -14,7 +14,7 @@ import type { PuppetMock } from "wechaty-puppet-mock";
 import { createWechatGateway, type WechatGateway, type WechatGatewayOptions } from "../../bots/wechat/gateway.js";
 import { wechatGateway, wechatGatewayWith } from "../../bots/wechat/index.js";
 import { isWechatyFault } from "../../bots/wechat/guard.js";
-import { msPerMessage } from "../../bots/wechat/pacer.js";
+import { laneLimits, msPerMessage } from "../../bots/wechat/pacer.js";
 import { readSendingPaces, sendingSeconds } from "../../core/broadcasts/sending-pace.js";
 import { fakeHost, mockWorld, until, wechatConfig, WECHAT_MESSAGE_TYPE as T, type HostRecord, type MockWorld } from "./mock-world.js";
 
@@ -179,6 +179,10 @@ describe("pace for a broadcast's ETA", () => {
       expect(paces.wechat.msPerMessage).toBeGreaterThanOrEqual(3000);
       expect(sendingSeconds(paces.wechat, 300)).toBe((300 * paces.wechat.msPerMessage) / 1000);
       expect(paces.wechat.hold).toBeUndefined();
+      // Urgent notices have their own faster pace (WECHAT_URGENT_MS_PER_MESSAGE, 1500 by default): their ETA uses it.
+      expect(paces.wechat.urgentMsPerMessage).toBe(msPerMessage(laneLimits(g.pacer.options, true)));
+      expect(paces.wechat.urgentMsPerMessage).toBeLessThan(paces.wechat.msPerMessage);
+      expect(sendingSeconds(paces.wechat, 300, Date.now(), { urgent: true })).toBe((300 * paces.wechat.urgentMsPerMessage!) / 1000);
     } finally {
       await h.close();
     }
@@ -186,6 +190,21 @@ describe("pace for a broadcast's ETA", () => {
 });
 
 describe("send", () => {
+  it("records what WeChat accepted: sentBefore finds it and a retried send of the same row says nothing", async () => {
+    const g = await startGateway();
+    await login();
+    const wang = world.resident("王阿姨");
+    const room = world.room("5号楼", [wang]);
+    const msg = out(room.id, "【回复】已登记");
+    expect(await g.sentBefore(msg)).toBeUndefined();
+    const first = await g.send(msg);
+    expect(await g.sentBefore(msg)).toEqual(first);
+    expect(await g.send(msg)).toEqual(first); // the job retried after its first run succeeded
+    expect(world.sent().filter((s) => s.roomId === room.id)).toHaveLength(1);
+    // Another text under the same row id (a database reset sharing the prefix) is not taken for it.
+    expect(await g.sentBefore({ ...msg, text: "别的内容" })).toBeUndefined();
+  });
+
   it("@-mentions the resident for real and quotes their words above the reply", async () => {
     await startGateway();
     await login();

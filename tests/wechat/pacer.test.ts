@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import { dayOf, laneLimits, msPerMessage, paceKeys, validatePaceOptions, WechatPacer, type WechatPaceOptions } from "../../bots/wechat/pacer.js";
 import { paceStatusKey } from "../../core/ports/chat.js";
 import { REDIS_URL } from "./mock-world.js";
+import { waitFor } from "../support/wait-for.js";
 
 const base: WechatPaceOptions = {
   minGapMs: 0,
@@ -151,5 +152,64 @@ describe("the urgent pace", () => {
     expect(slot.gapMs).toBeLessThanOrEqual(50);
     const next = Number(await conn().get(paceKeys(prefix, "acct").next));
     expect(next - slot.at).toBe(slot.gapMs);
+  });
+});
+
+describe("the lanes: replies before broadcast sends", () => {
+  const paced = { ...base, minGapMs: 1000, maxGapMs: 1000 };
+
+  it("a reply that starts waiting after a broadcast send gets the account's next slot first (two processes)", async () => {
+    const broadcaster = new WechatPacer(conn(), prefix, paced);
+    const replier = new WechatPacer(conn(), prefix, paced);
+    await broadcaster.commit(await broadcaster.acquire("acct", "r0"), true); // the slot before: the next is a second away
+    let asked = 0;
+    const bulk = broadcaster.acquire("acct", "r1", undefined, { bulk: true, giveWay: async () => (asked++, false) });
+    await waitFor(() => asked >= 2, { what: "the broadcast send waiting for its slot" });
+    const reply = await replier.acquire("acct", "r2");
+    await replier.commit(reply, true);
+    const b = await bulk;
+    await broadcaster.commit(b, true);
+    expect(b.at).toBeGreaterThan(reply.at);
+    expect(b.at - reply.at).toBeGreaterThanOrEqual(reply.gapMs); // the human pace holds between the two
+    expect(await conn().zcard(paceKeys(prefix, "acct").replies)).toBe(0); // the claim went with the slot
+  });
+
+  it("while a reply waits for the account, a broadcast send does not take even a slot that is free", async () => {
+    // The reply waits for its room (the same-room gap); the account itself could send into another room now.
+    const pacer = new WechatPacer(conn(), prefix, { ...base, sameRoomGapMs: 800 });
+    await pacer.commit(await pacer.acquire("acct", "roomA"), true);
+    const reply = pacer.acquire("acct", "roomA");
+    await waitFor(async () => (await conn().zcard(paceKeys(prefix, "acct").replies)) === 1, { what: "the reply's claim" });
+    const b = await pacer.acquire("acct", "roomB", undefined, { bulk: true });
+    const r = await reply;
+    expect(b.at).toBeGreaterThanOrEqual(r.at);
+  });
+
+  it("a broadcast send steps aside when core says a reply waits, before taking any slot", async () => {
+    const pacer = new WechatPacer(conn(), prefix, paced);
+    await pacer.commit(await pacer.acquire("acct", "r0"), true);
+    const before = await conn().get(paceKeys(prefix, "acct").next);
+    let replyWaiting = false;
+    let asked = 0;
+    const bulk = pacer.acquire("acct", "r1", undefined, { bulk: true, giveWay: async () => (asked++, replyWaiting) });
+    await waitFor(() => asked >= 2, { what: "the broadcast send waiting for its slot" });
+    replyWaiting = true;
+    expect((await sendError(bulk)).kind).toBe("yielded");
+    expect(await conn().get(paceKeys(prefix, "acct").next)).toBe(before); // no slot taken
+    expect(await conn().zcard(paceKeys(prefix, "acct").window)).toBe(1);
+  });
+
+  it("a claim whose reply gave up or died no longer holds broadcasts back", async () => {
+    const pacer = new WechatPacer(conn(), prefix, { ...paced, maxWaitMs: 100 });
+    await pacer.commit(await pacer.acquire("acct", "r0"), true);
+    expect((await sendError(pacer.acquire("acct", "r1"))).kind).toBe("rate_limited"); // a second > maxWaitMs: back to the queue
+    expect(await conn().zcard(paceKeys(prefix, "acct").replies)).toBe(0);
+    // A waiter whose process died: its claim lapses at its score and the broadcast send then goes.
+    const r = conn();
+    const [s] = await r.time();
+    await r.zadd(paceKeys(prefix, "acct").replies, Number(s) * 1000 + 1500, "dead-waiter");
+    const patient = new WechatPacer(conn(), prefix, { ...paced, maxWaitMs: 10_000 });
+    const slot = await patient.acquire("acct", "r2", undefined, { bulk: true });
+    expect(slot.at).toBeGreaterThanOrEqual(Number(s) * 1000 + 1500);
   });
 });

@@ -101,7 +101,7 @@ export function parseNoticeArgs(args: string, urgentAlias = false, extra: string
 export async function previewReply(ctx: CommandContext, b: CreatedBroadcast, urgent: boolean): Promise<string> {
   const m = t(ctx.lang);
   const paces = await ctx.sendingPaces();
-  const seconds = b.perPlatform.reduce((max, p) => Math.max(max, sendingSeconds(paces[p.platform], p.count)), 0);
+  const seconds = b.perPlatform.reduce((max, p) => Math.max(max, sendingSeconds(paces[p.platform], p.count, Date.now(), { urgent })), 0);
   const n = (p: string) => b.perPlatform.find((x) => x.platform === p)?.count ?? 0;
   return m.broadcastPreview({ id: b.id, groups: b.outboundIds.length, platforms: m.broadcastPlatforms({ wechat: n("wechat"), telegram: n("telegram"), playground: n("playground") }), minutes: Math.ceil(seconds / 60), at: b.scheduledAt && formatChinaTime(b.scheduledAt), urgent, skipped: b.skipped.length });
 }
