@@ -1,7 +1,10 @@
 // Intake: the dispatcher for one inbound group message — an edit, a command, a complaint, or chatter (stored
-// nowhere). Runs in the intake worker. The rules live in the handlers under core/intake/ and the services they
-// call. Idempotent: the Message unique key (platform + chat + message id) makes a replayed job harmless, and a
-// replay re-queues whatever the first run created but did not get to queue.
+// nowhere). Runs in the intake worker. A staff room (a group marked staffRoom: the grid's staff get dispatch notices
+// and work tickets there) takes commands and broadcast confirmations only: no vote, rating reply, assistant answer
+// or complaint comes from it, and nothing else typed there is stored. A private chat takes staff commands (and
+// their 「确认」) only. The rules live in the handlers under core/intake/ and the services they call. Idempotent: the
+// Message unique key (platform + chat + message id) makes a replayed job harmless, and a replay re-queues whatever
+// the first run created but did not get to queue.
 
 import { ensureDirectChat, ensureGroup } from "./groups/registry.js";
 import { toGroup } from "./infra/rows.js";
@@ -27,8 +30,9 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
 
   // === A private chat with the bot: staff commands only (handleCommand ignores anyone else); never a complaint.
   if (msg.direct) {
-    const command = parseCommand(text);
-    if (!command || msg.edited) return { action: "ignored", reason: "private chat" };
+    // A bare 「确认」/「取消」 answers a broadcast preview the sender drafted here (only staff draft; no draft, no read).
+    const command = msg.edited ? undefined : parseCommand(text) ?? (await broadcastConfirmation(prisma, msg, text));
+    if (!command) return { action: "ignored", reason: "private chat" };
     // A resident's private chat leaves nothing behind (no row, no reply).
     const staff = await chatActor({ db: prisma, platform: msg.platform, ids: [msg.sender.id, ...(msg.sender.aliases ?? [])] });
     if (!staff) return { action: "ignored", reason: "private chat of a non-staff sender" };
@@ -79,6 +83,9 @@ export async function handleMessage(deps: IntakeDeps, msg: ChatMessage): Promise
   if (existingId !== null) return requeue(deps, existingId);
 
   if (command) return handleCommand(deps, msg, group, command);
+  // 「3栋停电了，谁去看看」 between staff is their work, not a resident's complaint (a leader who means one uses the
+  // residents' group). Votes, ratings and the assistant already passed on it (each reads the row's staffRoom).
+  if (group.staffRoom) return { action: "ignored", reason: "staff room: commands only" };
   if (!group.enabled) return { action: "ignored", reason: "group not enabled" };
   if (!detection?.category) return { action: "ignored", reason: "not a complaint" };
   return handleComplaint(deps, msg, text, group, { ...detection, category: detection.category });

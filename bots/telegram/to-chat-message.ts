@@ -2,7 +2,7 @@
 // recorded payloads and the same function serves long polling and the webhook.
 
 import type { Message, Update, User } from "grammy/types";
-import { wellFormedMessage, type ChatMessage } from "../../core/ports/index.js";
+import { CONFIRM_REPLY, DISCARD_REPLY, wellFormedMessage, type ChatMessage } from "../../core/ports/index.js";
 
 /** Options for {@link toChatMessage}. */
 export interface ToChatMessageOptions {
@@ -34,7 +34,7 @@ export function displayName(user: User): string {
 /**
  * Translate one Telegram update into a platform-neutral ChatMessage, or `undefined` when it carries nothing
  * for intake: channels, private chats except commands (`direct`: a grid leader answering the 派单 message with
- * `/accept A0012`), stickers, photos/voice without a caption, service messages
+ * `/accept A0012`) and a bare 「确认」/「取消」 (a notice a leader drafted there waits for it), stickers, photos/voice without a caption, service messages
  * (joins, title changes, migrations — the registry handles those), messages from bots. Never throws on
  * shapes it does not know. Edited messages keep their message id and set `edited: true` with the edit time
  * as `sentAt`, so each edit is its own intake job and updates the stored message instead of opening a
@@ -52,7 +52,7 @@ export function toChatMessage(update: Update, opts: ToChatMessageOptions = {}): 
 
   const raw = typeof msg.text === "string" ? msg.text : typeof msg.caption === "string" ? msg.caption : undefined;
   if (raw === undefined || raw.trim() === "") return undefined;
-  if (direct && (edited || !COMMAND_LIKE.test(raw))) return undefined;
+  if (direct && (edited || !(COMMAND_LIKE.test(raw) || CONFIRM_REPLY.test(raw.trim()) || DISCARD_REPLY.test(raw.trim())))) return undefined;
 
   const text = addressCommand(raw, opts.botUsername);
   if (text === undefined) return undefined;

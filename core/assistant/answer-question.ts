@@ -87,7 +87,8 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
   // One round trip: the group, a replay's stored row, the sender, the notice version (sender-context.ts).
   const seen = await readSenderContext(prisma, msg);
   const { group, resident } = seen;
-  if (!group.enabled) return { seen };
+  // Residents' questions only: a staff room (the grid's staff at work) gets no answers; intake ignores the line.
+  if (!group.enabled || group.staffRoom) return { seen };
   if (seen.messageRowId !== null) return { outcome: await requeue(deps, seen.messageRowId) };
 
   const known = await gatherFacts({ prisma, groupId: group.id, residentId: resident?.id, ticketPrefix: deps.ticketPrefix, noticeDays: deps.noticeDays, faq: deps.faq, notices: { cache: deps.notices, version: seen.noticeVersion } }, intent, text);

@@ -47,7 +47,7 @@ export async function readSenderContext(prisma: Db, msg: ChatMessage): Promise<S
   }
   const { _messageRowId, _residentId, _residentName, _noticeVersion, ...group } = raw;
   return {
-    group: { ...group, active: Boolean(group.active), enabled: Boolean(group.enabled) },
+    group: { ...group, active: Boolean(group.active), enabled: Boolean(group.enabled), staffRoom: Boolean(group.staffRoom), direct: Boolean(group.direct) },
     messageRowId: _messageRowId === null ? null : Number(_messageRowId),
     resident: _residentId === null ? null : { id: Number(_residentId), displayName: _residentName ?? "" },
     noticeVersion: String(_noticeVersion ?? ""),

@@ -46,7 +46,7 @@ export const splitTags = (tags: string): string[] => (tags ? tags.split(",") : [
 
 // === Groups
 
-type GroupRow = { id: number; platform: string; chatId: string; title: string; grid: string | null; community: string | null; tags: string; active: boolean; enabled: boolean; joinedAt: Date; staffRoom?: boolean };
+type GroupRow = { id: number; platform: string; chatId: string; title: string; grid: string | null; community: string | null; tags: string; active: boolean; enabled: boolean; joinedAt: Date; staffRoom?: boolean; direct?: boolean };
 
 /** A group as core uses it. */
 export interface Group {
@@ -62,11 +62,13 @@ export interface Group {
   joinedAt: Date;
   /** The grid's staff talk here: dispatch and SLA notices go here on WeChat. */
   staffRoom: boolean;
+  /** A private chat with one person (Telegram), not a group: never an audience, staff commands only. */
+  direct: boolean;
 }
 
 /** Group row → Group. */
 export const toGroup = (r: GroupRow): Group => ({
-  id: r.id, platform: toPlatform(r.platform), chatId: r.chatId, title: r.title, grid: r.grid, community: r.community, tags: splitTags(r.tags), active: r.active, enabled: r.enabled, joinedAt: r.joinedAt, staffRoom: r.staffRoom ?? false,
+  id: r.id, platform: toPlatform(r.platform), chatId: r.chatId, title: r.title, grid: r.grid, community: r.community, tags: splitTags(r.tags), active: r.active, enabled: r.enabled, joinedAt: r.joinedAt, staffRoom: r.staffRoom ?? false, direct: r.direct ?? false,
 });
 
 // === Staff

@@ -2,11 +2,9 @@
 // draft waiting in this chat, so it runs through the command path (stored once, replay-safe, audited).
 
 import type { Db } from "../infra/db.js";
-import type { ChatMessage } from "../ports/chat.js";
+import { CONFIRM_REPLY as CONFIRM, DISCARD_REPLY as DISCARD, type ChatMessage } from "../ports/chat.js";
 import { parseCommand, type ParsedCommand } from "../transports/chat-commands/table.js";
 
-const CONFIRM = /^(确认|確認|confirm|yes)[。.!！]?$/i;
-const DISCARD = /^(取消|放弃|cancel)[。.!！]?$/i;
 
 /** The command a bare confirmation stands for, or undefined (then it is ordinary text). */
 export async function broadcastConfirmation(db: Db, msg: ChatMessage, text: string): Promise<ParsedCommand | undefined> {

@@ -20,8 +20,9 @@ export async function ratingReply(prisma: Db, msg: ChatMessage, text: string): P
   if (rating === undefined) return undefined;
   const resident = await prisma.resident.findUnique({ where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } }, select: { id: true } });
   if (!resident) return undefined;
-  const group = await prisma.group.findUnique({ where: { platform_chatId: { platform: msg.platform, chatId: msg.chatId } }, select: { id: true } });
-  if (!group) return undefined;
+  const group = await prisma.group.findUnique({ where: { platform_chatId: { platform: msg.platform, chatId: msg.chatId } }, select: { id: true, staffRoom: true } });
+  // Staff in their staff room are not rating (a room made a staff room after it was a residents' group keeps its reporters).
+  if (!group || group.staffRoom) return undefined;
   const mine = await prisma.ticketReporter.findMany({ where: { residentId: resident.id, groupId: group.id }, select: { ticketId: true }, orderBy: { id: "desc" }, take: 20 });
   if (mine.length === 0) return undefined;
   const statuses = rating <= REOPEN_AT_OR_BELOW ? ["resolved", "rated", "published"] : ["resolved"];

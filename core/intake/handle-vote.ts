@@ -9,8 +9,9 @@ import { ensureResident, type IntakeDeps, type IntakeOutcome } from "./shared.js
 export async function handleVote(deps: IntakeDeps, msg: ChatMessage, text: string): Promise<IntakeOutcome | undefined> {
   const vote = await readVote(deps.prisma, { platform: msg.platform, chatId: msg.chatId, text });
   if (!vote) return undefined;
-  const group = await deps.prisma.group.findUnique({ where: { platform_chatId: { platform: msg.platform, chatId: msg.chatId } }, select: { id: true, enabled: true } });
-  if (!group?.enabled) return undefined;
+  const group = await deps.prisma.group.findUnique({ where: { platform_chatId: { platform: msg.platform, chatId: msg.chatId } }, select: { id: true, enabled: true, staffRoom: true } });
+  // A staff room's 「1」 is no vote (a notice may reach it; its staff do not vote for residents).
+  if (!group?.enabled || group.staffRoom) return undefined;
   const resident = await ensureResident(deps.prisma, msg.platform, msg.sender.id, msg.sender.name);
   const counted = await castVote({ db: deps.prisma, pollId: vote.pollId, residentId: resident.id, groupId: group.id, option: vote.option, votedAt: new Date(msg.sentAt) });
   return { action: "vote", pollId: vote.pollId, counted: counted === "counted" };

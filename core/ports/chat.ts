@@ -147,3 +147,8 @@ export interface ChatGateway {
   /** Extra facts for /healthz (login state, gaps…). */
   health?(): Record<string, unknown>;
 }
+
+/** A bare 「确认」 answering a broadcast preview (core/intake/handle-confirmation.ts); gateways pass it on from a private chat too. */
+export const CONFIRM_REPLY = /^(确认|確認|confirm|yes)[。.!！]?$/i;
+/** A bare 「取消」 discarding a broadcast preview. */
+export const DISCARD_REPLY = /^(取消|放弃|cancel)[。.!！]?$/i;

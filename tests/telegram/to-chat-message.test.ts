@@ -62,6 +62,9 @@ describe("toChatMessage", () => {
     const dm = fixture("private-chat") as Update & { message: { text: string } };
     expect(toChatMessage({ ...dm, message: { ...dm.message, text: "/accept@GridlinkBot A0012" } }, BOT)).toMatchObject({ chatId: "5234401187", direct: true, text: "/accept A0012", sender: { id: "5234401187", name: "王 阿姨" } });
     expect(toChatMessage({ ...dm, message: { ...dm.message, text: "#受理 A0012" } }, BOT)?.direct).toBe(true);
+    // A bare 「确认」/「取消」 answers a notice the leader drafted there; any other words stay out.
+    for (const text of ["确认", "取消。", "confirm"]) expect(toChatMessage({ ...dm, message: { ...dm.message, text } }, BOT)).toMatchObject({ direct: true, text });
+    for (const text of ["确认一下我家停电了", "我家停电了"]) expect(toChatMessage({ ...dm, message: { ...dm.message, text } }, BOT)).toBeUndefined();
     expect(toChatMessage(fixture("group-text"), BOT)?.direct).toBeUndefined();
   });
 

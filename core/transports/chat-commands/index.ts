@@ -13,7 +13,7 @@ import { points } from "./points.js";
 import { split } from "./split.js";
 import { report } from "./report.js";
 import { status } from "./status.js";
-import { helpText, type ParsedCommand } from "./table.js";
+import { helpText, placeOf, usableIn, type ParsedCommand } from "./table.js";
 import { ticket } from "./ticket.js";
 import { tickets } from "./tickets.js";
 import { transition } from "./transition.js";
@@ -48,12 +48,24 @@ const HANDLERS: Handlers = {
   staffroom: staffRoom,
 };
 
-/** Run a parsed command: unknown → the list of what exists; not allowed → why; else its handler. */
+/**
+ * Run a parsed command: unknown → the list of what exists; typed where it cannot work (a group's setting in a
+ * private chat, a report in a staff room) → where to send it; not allowed → why; else its handler.
+ */
 export async function runCommand(ctx: CommandContext, cmd: ParsedCommand): Promise<CommandResult> {
+  const m = t(ctx.lang);
+  const place = placeOf(ctx.group);
   if (cmd.kind === "unknown") {
     throw new AppError("unknown_command", {
       message: `unknown command ${cmd.command}`,
-      userMessage: t(ctx.lang).unknownCommand({ command: cmd.command, list: helpText(ctx.actor.role, "slash", ctx.lang) }),
+      userMessage: m.unknownCommand({ command: cmd.command, list: helpText(ctx.actor.role, "slash", ctx.lang, place) }),
+    });
+  }
+  if (!usableIn(cmd.spec, place)) {
+    const typed = cmd.style === "zh" ? `#${cmd.alias ?? cmd.spec.zh[0]}` : `/${cmd.name}`;
+    throw new AppError("bad_request", {
+      message: `${cmd.name} cannot be used in a ${place === "direct" ? "private chat" : "staff room"}`,
+      userMessage: place === "direct" ? m.groupOnly({ command: typed, list: helpText(ctx.actor.role, cmd.style, ctx.lang, place) }) : m.residentsOnly({ command: typed }),
     });
   }
   authorize(ctx.actor, cmd.spec.action, {}, ctx.lang);
