@@ -155,17 +155,16 @@ describe("limits", () => {
     expect(free.at).toBeLessThan(held.at); // other chats are not held up
   });
 
-  it("keeps to the global budget across chats, counted per wall-clock second", async () => {
+  it("keeps to the global budget across chats: no six sends within a second at 5 per second", async () => {
     const g = gateway({ TELEGRAM_GLOBAL_PER_SECOND: "5" });
     await g.send(out("-100800", "warm-up")); // opens the connection
-    // Start just after a second begins, so each second's sends arrive well inside that second.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
     await Promise.all(Array.from({ length: 11 }, (_, i) => g.send(out(String(-100900 - i), `n${i}`))));
     const calls = api.callsOf("sendMessage").slice(1);
     expect(calls).toHaveLength(11);
-    const perSecond = new Map<number, number>();
-    for (const c of calls) perSecond.set(Math.floor(c.at / 1000), (perSecond.get(Math.floor(c.at / 1000)) ?? 0) + 1);
-    expect([...perSecond.values()]).toEqual([5, 5, 1]);
+    // Any six consecutive sends span a second (five per second, evenly spaced): without the limiter all eleven
+    // arrive within a few ms. Arrival times carry the machine's scheduling jitter, hence the 100 ms allowance.
+    for (let i = 0; i + 5 < calls.length; i++) expect(calls[i + 5].at - calls[i].at).toBeGreaterThanOrEqual(900);
+    expect(calls[10].at - calls[0].at).toBeGreaterThanOrEqual(1900);
   });
 
   it("stop() wakes a send waiting for a slot as a transient failure", async () => {

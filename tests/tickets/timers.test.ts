@@ -65,7 +65,7 @@ describe("rating timeouts and the daily digest", () => {
     const a = await complaint("lianhua-01", "王阿姨", "3栋停电了");
     await complaint("lianhua-02", "赵姐", "垃圾没人清理，臭死了");
     await complaint("taoyuan-01", "钱叔", "电梯坏了"); // another grid: not in this digest
-    await t.app.prisma.ticket.update({ where: { id: a.id }, data: { status: "rated", rating: 4, closedAt: new Date() } });
+    await t.app.prisma.ticket.update({ where: { id: a.id }, data: { status: "rated", rating: 4, closedAt: new Date(), secondsToResolve: 3600 } }); // what the resolving step writes
     const first = await sendDigest({ db: t.app.prisma, grid: "莲花社区第一网格" });
     const again = await sendDigest({ db: t.app.prisma, grid: "莲花社区第一网格" });
     expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
