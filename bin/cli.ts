@@ -598,7 +598,7 @@ if (process.argv[2] === "lexicon" || process.argv[2] === "classify") {
       const { openLiveContext } = await import("../core/infra/live-table.js");
       const { createLiveDetector, lexiconChannel } = await import("../core/lexicon/live.js");
       return openLiveContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL }, (prisma, redis) => createLiveDetector({ prisma, redis, channel: lexiconChannel(cfg.QUEUE_PREFIX), pollMs: 0 }));
-    }),
+    }, { exitOnError: true }),
   );
   program.addCommand(classifyCommand());
 } else {
