@@ -15,6 +15,15 @@ import { broadcastCommand } from "./broadcast-cli.js";
 import { pollCommand } from "./poll-cli.js";
 import { dispatchCommand, slaCommand } from "./ticket-cli.js";
 
+// A reader that stops early (`gridlink audit | head`) closes the pipe: a one-shot command then stops quietly, as
+// Unix tools do, instead of dying on an unhandled EPIPE. Long-running roles keep the default.
+if (!["start", "worker", "gateway", "web"].includes(process.argv[2] ?? "")) {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(0);
+  });
+}
+
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
 function config(): Config {
