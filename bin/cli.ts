@@ -409,7 +409,9 @@ queue
     const { retryFailedJobs } = await import("../core/operations/retry-failed-jobs.js");
     await withDb((db) =>
       withQueues(async (queues) => {
-        for (const r of await retryFailedJobs({ queues, db, actor: actor() })) console.log(`${r.queue}: ${r.count} failed job(s) queued again`);
+        const retried = await retryFailedJobs({ queues, db, actor: actor() });
+        for (const r of retried) console.log(`${r.queue}: ${r.count} failed job(s) queued again`);
+        if (!retried.length) console.log("no failed jobs to retry");
       }),
     );
   });
