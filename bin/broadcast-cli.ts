@@ -3,6 +3,7 @@
 
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
+import { formatChinaTime } from "../core/broadcasts/china-time.js";
 import type { Config } from "../core/infra/config.js";
 import type { Db } from "../core/infra/db.js";
 import type { Queues } from "../core/infra/queues.js";
@@ -39,7 +40,7 @@ export function broadcastCommand(deps: BroadcastCliDeps): Command {
       .option("--at <time>", 'start later, China time ("2026-12-02 08:00")');
 
   const printPreview = (p: { groups: Array<{ title: string; platform: string }>; skipped: Array<{ title: string; reason: string }>; etaByPlatform: Array<{ platform: string; count: number; seconds: number }>; etaSeconds: number; scheduledAt?: Date }) => {
-    console.log(`would send to ${p.groups.length} group(s) (${p.etaByPlatform.map((e) => `${e.platform} ${e.count}, ~${minutes(e.seconds)}`).join("; ") || "none"}), ETA ${minutes(p.etaSeconds)}${p.scheduledAt ? `, starting ${p.scheduledAt.toISOString()}` : ""}`);
+    console.log(`would send to ${p.groups.length} group(s) (${p.etaByPlatform.map((e) => `${e.platform} ${e.count}, ~${minutes(e.seconds)}`).join("; ") || "none"}), ETA ${minutes(p.etaSeconds)}${p.scheduledAt ? `, starting ${formatChinaTime(p.scheduledAt)} China time` : ""}`);
     for (const g of p.groups.slice(0, 50)) console.log(`  ${g.platform}\t${g.title}`);
     if (p.groups.length > 50) console.log(`  … and ${p.groups.length - 50} more`);
     for (const g of p.skipped) console.log(`  skipped\t${g.title}\t${g.reason}`);
@@ -80,7 +81,7 @@ export function broadcastCommand(deps: BroadcastCliDeps): Command {
           process.exitCode = 1;
           return;
         }
-        console.log(`B${sent.id} ${sent.status}: ${sent.groups.length} group(s), ETA ${minutes(sent.etaSeconds)}${sent.scheduledAt ? `, starts ${sent.scheduledAt.toISOString()}` : ""}`);
+        console.log(`B${sent.id} ${sent.status}: ${sent.groups.length} group(s), ETA ${minutes(sent.etaSeconds)}${sent.scheduledAt ? `, starts ${formatChinaTime(sent.scheduledAt)} China time` : ""}`);
         if (o.watch && sent.status === "sending") await watch(db, queues, s, sent.id);
       }),
     );

@@ -15,6 +15,15 @@ import { broadcastCommand } from "./broadcast-cli.js";
 import { pollCommand } from "./poll-cli.js";
 import { dispatchCommand, slaCommand } from "./ticket-cli.js";
 
+// A reader that stops early (`gridlink audit | head`) closes the pipe: a one-shot command then stops quietly, as
+// Unix tools do, instead of dying on an unhandled EPIPE. Long-running roles keep the default.
+if (!["start", "worker", "gateway", "web"].includes(process.argv[2] ?? "")) {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(0);
+  });
+}
+
 const program = new Command("gridlink").description("Gridlink: residents' complaints in group chats become tracked tickets.").showHelpAfterError();
 
 function config(): Config {
@@ -400,7 +409,9 @@ queue
     const { retryFailedJobs } = await import("../core/operations/retry-failed-jobs.js");
     await withDb((db) =>
       withQueues(async (queues) => {
-        for (const r of await retryFailedJobs({ queues, db, actor: actor() })) console.log(`${r.queue}: ${r.count} failed job(s) queued again`);
+        const retried = await retryFailedJobs({ queues, db, actor: actor() });
+        for (const r of retried) console.log(`${r.queue}: ${r.count} failed job(s) queued again`);
+        if (!retried.length) console.log("no failed jobs to retry");
       }),
     );
   });
@@ -598,7 +609,7 @@ if (process.argv[2] === "lexicon" || process.argv[2] === "classify") {
       const { openLiveContext } = await import("../core/infra/live-table.js");
       const { createLiveDetector, lexiconChannel } = await import("../core/lexicon/live.js");
       return openLiveContext({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL }, (prisma, redis) => createLiveDetector({ prisma, redis, channel: lexiconChannel(cfg.QUEUE_PREFIX), pollMs: 0 }));
-    }),
+    }, { exitOnError: true }),
   );
   program.addCommand(classifyCommand());
 } else {

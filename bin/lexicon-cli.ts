@@ -6,6 +6,7 @@ import readline from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { Command, Option } from "commander";
 import type { Db } from "../core/infra/db.js";
+import { AppError } from "../core/infra/errors.js";
 import type { LiveDetector } from "../core/lexicon/live.js";
 import {
   addTerm, keywordSubject, disableTerm, enableTerm, exportLexicon, importLexicon, listTerms, promoteTerm, removeTerm, type TermRow,
@@ -82,7 +83,7 @@ const actor = (): string => `cli:${os.userInfo().username}`;
  * `gridlink lexicon list|add|remove|enable|disable|test|export|import`. Each change is audited and
  * announced (live.publishChange) so running workers rebuild within a second.
  */
-export function lexiconCommand(open: () => Promise<LexiconContext>, io: CliIo = {}): Command {
+export function lexiconCommand(open: () => Promise<LexiconContext>, io: CliIo & { /** print AppErrors and set exit code 1 instead of throwing (the real CLI) */ exitOnError?: boolean } = {}): Command {
   const out = (s: string): void => {
     (io.stdout ?? process.stdout).write(s.endsWith("\n") ? s : `${s}\n`);
   };
@@ -91,6 +92,11 @@ export function lexiconCommand(open: () => Promise<LexiconContext>, io: CliIo = 
     const ctx = await open();
     try {
       await fn(ctx);
+    } catch (err) {
+      // Bad input (AppError: unknown keyword, a surface another keyword has) is a one-line message and exit code 1.
+      if (!(err instanceof AppError) || !io.exitOnError) throw err;
+      (io.stderr ?? process.stderr).write(`gridlink lexicon: ${err.userMessage ?? err.message}\n`);
+      process.exitCode = 1;
     } finally {
       await ctx.close();
     }

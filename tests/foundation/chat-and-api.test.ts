@@ -37,6 +37,17 @@ describe("bug 3: an unknown command", () => {
   });
 });
 
+describe("/status with a ticket number", () => {
+  it("shows the ticket's times in China time, whatever the server's time zone", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    await say("lianhua-03", "王阿姨", "3栋又停电了，什么时候来电？");
+    const ticket = await waitFor(() => t.app.prisma.ticket.findFirst());
+    const reply = await answer("lianhua-03", await say("lianhua-03", "王阿姨", `/status ${ticket.number}`));
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(ticket.createdAt).map((p) => [p.type, p.value]));
+    expect(reply.text).toContain(`反映人：王阿姨（${parts.month}-${parts.day} ${parts.hour}:${parts.minute}）`);
+  });
+});
+
 describe("bug 7: a grid leader broadcasting to another grid", () => {
   it("is told it is not their grid (not that only leaders may broadcast), and nothing is sent", async () => {
     t = await createTestApp({ gateways: [playgroundGateway] });

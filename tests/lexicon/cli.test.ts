@@ -86,9 +86,24 @@ describe("gridlink lexicon", () => {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
-  it("errors reject (bin/cli.ts prints them) and still close the context", async () => {
+  it("errors reject (for callers that handle them) and still close the context", async () => {
     await expect(run("remove", "无此词")).rejects.toThrow(/no keyword/);
     expect(opens).toBe(closes);
+  });
+
+  it("in the real CLI (exitOnError) bad input is one line on stderr and exit code 1, not a stack trace", async () => {
+    const out = capture();
+    const err = capture();
+    const before = process.exitCode;
+    try {
+      await lexiconCommand(open, { stdout: out.stream, stderr: err.stream, exitOnError: true }).parseAsync(["remove", "无此词"], { from: "user" });
+      expect(err.text()).toBe('gridlink lexicon: no keyword "无此词"\n');
+      expect(process.exitCode).toBe(1);
+      expect(out.text()).toBe("");
+      expect(opens).toBe(closes);
+    } finally {
+      process.exitCode = before;
+    }
   });
 });
 

@@ -70,6 +70,7 @@ describe("poison messages", () => {
     const ticket = await waitFor(() => t!.app.prisma.ticket.findFirst(), 15_000);
     expect(ticket.text).toBe("停电了，电话138****5678");
     expect((await healthz(t.url)).code).toBe(200);
+    expect(await cli(t, "queue", "retry")).toBe("no failed jobs to retry\n"); // says so, instead of printing nothing
   });
 
   it("a lone surrogate that reaches intake anyway (a gateway without the edge fix) fails in Prisma once, into the dead letters", async () => {

@@ -2,6 +2,7 @@
 
 import { categoryLabel, langOf, statusLabel, t, type Lang } from "../../locale.js";
 import { maskPersonal } from "../../privacy.js";
+import { formatChinaTime } from "../../broadcasts/china-time.js";
 import type { TicketDetail } from "../../infra/rows.js";
 
 /** The language a ticket's group is addressed in (the reporter's own language). */
@@ -16,7 +17,7 @@ export function ticketLine(ticket: { number: string; category: string; status: s
 /** A ticket's details and history, for /ticket and /status with a number. */
 export function ticketDetail(ticket: TicketDetail, lang: Lang): string {
   const m = t(lang);
-  const fmt = (d: Date) => d.toISOString().slice(5, 16).replace("T", " ");
+  const fmt = (d: Date) => formatChinaTime(d).slice(5); // "12-02 08:00", China time like every time residents read
   const head = m.ticketDetail({
     number: ticket.number,
     category: categoryLabel(ticket.category, lang),
