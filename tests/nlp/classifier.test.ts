@@ -5,7 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createDetector, detect, loadLexiconDir, type Detection } from "../../nlp/index.js";
-import { ComplaintClassifier, TRAINING_FILE, sharedClassifier } from "../../nlp/classifier.js";
+import { cut } from "../../nlp/segment.js";
+import { ComplaintClassifier, TRAINING_FILE, features as textFeatures, sharedClassifier } from "../../nlp/classifier.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
@@ -63,7 +64,30 @@ describe("learned second opinion", () => {
   });
 
   it("never flags a line with no problem predicate, however sure it is", () => {
-    expect(sharedClassifier().classify("社区医院的医生护士")?.label).not.toBe("chat");
-    expect(detect("社区医院的医生护士").complaint).toBe(false);
+    const small = new ComplaintClassifier(path.join(FIXTURES, "classifier-train-small.tsv"));
+    const text = "医院的检查费药费和看病";
+    expect(small.classify(text)).toMatchObject({ label: "health" });
+    expect(small.classify(text)!.p).toBeGreaterThanOrEqual(0.9);
+    expect(createDetector(loadLexiconDir(), { classifier: small }).detect(text).complaint).toBe(false);
+  });
+
+  it("learns from neighbouring token pairs too, and holds the lines it was trained on", () => {
+    const c = sharedClassifier();
+    // The shipped file's own lines come back with their labels (the model holds them).
+    expect(c.classify("电梯里碰到王阿姨，她说孙子考上大学了")?.label).toBe("chat");
+    expect(c.classify("在工地干了半年，包工头拖欠工资不给")?.label).toBe("employment");
+    // Each pair of neighbouring tokens is a feature beside the tokens: the object with its predicate.
+    const text = "孩子今天第一天上幼儿园，哭了一早上";
+    const tokens = cut(text);
+    const f = textFeatures(text);
+    const pairs = f.filter((x) => x.includes("+"));
+    for (let i = 1; i < tokens.length; i++) {
+      const pair = `${tokens[i - 1]}+${tokens[i]}`;
+      // every pair of neighbouring tokens, none across the comma (the clause break ends the run)
+      if (tokens[i] === "，" || tokens[i - 1] === "，") expect(f).not.toContain(pair);
+      else expect(f).toContain(pair);
+    }
+    expect(pairs.length).toBe(tokens.length - 3);
+    expect(c.documents).toBeGreaterThanOrEqual(500);
   });
 });
