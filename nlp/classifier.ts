@@ -1,4 +1,4 @@
-// The learned second opinion: a naive Bayes classifier (natural's BayesClassifier) over jieba tokens,
+// The learned second opinion: a naive Bayes classifier (natural's BayesClassifier) over character pairs,
 // trained when first needed on lexicon/classifier/train.tsv — text this project wrote and labelled, never
 // third-party data. It never overrides the lexicon: a line the lexicon did not flag is flagged only when the
 // classifier is confident AND the message holds a problem predicate, and the explanation says so.
@@ -7,7 +7,6 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { DEFAULT_LEXICON_DIR } from "./lexicon.js";
 import { normalize } from "./normalize.js";
-import { cut } from "./segment.js";
 import { isCategory, type Category } from "./types.js";
 
 const require = createRequire(import.meta.url);
@@ -52,18 +51,19 @@ export interface Opinion {
 }
 
 /**
- * Features of a text: its jieba tokens with a Han character, two characters or more (no stop-word noise),
- * and each pair of neighbouring tokens (single characters included: 没|人|管 gives 没+人, 人+管) — a pair
- * carries the predicate with its object or negation (电梯+坏, 没+人), which single tokens do not.
+ * Features of a text, normalised: every pair of neighbouring Han characters in a run (电梯坏了 gives 电梯,
+ * 梯坏, 坏了 — the object, the object with its predicate, the predicate) and Latin words of three letters or
+ * more. Character pairs, not jieba tokens: jieba's tokens change when a lexicon's terms are inserted as user
+ * words (楼道灯坏了 comes out whole), so a model trained on tokens before a detector compiled its lexicon read
+ * the same words differently when asked; pairs do not depend on any dictionary, need no segmentation, and
+ * measured better on lines the model never saw (nlp/README.md, round 5).
  */
 export function features(text: string): string[] {
   const out: string[] = [];
-  let prev = "";
-  for (const t of cut(normalize(text))) {
-    const word = /\p{Script=Han}|[a-z0-9]/u.test(t);
-    if (word && t.length >= 2 && /\p{Script=Han}|[a-z]{3,}/u.test(t)) out.push(t);
-    if (word && prev) out.push(`${prev}+${t}`);
-    prev = word ? t : "";
+  for (const run of normalize(text).match(/\p{Script=Han}+|[a-z]{3,}/gu) ?? []) {
+    if (run.charCodeAt(0) < 0x80) { out.push(run); continue; }
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
   }
   return out;
 }
@@ -80,8 +80,8 @@ export class ComplaintClassifier {
       if (raw.trim() === "" || raw.startsWith("#")) return;
       const [label, ...rest] = raw.split("\t");
       if (label !== "chat" && !isCategory(label)) throw new Error(`${file}:${i + 1}: unknown label "${label}"`);
-      const tokens = features(rest.join("\t"));
-      if (tokens.length) { this.bayes.classifier.addExample(observation(tokens), label); n++; }
+      const feats = features(rest.join("\t"));
+      if (feats.length) { this.bayes.classifier.addExample(observation(feats), label); n++; }
     });
     this.documents = n;
   }
@@ -116,8 +116,9 @@ export class ComplaintClassifier {
 }
 
 let shared: ComplaintClassifier | null = null;
-/** The classifier over the shipped training file, trained once per process on first use (~10 ms). */
+/** The classifier over the shipped training file, trained once per process on first use (≈ 10 ms). */
 export function sharedClassifier(): ComplaintClassifier {
   shared ??= new ComplaintClassifier();
   return shared;
 }
+
