@@ -7,6 +7,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { DEFAULT_LEXICON_DIR } from "./lexicon.js";
 import { normalize } from "./normalize.js";
+import { cut } from "./segment.js";
 import { isCategory, type Category } from "./types.js";
 
 const require = createRequire(import.meta.url);
@@ -48,6 +49,16 @@ export const CATEGORY_CONFIDENCE = 0.5;
 export interface Opinion {
   label: Category | "chat";
   p: number;
+}
+
+/**
+ * The words of a text: its jieba tokens with a Han character, two characters or more, and Latin words of
+ * three letters or more — what `gridlink lexicon suggest` proposes as keywords (core/lexicon/suggest.ts).
+ */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const t of cut(normalize(text))) if (t.length >= 2 && /\p{Script=Han}|[a-z]{3,}/u.test(t)) out.push(t);
+  return out;
 }
 
 /**

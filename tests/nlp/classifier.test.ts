@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createDetector, detect, loadLexiconDir, type Detection } from "../../nlp/index.js";
-import { CLASSIFIER_CONFIDENCE, ComplaintClassifier, TRAINING_FILE, features as textFeatures, sharedClassifier } from "../../nlp/classifier.js";
+import { CLASSIFIER_CONFIDENCE, ComplaintClassifier, TRAINING_FILE, features as pairFeatures, sharedClassifier } from "../../nlp/classifier.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
@@ -77,11 +77,11 @@ describe("learned second opinion", () => {
     expect(c.classify("电梯里碰到王阿姨，她说孙子考上大学了")?.label).toBe("chat");
     expect(c.classify("在工地干了半年，包工头拖欠工资不给")?.label).toBe("employment");
     // Pairs within a run of Han characters, none across the comma; width and case folded; Latin words whole.
-    expect(textFeatures("电梯坏了，ＷＩＦＩ没信号")).toEqual(["电梯", "梯坏", "坏了", "wifi", "没信", "信号"]);
+    expect(pairFeatures("电梯坏了，ＷＩＦＩ没信号")).toEqual(["电梯", "梯坏", "坏了", "wifi", "没信", "信号"]);
     // Inserting a lexicon's words into jieba (every detector does) changes its tokens, not these features.
-    const before = textFeatures("楼道灯坏了没人管");
+    const before = pairFeatures("楼道灯坏了没人管");
     createDetector(loadLexiconDir());
-    expect(textFeatures("楼道灯坏了没人管")).toEqual(before);
+    expect(pairFeatures("楼道灯坏了没人管")).toEqual(before);
     expect(c.documents).toBeGreaterThanOrEqual(600);
   });
 });
