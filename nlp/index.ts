@@ -10,7 +10,7 @@ export { CATEGORY_LABELS } from "./categories.js";
 export { normalize } from "./normalize.js";
 export { highlight } from "./highlight.js";
 export { MAX_ANALYSED_CHARS, createDetector } from "./detector.js";
-export { ComplaintClassifier, TRAINING_FILE as CLASSIFIER_TRAINING_FILE, features as textFeatures } from "./classifier.js";
+export { ComplaintClassifier, TRAINING_FILE as CLASSIFIER_TRAINING_FILE, features as classifierFeatures, words as textFeatures } from "./classifier.js";
 export type { DetectorOptions } from "./detector.js";
 export {
   DEFAULT_LEXICON_DIR, emptyGuards, formatLexicon, langOf, canonicalSurface, loadGuards, loadLexiconDir, mergeLexicon, parseLexiconFile,

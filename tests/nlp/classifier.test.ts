@@ -1,11 +1,12 @@
 // The learned second opinion (nlp/classifier.ts): trained on the project's own lexicon/classifier/train.tsv,
 // it flags a line the lexicon left quiet only when confident AND a problem predicate is present, respects
 // the lexicon's guards, and says in the explanation that it decided.
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createDetector, detect, loadLexiconDir, type Detection } from "../../nlp/index.js";
-import { ComplaintClassifier, TRAINING_FILE, sharedClassifier } from "../../nlp/classifier.js";
+import { CLASSIFIER_CONFIDENCE, ComplaintClassifier, TRAINING_FILE, features as pairFeatures, sharedClassifier } from "../../nlp/classifier.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
@@ -63,7 +64,50 @@ describe("learned second opinion", () => {
   });
 
   it("never flags a line with no problem predicate, however sure it is", () => {
-    expect(sharedClassifier().classify("社区医院的医生护士")?.label).not.toBe("chat");
-    expect(detect("社区医院的医生护士").complaint).toBe(false);
+    const small = new ComplaintClassifier(path.join(FIXTURES, "classifier-train-small.tsv"));
+    const text = "医院的检查费药费和看病";
+    expect(small.classify(text)).toMatchObject({ label: "health" });
+    expect(small.classify(text)!.p).toBeGreaterThanOrEqual(0.9);
+    expect(createDetector(loadLexiconDir(), { classifier: small }).detect(text).complaint).toBe(false);
+  });
+
+  it("reads pairs of neighbouring characters, the same whatever words jieba was given, and holds its lines", () => {
+    const c = sharedClassifier();
+    // The shipped file's own lines come back with their labels (the model holds them).
+    expect(c.classify("电梯里碰到王阿姨，她说孙子考上大学了")?.label).toBe("chat");
+    expect(c.classify("在工地干了半年，包工头拖欠工资不给")?.label).toBe("employment");
+    // Pairs within a run of Han characters, none across the comma; width and case folded; Latin words whole.
+    expect(pairFeatures("电梯坏了，ＷＩＦＩ没信号")).toEqual(["电梯", "梯坏", "坏了", "wifi", "没信", "信号"]);
+    // Inserting a lexicon's words into jieba (every detector does) changes its tokens, not these features.
+    const before = pairFeatures("楼道灯坏了没人管");
+    createDetector(loadLexiconDir());
+    expect(pairFeatures("楼道灯坏了没人管")).toEqual(before);
+    expect(c.documents).toBeGreaterThanOrEqual(600);
+  });
+});
+
+describe("learned second opinion on lines it never saw (tests/fixtures/classifier-holdout.tsv)", () => {
+  it("is confident and right on some complaints of every kind, and rarely confident about chat", () => {
+    const c = sharedClassifier();
+    const lines = fs.readFileSync(path.join(FIXTURES, "classifier-holdout.tsv"), "utf8").split("\n")
+      .filter((l) => l && !l.startsWith("#")).map((l) => l.split("\t") as [string, string]);
+    let complaints = 0, flagged = 0, right = 0, chat = 0, chatFlagged = 0, named = 0;
+    for (const [label, text] of lines) {
+      const o = c.classify(text);
+      const flag = !!o && o.label !== "chat" && o.p >= CLASSIFIER_CONFIDENCE;
+      if (label === "chat") { chat++; if (flag) chatFlagged++; continue; }
+      complaints++;
+      if (flag) { flagged++; if (o!.label === label) right++; }
+      if (c.categoryOf(text)?.label === label) named++;
+    }
+    expect(complaints).toBeGreaterThanOrEqual(35);
+    expect(chat).toBeGreaterThanOrEqual(25);
+    // Measured (round 5): 27 of 38 flagged at the threshold, 24 in the right category; 2 of 30 chat lines;
+    // the category opinion right on 30 of 38 (round 4's model, jieba tokens: 7 / 7 / 3 and 26). Floors a
+    // little below the measurement.
+    expect(flagged).toBeGreaterThanOrEqual(24);
+    expect(right).toBeGreaterThanOrEqual(21);
+    expect(chatFlagged).toBeLessThanOrEqual(3);
+    expect(named / complaints).toBeGreaterThanOrEqual(0.72);
   });
 });
