@@ -2,36 +2,19 @@
 // finishes in time (none forced), the reply stays queued, and the next start delivers it exactly once.
 
 import fs from "node:fs";
-import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { wechatGatewayWith, type WechatGateway } from "../../bots/wechat/index.js";
 import { paceKeys } from "../../bots/wechat/pacer.js";
-import { createApp, type App } from "../../core/app.js";
-import { createLogger } from "../../core/infra/log.js";
+import { createApp } from "../../core/app.js";
 import { dropPrefix, testConfig, waitFor } from "../helpers/harness.js";
+import { recordingLogger, stopWithin } from "../support/stop-log.js";
 import { mockWorld, WECHAT_MESSAGE_TYPE as T } from "./mock-world.js";
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-/** A logger whose lines the test reads (warn and above). */
-function recordingLogger() {
-  const lines: Array<{ level: number; msg?: string; step?: string }> = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split("\n")) if (l.trim()) { lines.push(JSON.parse(l)); if (process.env.STOP_DEBUG) process.stderr.write(`${new Date().toISOString()} ${l}\n`); }
-      done();
-    },
-  });
-  return { log: createLogger("warn", stream), lines };
-}
-
-/** Resolves "stopped", or "still waiting" after ms: a stop that freezes fails the test instead of hanging it. */
-const stopWithin = (app: App, ms: number) =>
-  Promise.race([app.stop().then(() => "stopped"), new Promise<string>((r) => setTimeout(r, ms, `still waiting after ${ms} ms`))]);
 
 describe("stop while a reply waits for its WeChat pace slot", () => {
   it("wakes the waiting send, forces no step, and the next start sends the reply exactly once", async () => {
@@ -67,7 +50,7 @@ describe("stop while a reply waits for its WeChat pace slot", () => {
 
     expect(await stopWithin(app1, 20_000)).toBe("stopped");
     app1Stopped = true;
-    expect(first.lines.filter((l) => l.msg?.includes("did not finish in time")).map((l) => l.step)).toEqual([]);
+    expect(first.forcedSteps()).toEqual([]);
     // Nothing was sent while stopping, and the answer was neither lost nor marked done.
     expect(w.sent().some((s) => s.text?.includes("已放弃"))).toBe(false);
 
@@ -87,6 +70,6 @@ describe("stop while a reply waits for its WeChat pace slot", () => {
 
     expect(await stopWithin(app2, 20_000)).toBe("stopped");
     app2Stopped = true;
-    expect(second.lines.filter((l) => l.msg?.includes("did not finish in time")).map((l) => l.step)).toEqual([]);
+    expect(second.forcedSteps()).toEqual([]);
   }, 120_000);
 });
