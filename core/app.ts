@@ -95,6 +95,17 @@ export interface App {
  * event: a worker whose connection became ready before the listener was attached (its creator awaited something
  * else first, as the reconciler's schedule) emitted it already, and start() then sat out the whole timeout (10 s).
  */
+/**
+ * Force a worker whose close() overran: mark its Redis connection closed, so a job that still ends later reports
+ * nothing to Redis (its lock lapses and the next start takes it over; sentBefore keeps a send from doubling).
+ * Never `worker.disconnect()`: the connection is shared (the app's, the pacer's), and BullMQ retries a closing
+ * worker's "Connection is closed" job updates with no delay — a loop that spins the CPU and starves every timer,
+ * the remaining stop steps' bounds included. `connection` is protected in BullMQ's typings, hence the cast.
+ */
+async function forceWorker(worker: Worker): Promise<void> {
+  await (worker as unknown as { connection: { close(force: boolean): Promise<void> } }).connection.close(true);
+}
+
 async function workerReady(worker: Worker, timeoutMs = 10_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([worker.waitUntilReady().then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
@@ -297,8 +308,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
         if (force) await settlesWithin(force(), config.STOP_STEP_TIMEOUT_MS);
       };
       await step("http", async () => app.http?.close());
+      // Sends waiting for a pace or rate-limit slot (a WeChat gap can be a minute) wake now and go back to their
+      // queue unsent, so the outbox close below never waits one out; a send already past its slot completes.
+      for (const g of gateways) g.stopSending?.();
       // Workers first: close() lets jobs in flight finish while their gateway can still send.
-      await Promise.all(workers.map((w) => step(`worker ${w.name}`, () => w.close(), () => w.disconnect())));
+      await Promise.all(workers.map((w) => step(`worker ${w.name}`, () => w.close(), () => forceWorker(w))));
       await Promise.all(gateways.map((g) => step(`gateway ${g.platform}`, () => g.stop())));
       await step("jobs in flight", () => Promise.allSettled(inFlight));
       await step("queues", () => queues.close());

@@ -176,9 +176,10 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         break;
       } catch (raw) {
         const err = raw instanceof SendError ? raw : new SendError("transient", raw instanceof Error ? raw.message : String(raw), { cause: raw });
-        if (err.kind === "yielded" && token) {
+        if ((err.kind === "yielded" || err.kind === "stopping") && token) {
           // Nothing was sent: back to the head of its lane (BullMQ keeps a prioritised job's place), no attempt used;
-          // the worker takes the waiting reply next.
+          // the worker takes the waiting reply next — or, stopping (the gateway woke the send at shutdown), the job
+          // waits there for the next start.
           await job.moveToWait(token);
           throw new WaitingError();
         }

@@ -176,13 +176,18 @@ export class TelegramGateway implements ChatGateway {
     }
   }
 
+  /** Take no more sends: every send waiting for a rate-limit slot wakes and throws SendError("stopping"). */
+  stopSending(): void {
+    this.limiter.close();
+  }
+
   /**
-   * Stop polling and wake any send waiting for a rate-limit slot (it fails as transient and is retried).
+   * Stop polling and wake any send waiting for a rate-limit slot (SendError "stopping": core requeues it).
    * Final: a stopped gateway is not started again (core builds a new one).
    */
   async stop(): Promise<void> {
     this.stopping.abort();
-    this.limiter.close();
+    this.stopSending();
     await this.poller?.stop();
     await this.starting?.catch(() => undefined);
     this.started = false;

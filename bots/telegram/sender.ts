@@ -78,7 +78,7 @@ export class TelegramSender {
       try {
         await limiter.acquire(msg.chatId);
       } catch (err) {
-        if (err instanceof LimiterClosedError) throw new SendError("transient", "telegram gateway is stopping", { cause: err });
+        if (err instanceof LimiterClosedError) throw new SendError("stopping", "telegram gateway is stopping", { cause: err });
         throw new SendError("transient", `rate limiter unavailable: ${(err as Error).message}`, { cause: err });
       }
       let sent;

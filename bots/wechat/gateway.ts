@@ -226,10 +226,15 @@ export class WechatGateway implements ChatGateway {
     }
   }
 
-  /** Stop both accounts; pending pace waits return as rate_limited so core requeues them. */
-  async stop(): Promise<void> {
+  /** Take no more sends: every send waiting for its pace slot wakes and throws SendError("stopping"). */
+  stopSending(): void {
     this.stopping = true;
     this.abort.abort();
+  }
+
+  /** Stop both accounts (stopSending first: pending pace waits end as "stopping" and core requeues them). */
+  async stop(): Promise<void> {
+    this.stopSending();
     for (const t of this.startTimers) clearTimeout(t);
     this.startTimers.clear();
     for (const account of this.accounts()) {
@@ -400,7 +405,7 @@ export class WechatGateway implements ChatGateway {
    * and keeps the attempt), chat_gone (room gone or no serving account in it), transient (anything else).
    */
   async send(msg: OutgoingMessage, opts: SendOptions = {}): Promise<SendResult> {
-    if (this.stopping) throw new SendError("rate_limited", "WeChat gateway stopping", { retryAfterMs: this.opts.loggedOutRetryMs });
+    if (this.stopping) throw new SendError("stopping", "WeChat gateway stopping");
     // Sent before by an attempt whose process died before core recorded it: the same message is not said twice.
     const before = await this.sentBefore(msg);
     if (before) return before;

@@ -343,7 +343,8 @@ export class WechatPacer {
    *
    * Lanes: an ordinary send (a reply, a ticket notice) claims the account's next slot while it waits; a `bulk`
    * send (a broadcast delivery) never takes a slot a reply has claimed, and with `giveWay` it asks every
-   * giveWayEveryMs while it waits — true throws SendError('yielded') before any slot is taken.
+   * giveWayEveryMs while it waits — true throws SendError('yielded') before any slot is taken. Aborting `signal`
+   * (the gateway stopping) wakes the wait at once and throws SendError('stopping'), also before any slot is taken.
    */
   async acquire(account: string, roomId: string, signal?: AbortSignal, opts: { urgent?: boolean; bulk?: boolean; giveWay?: () => Promise<boolean> } = {}): Promise<PaceSlot> {
     const o = this.options;
@@ -364,8 +365,14 @@ export class WechatPacer {
         throw new SendError("yielded", "a reply waits for a sender: this broadcast send steps aside before taking its slot");
       }
     };
+    const stopping = async () => {
+      await unclaim();
+      return new SendError("stopping", "WeChat gateway stopping: this send gave back its place before taking a slot");
+    };
     await stepAside();
     for (;;) {
+      // Woken by stop: never take a slot (and send) after it; the job goes back to the queue for the next start.
+      if (signal?.aborted) throw await stopping();
       const { day, msLeft } = dayOf(Date.now(), o.utcOffsetMinutes);
       const k = paceKeys(this.prefix, account, roomId, day);
       const warnAt = Math.max(1, Math.ceil(o.dailyCap * o.dailyWarnRatio));
@@ -395,10 +402,6 @@ export class WechatPacer {
       if (Date.now() - started + wait > o.maxWaitMs) {
         await unclaim();
         throw new SendError("rate_limited", `WeChat pace: next slot in ${wait} ms (${reason})`, { retryAfterMs: wait });
-      }
-      if (signal?.aborted) {
-        await unclaim();
-        throw new SendError("rate_limited", "WeChat gateway stopping", { retryAfterMs: 1000 });
       }
       // A reply wakes exactly at its slot. A bulk send wakes a few ms later (the spread keeps bulk senders of
       // several processes woken by the same slot from colliding on it) and, when it may give way, asks every

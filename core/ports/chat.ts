@@ -77,7 +77,9 @@ export type SendErrorKind =
   /** Anything else that a retry cannot fix (400 bad request…). */
   | "permanent"
   /** A bulk send stepped aside for a waiting reply before taking its slot (nothing sent): queued again, no attempt used. */
-  | "yielded";
+  | "yielded"
+  /** The gateway is stopping and woke this send before anything was sent: queued again for the next start, no attempt used. */
+  | "stopping";
 
 /** A typed send failure thrown by `ChatGateway.send`. */
 export class SendError extends Error {
@@ -132,6 +134,12 @@ export interface ChatGateway {
   readonly platform: Platform;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Stop taking sends, before core closes the outbox worker: every send waiting for a pace or rate-limit slot
+   * wakes and throws SendError("stopping") (nothing sent), so the worker's close never waits out a long slot.
+   * stop() implies it.
+   */
+  stopSending?(): void;
   /** Send one message, honouring the platform's limits; throws SendError on failure. */
   send(msg: OutgoingMessage, opts?: SendOptions): Promise<SendResult>;
   /**

@@ -167,13 +167,13 @@ describe("limits", () => {
     expect(calls[10].at - calls[0].at).toBeGreaterThanOrEqual(1900);
   });
 
-  it("stop() wakes a send waiting for a slot as a transient failure", async () => {
+  it("stop() wakes a send waiting for a slot as \"stopping\" (core puts it back in the queue, no attempt used)", async () => {
     const g = gateway();
     await t.redis.set(`${t.prefix}:telegram:123456:paused`, "1", "PX", 60_000);
     const pending = g.send(out("-100950", "never"));
     await new Promise((r) => setTimeout(r, 50));
     await g.stop();
-    expect((await sendError(pending)).kind).toBe("transient");
+    expect((await sendError(pending)).kind).toBe("stopping");
     expect(api.callsOf("sendMessage")).toHaveLength(0);
   });
 });
