@@ -49,8 +49,10 @@ export function decideMessage(input: { intent: Intent; detection: Detection; kno
       const mine = known.mine && { kind: "ticket" as const, ticket: known.mine, scope: "mine" as const, openOthers: known.mineOpenOthers ?? 0 };
       const incident = known.incident && { kind: "ticket" as const, ticket: known.incident, scope: "group" as const, openOthers: 0 };
       const notice = known.notice && { kind: "notice" as const, notice: known.notice };
-      // Progress asks about a reported problem first; a notice question about planned work first.
-      const order = intent.kind === "progress" ? [mine, incident, notice] : [notice, incident, mine];
+      // Progress asks about a reported problem first; a notice question about planned work first. A question
+      // about the asker's own report (我报的水管修了吗) is answered by the asker's ticket only: a water notice
+      // or a neighbour's incident would read as news of a report that was never logged.
+      const order = intent.ownReport ? [mine] : intent.kind === "progress" ? [mine, incident, notice] : [notice, incident, mine];
       const facts = order.find((f) => f !== undefined);
       if (facts) return { action: "answer", facts };
       if (detection.complaint && detection.category) return { action: "pass", reason: "complaint, nothing open" };

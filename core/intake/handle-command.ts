@@ -3,7 +3,6 @@
 import { runFollowUp, type FollowUp } from "../broadcasts/control-broadcast.js";
 import { AppError } from "../infra/errors.js";
 import type { Group } from "../infra/rows.js";
-import { langOf } from "../locale.js";
 import { createOutbound } from "../outbox.js";
 import type { Actor } from "../policy/authorize.js";
 import type { ChatMessage } from "../ports/chat.js";
@@ -11,6 +10,7 @@ import { maskPersonal } from "../privacy.js";
 import { chatActor } from "../staff/chat-identity.js";
 import type { TicketFollowUp } from "../tickets/actions.js";
 import { runCommand, type CommandResult, type ParsedCommand } from "../transports/chat-commands/index.js";
+import { commandLang } from "../transports/chat-commands/reply-lang.js";
 import { clip, ensureResident, storeOnce, type IntakeDeps, type IntakeOutcome } from "./shared.js";
 
 /**
@@ -25,9 +25,9 @@ export async function handleCommand(deps: IntakeDeps, msg: ChatMessage, group: G
   if (!opts.direct && !group.enabled && !(command.kind === "command" && command.name === "enable" && staff)) {
     return { action: "ignored", reason: "group not enabled" };
   }
-  // Commands are mostly Latin (/status A0012): answer in English only when the arguments are English words.
-  const args = command.kind === "command" ? command.args.replace(/#?[A-Za-z]{1,3}\d{2,}/g, "") : "";
-  const lang = /[A-Za-z]{2,}/.test(args) ? langOf(args) : "zh";
+  // Command words, ids and keywords (/broadcast status B9) are Latin in every language: the reply follows the
+  // free text the command carries (a notice body, a progress note), else Chinese.
+  const lang = commandLang(command);
   const clipped = clip(msg.text, deps.maxStoredChars);
   const name = command.kind === "command" ? command.name : command.command;
   let refused: string | undefined;

@@ -11,7 +11,7 @@ import { englishWords, stem } from "../english.js";
 import { normalize } from "../normalize.js";
 import { cut } from "../segment.js";
 import {
-  FAQ_ANCHOR, FEEDBACK_BAD_ANCHOR, FEEDBACK_OK_ANCHOR, NOTICE_ANCHOR, PROGRESS_ANCHOR, asksTime, conceptsOf, dayOffsets, hasGrievance, hasQuestionCue,
+  FAQ_ANCHOR, FEEDBACK_BAD_ANCHOR, FEEDBACK_OK_ANCHOR, NOTICE_ANCHOR, PROGRESS_ANCHOR, asksOwnReport, asksTime, conceptsOf, dayOffsets, hasGrievance, hasQuestionCue,
   isRegisterReply, placesIn, ratingOf, ticketNumbersIn, type Concept,
 } from "./rules.js";
 
@@ -58,6 +58,8 @@ export interface Intent {
   asksTime: boolean;
   /** The problem is still there (还没, 都三天了): with nothing open, the line is a complaint. */
   grievance: boolean;
+  /** About the asker's own report (我报的, 我反映的, "my report"): only the asker's ticket answers it. */
+  ownReport: boolean;
   lang: "zh" | "en";
   /** Why, for logs and the FAQ test command. */
   reason: string;
@@ -165,7 +167,7 @@ export function createIntentRecogniser(opts: IntentOptions = {}): IntentRecognis
 
   const recognise = (raw: string): Intent => {
     // A line far past the limit is never an enquiry: judge it before normalising 100 KB of it.
-    if (typeof raw !== "string" || raw.length > maxChars * 4) return { kind: "none", confidence: 1, reason: "too long for an enquiry", ticketNumbers: [], concepts: [], places: [], days: [], asksTime: false, grievance: false, lang: "zh" };
+    if (typeof raw !== "string" || raw.length > maxChars * 4) return { kind: "none", confidence: 1, reason: "too long for an enquiry", ticketNumbers: [], concepts: [], places: [], days: [], asksTime: false, grievance: false, ownReport: false, lang: "zh" };
     const text = normalize(raw).trim();
     const base = {
       ticketNumbers: ticketNumbersIn(text, ticketPrefix),
@@ -174,6 +176,7 @@ export function createIntentRecogniser(opts: IntentOptions = {}): IntentRecognis
       days: dayOffsets(text),
       asksTime: asksTime(text),
       grievance: hasGrievance(text),
+      ownReport: asksOwnReport(text),
       lang: /[\u3400-\u9fff]/.test(text) || !/[A-Za-z]/.test(text) ? ("zh" as const) : ("en" as const),
     };
     const none = (reason: string, confidence = 1): Intent => ({ kind: "none", confidence, reason, ...base });

@@ -3,5 +3,5 @@ export { createIntentRecogniser, intentTokens, readIntentTsv, shippedExamples, I
 export type { Feedback, Intent, IntentKind, IntentLabel, IntentOptions, IntentRecogniser } from "./classify.js";
 export { createRetriever } from "./retrieve.js";
 export type { RetrievalDoc, RetrievalHit, Retriever } from "./retrieve.js";
-export { CONCEPT_CATEGORY, CONCEPT_PROBLEM, asksTime, conceptsOf, dayOffsets, hasGrievance, hasQuestionCue, isRegisterReply, numbersIn, placesIn, ticketNumbersIn } from "./rules.js";
+export { CONCEPT_CATEGORY, CONCEPT_PROBLEM, asksOwnReport, asksTime, conceptsOf, dayOffsets, hasGrievance, hasQuestionCue, isRegisterReply, numbersIn, placesIn, ticketNumbersIn } from "./rules.js";
 export type { Concept } from "./rules.js";

@@ -85,6 +85,13 @@ export const FEEDBACK_BAD_ANCHOR = /还是|又|没修|没好|不满意|没有?�
 /** Persistence or grievance: the problem is still there (还没, 都三天了, 一直) — an enquiry that is also a complaint. */
 export const hasGrievance = (text: string): boolean => /还没|还是没|还不|仍然|仍未|一直|都[一二两三四五六七八九十几\d]+[天周个]|好几天|still|again/i.test(text);
 
+/**
+ * The question is about the asker's own report (我报的, 我反映的, 我上次说的, 我昨天投诉的, "my report", "I reported"):
+ * only the asker's ticket answers it — a group notice or a neighbour's incident is not "my report".
+ */
+export const asksOwnReport = (text: string): boolean =>
+  /我(?:们家?)?(?:上周|上次|上回|上个月|昨天|前天|之前|前几天|刚才|刚刚|早上|今天)?(?:报修|报|反映|提|说|投诉|登记|报告)过?的|\bmy (?:report|complaint|ticket)\b|\bI (?:reported|complained|raised)\b/i.test(text);
+
 /** A bare request to register the problem just offered ("登记"). */
 export const isRegisterReply = (text: string): boolean => /^\s*(请?(帮我)?(要|需要)?登记(一下|吧)?|报事|register( it)?|yes,? register)\s*[。.!！]?\s*$/i.test(text);
 

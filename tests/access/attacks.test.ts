@@ -2,6 +2,7 @@
 // cookies, cross-site POSTs, revoked tokens, X-Forwarded-For from an untrusted peer; plus logout, password change
 // ending every session, and the playground's sender names never granting rights.
 
+import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { findAuditEvents } from "../../core/audit/find-audit-events.js";
 import { waitFor, type TestApp } from "../helpers/harness.js";
@@ -66,6 +67,41 @@ describe("logging in", () => {
     expect(limited.map((e) => e.after)).toEqual([expect.objectContaining({ by: "ip" })]);
     const failed = await findAuditEvents({ db: t.app.prisma, action: "session.", limit: 50 });
     expect(failed.filter((e) => e.ip !== "127.0.0.1")).toEqual([]);
+  }, 60_000);
+
+  it("the limits live in Redis under <prefix>-login-ip-<address> and -user-<name>: one address or name is limited, another is not", async () => {
+    // 4 setup logins from 127.0.0.1 count against its limit of 6: two more are allowed from there.
+    world = await accessWorld({ LOGIN_MAX_PER_IP: "6", LOGIN_MAX_PER_ACCOUNT: "3" });
+    const { t } = world;
+    // From a chosen loopback address (Linux answers on all of 127/8), so the server sees two different peers.
+    const from = (localAddress: string, username: string) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ username, password: "wrong-wrong" });
+        const req = request(`${t.url}/api/session`, { method: "POST", localAddress, headers: { ...json, "content-length": Buffer.byteLength(body) } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    const one = [await from("127.0.0.1", "a1"), await from("127.0.0.1", "a2"), await from("127.0.0.1", "a3")];
+    expect(one).toEqual([401, 401, 429]); // 127.0.0.1 is limited…
+    expect(await from("127.0.0.2", "a4")).toBe(401); // …127.0.0.2 is not
+    // Per name: "carol" from 127.0.0.2 is limited after 3 tries, "dave" from the same address is not.
+    const carol = [await from("127.0.0.2", "carol"), await from("127.0.0.2", "carol"), await from("127.0.0.2", "carol"), await from("127.0.0.2", "carol")];
+    expect(carol).toEqual([401, 401, 401, 429]);
+    expect(await from("127.0.0.2", "dave")).toBe(401);
+    const prefix = t.config.QUEUE_PREFIX;
+    const redis = t.app.queues.connection;
+    const keys = (await redis.keys(`${prefix}-login-*`)).sort();
+    expect(keys.some((k) => k.includes("undefined"))).toBe(false);
+    const counters = keys.filter((k) => !k.startsWith(`${prefix}-login-limited-`));
+    expect(counters).toEqual(
+      [`${prefix}-login-ip-127.0.0.1`, `${prefix}-login-ip-127.0.0.2`, ...["a1", "a2", "a4", "admin", "carol", "dave", "grid_leader", "street", "viewer"].map((u) => `${prefix}-login-user-${u}`)].sort(),
+    );
+    expect(Number(await redis.get(`${prefix}-login-ip-127.0.0.1`))).toBe(7); // 4 setup logins + 3 tries
+    expect(Number(await redis.get(`${prefix}-login-ip-127.0.0.2`))).toBe(6);
+    expect(Number(await redis.get(`${prefix}-login-user-carol`))).toBe(4);
   }, 60_000);
 
   it("a forged or expired session cookie is 401; logout ends the session; a password change logs out everywhere", async () => {

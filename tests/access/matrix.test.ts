@@ -165,7 +165,7 @@ describe("the same rules through chat commands", () => {
     };
     const other = await send(`grid:${GRID_2}`);
     const mine = await send(`grid:${GRID_1}`);
-    expect(await say("lianhua-03", "pg-grid_leader-chat", `/broadcast status B${other}`)).toMatch(/only; that scope is outside it/);
+    expect(await say("lianhua-03", "pg-grid_leader-chat", `/broadcast status B${other}`)).toMatch(/只能向自己负责的网格.*不在您的网格内/); // ids and keywords: Chinese
     expect(await say("lianhua-03", "pg-grid_leader-chat", `/broadcast status B${mine}`)).toContain(`B${mine}`);
     expect(await say("lianhua-03", "pg-admin-chat", `/broadcast status B${other}`)).toContain(`B${other}`);
     // A broadcast to everyone: the leader's counts are their grid's deliveries only; the admin's are all of them.

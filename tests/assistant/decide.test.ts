@@ -48,6 +48,19 @@ describe("decideMessage: complaint or enquiry", () => {
     expect(decide("几点恢复供电", { mine: ticket(), notice })).toMatchObject({ facts: { kind: "notice" } });
   });
 
+  it("a question about the asker's own report is answered by the asker's ticket only: with none, the offer to register", () => {
+    const notice = { broadcastId: 3, text: "停水通知：明天9:00至12:00 3栋二次供水设施检修，届时停水", at: new Date(), score: 1 };
+    const neighbour = ticket({ reporterId: 9, category: "utilities", text: "3栋没水了" });
+    for (const q of ["我报的水管修了吗", "我反映的停水处理了吗", "我上次说的水管修好了吗", "我昨天报的水管什么时候修"]) {
+      expect([q, decide(q, { notice, incident: neighbour })]).toEqual([q, { action: "answer", facts: { kind: "unknown", about: "status" } }]);
+      expect([q, decide(q, { mine: ticket(), notice })]).toMatchObject([q, { action: "answer", facts: { kind: "ticket", scope: "mine" } }]);
+    }
+    // A line the detector tickets by itself (漏水) stays the detector's: it becomes the ticket that was missing.
+    expect(decide("我反映的漏水修了没有", { notice })).toMatchObject({ action: "pass", reason: "complaint, nothing open" });
+    // Without the "my report" shape the notice still answers.
+    for (const q of ["停水到几点？", "明天停水吗", "水什么时候来"]) expect([q, decide(q, { notice })]).toMatchObject([q, { action: "answer", facts: { kind: "notice" } }]);
+  });
+
   it("feedback only on the asker's own ticket; 登记 only with an offer waiting; chatter passes", () => {
     expect(decide("满意", { feedbackTicket: ticket({ status: "resolved" }) })).toMatchObject({ action: "feedback", feedback: "satisfied" });
     expect(decide("还是没修好", { feedbackTicket: ticket({ status: "resolved" }) })).toMatchObject({ action: "feedback", feedback: "not_fixed" });

@@ -148,6 +148,13 @@ describe("assistant: notices, the FAQ, registering, and a complaint with nothing
     // Another building's question does not get 3栋's notice.
     const other = await say(t, G, "刘姐", "5栋明天停水吗");
     expect((await answerTo(t, G, other)).text).toContain("暂时没有查到");
+    // "My report" with no ticket of hers: the no-ticket offer, not the water notice; the plain question keeps it.
+    for (const q of ["我报的水管修了吗", "我反映的停水什么时候处理"]) {
+      const mine = await say(t, G, "陈阿姨", q);
+      expect([q, (await answerTo(t, G, mine)).text]).toEqual([q, "暂时没有查到相关的工单或通知。需要登记为问题吗？回复“登记”即可。"]);
+    }
+    const until = await say(t, G, "陈阿姨", "停水到几点？");
+    expect((await answerTo(t, G, until)).text).toContain("停水通知：明天9:00至12:00");
     expect(await t.app.prisma.ticket.count()).toBe(0);
   });
 

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PlaygroundGateway, playgroundGateway } from "../../bots/playground/index.js";
 import type { ChatMessage } from "../../core/ports/chat.js";
+import { commandLang } from "../../core/transports/chat-commands/reply-lang.js";
 import { parseCommand } from "../../core/transports/chat-commands/table.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 
@@ -21,6 +22,15 @@ describe("parseCommand", () => {
     expect(parseCommand("#工单详情 A0012")).toMatchObject({ name: "ticket", args: "A0012" });
     expect(parseCommand("#工单")).toMatchObject({ name: "tickets", args: "" });
     expect(parseCommand("#报事楼道灯坏了")).toMatchObject({ name: "report", args: "楼道灯坏了" });
+  });
+
+  it("picks the reply language from a command's free text only; ids and keywords alone mean Chinese", () => {
+    const lang = (text: string) => [text, commandLang(parseCommand(text)!)];
+    for (const text of ["/broadcast status B9", "/broadcast pause B12", "/tickets open", "/tickets all", "/staffroom off", "/poll results P3", "/status A0012", "/accept A0012", "/merge A0013 A0012", "/rate A0012 4", "/dispatch A0012 LiWei", "/help", "/broadcast 明天停水", "/progress A0012 电工已到场", "/broadcast grid:lianhua --urgent 明天停水"]) {
+      expect(lang(text)).toEqual([text, "zh"]);
+    }
+    for (const text of ["/progress A0001 electrician on site", "/broadcast --urgent No water tomorrow 9-12", '/poll Paint the fence green? | yes | no --until "12-05 18:00"', "/report the lift is broken", "/resolve A0012 power is back", '/broadcast --at "12-02 08:00" Lift maintenance'])
+      expect(lang(text)).toEqual([text, "en"]);
   });
 
   it("treats unknown slash commands as unknown, and #words that are not commands as ordinary text", () => {
@@ -138,6 +148,27 @@ describe("commands in a group", () => {
     expect(s.queued).toBe(3);
     expect(s.held).toEqual([expect.objectContaining({ platform: "wechat", reason: expect.stringContaining("过于频繁") })]);
     expect(s.etaSeconds).toBeGreaterThanOrEqual(9 * 60); // the pause, then ~4 s a room
+  });
+
+  it("a command's reply follows its free text only: ids and keywords (/broadcast status B1, /tickets open) answer in Chinese", async () => {
+    t = await createTestApp({ gateways: [playgroundGateway] });
+    await t.app.prisma.staff.create({ data: { platform: "playground", userId: "pg-主任", role: "admin", name: "王主任" } });
+    await say(t, "lianhua-01", "王阿姨", "3栋又停电了");
+    const ticket = await waitFor(() => t.app.prisma.ticket.findFirst());
+    await answer(t, "lianhua-01", await say(t, "lianhua-01", "主任", "/broadcast 明天上午停水"));
+    await say(t, "lianhua-01", "主任", "确认");
+    await waitFor(async () => ((await t.app.prisma.broadcast.findFirst())?.status === "done" ? true : undefined));
+
+    const status = await answer(t, "lianhua-02", await say(t, "lianhua-02", "主任", "/broadcast status B1"));
+    expect(status.text).toMatch(/^通知 #B1（.+）：已送达 20\/20，失败 0，待发送 0$/);
+    const open = await answer(t, "lianhua-02", await say(t, "lianhua-02", "主任", "/tickets open"));
+    expect(open.text).not.toMatch(/[A-Za-z]{3,}/); // no English words: ids only
+    // The free text decides: an English progress note gets an English reply, a Chinese one a Chinese reply.
+    const en = await answer(t, "lianhua-02", await say(t, "lianhua-02", "主任", `/progress ${ticket.number} electrician on site`));
+    expect(en.text).toBe(`Updated: ticket #${ticket.number} → in progress.`);
+    const zh = await answer(t, "lianhua-02", await say(t, "lianhua-02", "主任", `/progress ${ticket.number} 电工已到场`));
+    expect(zh.text).toMatch(/[\u3400-\u9fff]/);
+    expect(zh.text).not.toMatch(/[A-Za-z]{3,}/);
   });
 
   it("an unknown command lists what exists; /status shows the resident's open tickets", async () => {

@@ -9,7 +9,7 @@ import { authorize, scopeOf } from "../../policy/authorize.js";
 import { t } from "../../locale.js";
 import { usageOf, type CommandContext, type CommandHandler } from "./context.js";
 
-const CONTROL: Record<string, keyof typeof CONTROL_ACTIONS | "status"> = {
+export const CONTROL: Record<string, keyof typeof CONTROL_ACTIONS | "status"> = {
   pause: "pause", 暂停: "pause", resume: "resume", 继续: "resume", cancel: "cancel", 取消: "cancel", confirm: "confirm", 确认: "confirm", status: "status", 状态: "status", 进度: "status",
   urgent: "urgent", 加急: "urgent", 转紧急: "urgent", normal: "normal", 转普通: "normal",
 };

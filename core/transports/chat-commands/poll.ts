@@ -9,7 +9,7 @@ import { pollResults } from "../../polls/poll-results.js";
 import { noticeDraft, parseNoticeArgs, previewReply } from "./broadcast.js";
 import type { CommandHandler } from "./context.js";
 
-const RESULTS = /^(?:results?|结果|状态|status)\s+(#?P?\d+)\s*$/i;
+export const RESULTS = /^(?:results?|结果|状态|status)\s+(#?P?\d+)\s*$/i;
 
 /** Create a poll's draft (the preview), or show a poll's results. */
 export const poll: CommandHandler = async (ctx, cmd) => {

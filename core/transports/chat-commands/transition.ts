@@ -8,7 +8,7 @@ import { ratingFromText } from "../../tickets/record-rating.js";
 import { needTicket, splitArgs, usageOf, type CommandHandler } from "./context.js";
 
 /** The arguments after the ticket number, as the action's input. */
-function inputOf(name: TicketActionName, rest: string): TicketActionInput {
+export function inputOf(name: TicketActionName, rest: string): TicketActionInput {
   const { first, rest: after } = splitArgs(rest);
   if (name === "dispatch") return { assignee: first, note: after || undefined };
   if (name === "merge") return { into: first, note: after || undefined };

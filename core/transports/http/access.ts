@@ -1,7 +1,8 @@
 // /api/session (log in, who am I, log out, change password), /api/org, /api/staff, /api/tokens and /api/audit:
 // the access doors of the web admin and integrations. Parse, call a service, format.
 
-import rateLimit from "@fastify/rate-limit";
+import { createRequire } from "node:module";
+import rateLimit, { type FastifyRateLimitStore } from "@fastify/rate-limit";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { findAuditEvents } from "../../audit/find-audit-events.js";
@@ -15,6 +16,14 @@ import { addAccount, findAccount, listAccounts, setPassword } from "../../staff/
 import { createApiToken, listApiTokens, logIn, logOut, revokeApiToken } from "../../staff/sessions.js";
 import { actorOf, SESSION_COOKIE } from "./auth.js";
 import type { HttpContext } from "./context.js";
+
+/** The plugin's own Redis store (its counting script); not exported by the package's types. */
+const RedisStore = createRequire(import.meta.url)("@fastify/rate-limit/store/RedisStore.js") as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: HttpContext["queues"]["connection"],
+  key: string,
+) => FastifyRateLimitStore;
 
 const LoginBody = z.object({ username: z.string().max(200), password: z.string().max(2000) });
 const PasswordBody = z.object({ currentPassword: z.string().max(2000), newPassword: z.string().max(2000) });
@@ -30,7 +39,19 @@ const AuditQuery = z.object({ actor: z.string().max(100).optional(), action: z.s
 export const accessRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (server, { app }) => {
   const { prisma: db, config } = app;
   // Login attempts are counted in Redis (shared by every web process), per client address and per username.
-  await server.register(rateLimit, { global: false, redis: app.queues.connection, nameSpace: `${config.QUEUE_PREFIX}-login-`, skipOnError: false });
+  // The plugin's Redis store names a limiter's keys after the route it was declared on; a limiter made with
+  // createRateLimit has no route, which made every key `<prefix>-login-undefinedundefined-…`. This store keeps
+  // the plugin's counting (its Redis script) and names the keys `<prefix>-login-ip-<address>` / `-user-<name>`.
+  const namespace = `${config.QUEUE_PREFIX}-login-`;
+  class LoginStore extends RedisStore {
+    constructor() {
+      super(false, false, app.queues.connection, namespace);
+    }
+    override child(): LoginStore {
+      return this;
+    }
+  }
+  await server.register(rateLimit, { global: false, store: LoginStore, skipOnError: false });
   const window = config.LOGIN_WINDOW_MINUTES * 60_000;
   const perIp = server.createRateLimit({ max: config.LOGIN_MAX_PER_IP, timeWindow: window, keyGenerator: (req) => `ip-${req.ip}` });
   const perAccount = server.createRateLimit({
