@@ -4,42 +4,27 @@
 // they change nothing (the private chat's own row stays a disabled, untagged, non-staff direct chat; no ticket).
 // /help lists only what works there; a notice drafted there is sent with 「确认」 there.
 
-import { createRequire } from "node:module";
-import type { TelegramServer as Emulator } from "telegram-test-api/lib/telegramServer.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { telegramGateway } from "../../bots/telegram/index.js";
-import { cliActor } from "../../core/policy/authorize.js";
-import { addAccount } from "../../core/staff/accounts.js";
-import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
-import { freePort } from "../helpers/net.js";
+import { waitFor } from "../helpers/harness.js";
+import { startGridOnEmulator, type GridOnEmulator } from "./grid-emulator.js";
 
-const TelegramServer = createRequire(import.meta.url)("telegram-test-api") as typeof Emulator;
 const TOKEN = "424245:emulated-token";
 const GROUP = -1001234560011;
 const LEADER_ID = 6111;
 
-let server: Emulator | undefined;
-let t: TestApp | undefined;
+let world: GridOnEmulator | undefined;
 afterEach(async () => {
-  await t?.cleanup();
-  await server?.stop();
-  t = undefined;
-  server = undefined;
+  await world?.stop();
+  world = undefined;
 });
 
 describe("a grid leader's private chat with the bot", () => {
   it("refuses the group's commands with where to send them and what works here; /help lists that; 「确认」 sends a notice drafted here", async () => {
-    server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
-    await server.start();
-    t = await createTestApp({ env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, PLAYGROUND_ENABLED: "false" }, gateways: [telegramGateway] });
-    const db = t.app.prisma;
-    const grid = await db.orgNode.create({ data: { kind: "grid", name: "莲花社区第一网格" } });
-    await db.group.create({ data: { platform: "telegram", chatId: String(GROUP), title: "莲花社区1号楼业主群", grid: grid.name, gridNodeId: grid.id } });
-    await addAccount({ db, actor: cliActor("setup"), username: "li", role: "grid_leader", scope: grid.name, name: "李网格", identities: [{ platform: "telegram", userId: String(LEADER_ID) }] });
-
-    const emu = server;
+    world = await startGridOnEmulator({ token: TOKEN, groups: { [GROUP]: "莲花社区1号楼业主群" }, leaderId: LEADER_ID });
+    const emu = world.server;
+    const db = world.t.app.prisma;
     const leader = emu.getClient(TOKEN, { type: "private", chatId: LEADER_ID, userId: LEADER_ID, firstName: "李网格", userName: `u${LEADER_ID}` });
-    const sent = (chatId: number) => emu.storage.botMessages.filter((m) => String(m.message.chat_id) === String(chatId)).map((m) => (m.message as { text: string }).text);
+    const sent = (chatId: number) => world!.sent(chatId).map((m) => m.text);
     /** Send a line in the private chat and return the bot's next message there. */
     const ask = async (text: string) => {
       const before = sent(LEADER_ID).length;

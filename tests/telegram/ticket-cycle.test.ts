@@ -4,51 +4,28 @@
 // once, as a reply to their own message; a reporter's 「4」 rates it and the outcome card (晒单) reaches both groups.
 // What is asserted is what the emulator received from the bot: the chat, the text, the message replied to.
 
-import { createRequire } from "node:module";
-import type { TelegramServer as Emulator } from "telegram-test-api/lib/telegramServer.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { telegramGateway } from "../../bots/telegram/index.js";
-import { cliActor } from "../../core/policy/authorize.js";
-import { addAccount } from "../../core/staff/accounts.js";
-import { countIntakeDone, createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
-import { freePort } from "../helpers/net.js";
+import { countIntakeDone, waitFor } from "../helpers/harness.js";
+import { startGridOnEmulator, type GridOnEmulator } from "./grid-emulator.js";
 
-const TelegramServer = createRequire(import.meta.url)("telegram-test-api") as typeof Emulator;
 const TOKEN = "424244:emulated-token";
 const GROUP_A = -1001234560001;
 const GROUP_B = -1001234560002;
 const LEADER_ID = 6101;
 
-let server: Emulator | undefined;
-let t: TestApp | undefined;
+let world: GridOnEmulator | undefined;
 afterEach(async () => {
-  await t?.cleanup();
-  await server?.stop();
-  t = undefined;
-  server = undefined;
+  await world?.stop();
+  world = undefined;
 });
-
-/** What the bot sent to one chat, in order (the Bot API request as the emulator stored it). */
-interface BotMessage {
-  chat_id: number | string;
-  text: string;
-  reply_parameters?: { message_id: number };
-}
 
 describe("the ticket cycle over Telegram", () => {
   it("complaint → one ticket for two groups → leader told privately, works it by command → each resident told once per step → 「4」 → 晒单", async () => {
-    server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
-    await server.start();
-    t = await createTestApp({ env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, PLAYGROUND_ENABLED: "false" }, gateways: [telegramGateway] });
-    const db = t.app.prisma;
-    const grid = await db.orgNode.create({ data: { kind: "grid", name: "莲花社区第一网格" } });
     const titles = { [GROUP_A]: "莲花社区1号楼业主群", [GROUP_B]: "莲花社区2号楼业主群" } as Record<number, string>;
-    for (const [chatId, title] of Object.entries(titles)) {
-      await db.group.create({ data: { platform: "telegram", chatId: String(chatId), title, grid: grid.name, gridNodeId: grid.id } });
-    }
-    await addAccount({ db, actor: cliActor("setup"), username: "li", role: "grid_leader", scope: grid.name, name: "李网格", identities: [{ platform: "telegram", userId: String(LEADER_ID) }] });
-
-    const emu = server;
+    world = await startGridOnEmulator({ token: TOKEN, groups: titles, leaderId: LEADER_ID });
+    const { t, sent } = world;
+    const db = t.app.prisma;
+    const emu = world.server;
     const client = (chatId: number, userId: number, firstName: string, type: "supergroup" | "private" = "supergroup") =>
       emu.getClient(TOKEN, { type, chatId, chatTitle: titles[chatId], userId, firstName, userName: `u${userId}` });
     const wang = client(GROUP_A, 5101, "王阿姨");
@@ -60,7 +37,6 @@ describe("the ticket cycle over Telegram", () => {
       await who.sendMessage(who.makeMessage(text));
       return emu.storage.userMessages.find((m) => !before.has(m.updateId) && (m as { message?: { text?: string } }).message?.text === text)!.messageId;
     };
-    const sent = (chatId: number) => emu.storage.botMessages.filter((m) => String(m.message.chat_id) === String(chatId)).map((m) => m.message as unknown as BotMessage);
     /** Wait until the chat got `n` bot messages matching `re`; then they are exactly those (at most one per step). */
     const got = (chatId: number, re: RegExp, n = 1) =>
       waitFor(() => {

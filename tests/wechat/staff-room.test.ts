@@ -5,13 +5,11 @@
 // chatter is stored. The residents' room next to it does each of those things, so the difference is the room.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { wechatGatewayWith, type WechatGateway } from "../../bots/wechat/index.js";
 import { formatChinaTime } from "../../core/broadcasts/china-time.js";
 import type { IntakeOutcome } from "../../core/intake.js";
-import { cliActor } from "../../core/policy/authorize.js";
 import type { ChatMessage } from "../../core/ports/chat.js";
-import { addAccount } from "../../core/staff/accounts.js";
-import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+import { waitFor, type TestApp } from "../helpers/harness.js";
+import { startGridRooms } from "./grid-rooms.js";
 import { mockWorld, WECHAT_MESSAGE_TYPE as T } from "./mock-world.js";
 
 let t: TestApp | undefined;
@@ -20,9 +18,6 @@ afterEach(async () => {
   t = undefined;
 });
 
-const FAST = { WECHAT_MIN_GAP_MS: "0", WECHAT_MAX_GAP_MS: "0", WECHAT_SAME_ROOM_GAP_MS: "0" };
-const GRID = "莲花社区第一网格";
-
 describe("a staff room over WeChat", () => {
   it("takes commands and 「确认」 only: no ticket, answer, vote or rating from its chatter, nothing of it stored", async () => {
     const world = mockWorld();
@@ -30,16 +25,10 @@ describe("a staff room over WeChat", () => {
     const li = world.resident("李网格员", "wxid_li");
     const roomA = world.room("莲花社区1号楼业主群", [wang]);
     const staff = world.room("莲花社区第一网格工作群", [li]);
-    const asked: Array<{ roomId: string; text: string }> = [];
-    const send = world.puppet.messageSendText.bind(world.puppet);
-    world.puppet.messageSendText = async (id: string, text: string) => {
-      asked.push({ roomId: id, text });
-      return send(id, text);
-    };
-
-    t = await createTestApp({ env: FAST, gateways: [wechatGatewayWith({ puppet: world.puppet })] });
+    const started = await startGridRooms(world, { rooms: 2, leader: li, leaderName: "李网格员" });
+    const { asked } = started;
+    t = started.t;
     const db = t.app.prisma;
-    const gw = t.app.gateways.find((g) => g.platform === "wechat") as WechatGateway;
     // Every intake job's outcome, by the message id the mock puppet gave the line.
     const outcomes = new Map<string, IntakeOutcome>();
     t.app.workers.find((w) => w.name === "intake")!.on("completed", (job, result) => outcomes.set((job.data as ChatMessage).messageId, result as IntakeOutcome));
@@ -51,12 +40,6 @@ describe("a staff room over WeChat", () => {
     const inRoom = (roomId: string) => asked.filter((a) => a.roomId === roomId).map((a) => a.text);
     const got = (roomId: string, re: RegExp) => waitFor(() => inRoom(roomId).find((x) => re.test(x)), { timeoutMs: 30_000, what: `${re} in ${roomId}` });
 
-    world.login();
-    await waitFor(() => gw.primary.health.status === "logged_in");
-    await waitFor(async () => (await db.group.count({ where: { platform: "wechat" } })) === 2);
-    const grid = await db.orgNode.create({ data: { kind: "grid", name: GRID } });
-    await db.group.updateMany({ where: { platform: "wechat" }, data: { enabled: true, grid: GRID, gridNodeId: grid.id } });
-    await addAccount({ db, actor: cliActor("setup"), username: "li", role: "grid_leader", scope: GRID, name: "李网格员", identities: [{ platform: "wechat", userId: li.id }] });
     const staffRow = () => db.group.findUniqueOrThrow({ where: { platform_chatId: { platform: "wechat", chatId: staff.id } } });
 
     // The room was an ordinary group first: the leader reported a broken light there (they are its reporter).

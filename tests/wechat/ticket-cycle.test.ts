@@ -5,10 +5,8 @@
 // reaches both rooms. What is asserted is what the mock puppet was asked to send: the room, the text, the mentions.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { wechatGatewayWith, type WechatGateway } from "../../bots/wechat/index.js";
-import { cliActor } from "../../core/policy/authorize.js";
-import { addAccount } from "../../core/staff/accounts.js";
-import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+import { waitFor, type TestApp } from "../helpers/harness.js";
+import { startGridRooms } from "./grid-rooms.js";
 import { mockWorld, WECHAT_MESSAGE_TYPE as T } from "./mock-world.js";
 
 let t: TestApp | undefined;
@@ -16,9 +14,6 @@ afterEach(async () => {
   await t?.cleanup();
   t = undefined;
 });
-
-const FAST = { WECHAT_MIN_GAP_MS: "0", WECHAT_MAX_GAP_MS: "0", WECHAT_SAME_ROOM_GAP_MS: "0" };
-const GRID = "莲花社区第一网格";
 
 describe("the ticket cycle over WeChat", () => {
   it("complaint → one ticket for two rooms → leader told in the staff room, works it there → each resident told once per step → 「满意」 → 晒单", async () => {
@@ -29,26 +24,13 @@ describe("the ticket cycle over WeChat", () => {
     const roomA = world.room("莲花社区1号楼业主群", [wang]);
     const roomB = world.room("莲花社区2号楼业主群", [zhang]);
     const staffRoom = world.room("莲花社区第一网格工作群", [li]);
-    // Every send as the puppet was asked for it: room, text, who is @-mentioned.
-    const asked: Array<{ roomId: string; text: string; mentions: string[] }> = [];
-    const send = world.puppet.messageSendText.bind(world.puppet);
-    world.puppet.messageSendText = async (id: string, text: string, mentionIds?: string[]) => {
-      asked.push({ roomId: id, text, mentions: mentionIds ?? [] });
-      return send(id, text);
-    };
-
-    t = await createTestApp({ env: FAST, gateways: [wechatGatewayWith({ puppet: world.puppet })] });
+    // The rooms are the grid's (set by staff), enabled; the workers' room is its staff room.
+    const started = await startGridRooms(world, { rooms: 3, leader: li, leaderName: "李网格员" });
+    const { asked } = started;
+    t = started.t;
     const app = t.app;
     const db = app.prisma;
-    const gw = app.gateways.find((g) => g.platform === "wechat") as WechatGateway;
-    world.login();
-    await waitFor(() => gw.primary.health.status === "logged_in");
-    await waitFor(async () => (await db.group.count({ where: { platform: "wechat" } })) === 3);
-    // The rooms are the grid's (set by staff), enabled; the workers' room is its staff room.
-    const grid = await db.orgNode.create({ data: { kind: "grid", name: GRID } });
-    await db.group.updateMany({ where: { platform: "wechat" }, data: { enabled: true, grid: GRID, gridNodeId: grid.id } });
     await db.group.update({ where: { platform_chatId: { platform: "wechat", chatId: staffRoom.id } }, data: { staffRoom: true } });
-    await addAccount({ db, actor: cliActor("setup"), username: "li", role: "grid_leader", scope: GRID, name: "李网格员", identities: [{ platform: "wechat", userId: li.id }] });
 
     const inRoom = (roomId: string) => asked.filter((a) => a.roomId === roomId);
     /** Wait until the room got `n` bot messages matching `re`. */
