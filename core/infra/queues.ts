@@ -215,24 +215,33 @@ export class Queues {
     for (const r of rows) await bounded(this.outbox(r.platform as Platform).remove(jobId("out", r.id)), this.opts.commandTimeoutMs, "the outbox job removal").catch(() => 0);
   }
 
+  /** A queue of delayed jobs, created on first use and closed with the rest. */
+  private lazyQueue<T>(name: string): Queue<T> {
+    let q = this.lazyQueues.get(name);
+    if (!q) {
+      if (this.closed) throw new Error("the queues are closed");
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q.on("error", () => {});
+      this.lazyQueues.set(name, q);
+    }
+    return q as Queue<T>;
+  }
+  private readonly lazyQueues = new Map<string, Queue>();
+
+  /** Add a job due at `at` under a deterministic id (adding twice is one job), retried with backoff. */
+  private async addAt<T>(queue: Queue<T>, name: string, data: T, id: string, at: Date, what: string): Promise<void> {
+    const opts = { jobId: id, delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
+    await bounded((queue as Queue).add(name, data, opts), this.opts.commandTimeoutMs, what);
+  }
+
   /** The queue of broadcast control jobs (created on first use). */
   get broadcasts(): Queue<BroadcastJob> {
-    if (!this.broadcastQueue) {
-      if (this.closed) throw new Error("the queues are closed");
-      this.broadcastQueue = new Queue<BroadcastJob>(BROADCASTS_QUEUE, { connection: this.connection, prefix: this.prefix });
-      this.broadcastQueue.on("error", () => {});
-    }
-    return this.broadcastQueue;
+    return this.lazyQueue<BroadcastJob>(BROADCASTS_QUEUE);
   }
-  private broadcastQueue?: Queue<BroadcastJob>;
 
   /** Schedule a broadcast's start at `at` (deterministic id: scheduling twice is one job). */
   async scheduleBroadcast(broadcastId: number, at: Date): Promise<void> {
-    await bounded(
-      this.broadcasts.add("start", { broadcastId }, { jobId: jobId("bcstart", broadcastId), delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } }),
-      this.opts.commandTimeoutMs,
-      "the broadcast schedule",
-    );
+    await this.addAt(this.broadcasts, "start", { broadcastId }, jobId("bcstart", broadcastId), at, "the broadcast schedule");
   }
 
   /** Remove a scheduled broadcast's start job (cancel before it starts). */
@@ -242,29 +251,19 @@ export class Queues {
 
   /** The queue of poll jobs (created on first use). */
   get polls(): Queue<PollJob> {
-    if (!this.pollQueue) {
-      if (this.closed) throw new Error("the queues are closed");
-      this.pollQueue = new Queue<PollJob>(POLLS_QUEUE, { connection: this.connection, prefix: this.prefix });
-      this.pollQueue.on("error", () => {});
-    }
-    return this.pollQueue;
+    return this.lazyQueue<PollJob>(POLLS_QUEUE);
   }
-  private pollQueue?: Queue<PollJob>;
 
   /** Close a poll at `at` (deterministic id: arming twice is one job; a replay after it ran closes nothing twice). */
   async schedulePollClose(pollId: number, at: Date): Promise<void> {
-    await bounded(
-      this.polls.add("close", { pollId }, { jobId: jobId("pollclose", pollId), delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } }),
-      this.opts.commandTimeoutMs,
-      "the poll close schedule",
-    );
+    await this.addAt(this.polls, "close", { pollId }, jobId("pollclose", pollId), at, "the poll close schedule");
   }
 
   private closed = false;
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close()), this.broadcastQueue?.close(), this.pollQueue?.close()]);
+    await Promise.all([this.intake.close(), ...[...this.outboxes.values()].map((q) => q.close()), ...[...this.lazyQueues.values()].map((q) => q.close())]);
   }
 }
 
