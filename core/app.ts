@@ -95,6 +95,12 @@ export interface App {
  * event: a worker whose connection became ready before the listener was attached (its creator awaited something
  * else first, as the reconciler's schedule) emitted it already, and start() then sat out the whole timeout (10 s).
  */
+async function workerReady(worker: Worker, timeoutMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([worker.waitUntilReady().then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
+}
+
 /**
  * Force a worker whose close() overran: mark its Redis connection closed, so a job that still ends later reports
  * nothing to Redis (its lock lapses and the next start takes it over; sentBefore keeps a send from doubling).
@@ -104,12 +110,6 @@ export interface App {
  */
 async function forceWorker(worker: Worker): Promise<void> {
   await (worker as unknown as { connection: { close(force: boolean): Promise<void> } }).connection.close(true);
-}
-
-async function workerReady(worker: Worker, timeoutMs = 10_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([worker.waitUntilReady().then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-  clearTimeout(timer);
 }
 
 /** Wire everything; nothing listens or consumes until start(). The database must be migrated already. */
