@@ -9,19 +9,26 @@ import { authorize, scopeOf } from "../../policy/authorize.js";
 import { t } from "../../locale.js";
 import { usageOf, type CommandContext, type CommandHandler } from "./context.js";
 
-export const CONTROL: Record<string, keyof typeof CONTROL_ACTIONS | "status"> = {
+const CONTROL: Record<string, keyof typeof CONTROL_ACTIONS | "status"> = {
   pause: "pause", 暂停: "pause", resume: "resume", 继续: "resume", cancel: "cancel", 取消: "cancel", confirm: "confirm", 确认: "confirm", status: "status", 状态: "status", 进度: "status",
   urgent: "urgent", 加急: "urgent", 转紧急: "urgent", normal: "normal", 转普通: "normal",
 };
 const SCOPE_WORDS: Record<string, string> = { grid: "grid", 网格: "grid", tag: "tag", 标签: "tag", tags: "tags", "tags-all": "tags-all", platform: "platform", 平台: "platform", community: "community", 社区: "community", street: "street", 街道: "street", node: "node", groups: "groups" };
 
+/** `pause B12`, `状态 12` …: a control word and a broadcast id, or undefined (a notice to draft). */
+export function controlOf(args: string): { action: (typeof CONTROL)[string]; id: string } | undefined {
+  const control = /^(\S+)\s+(#?B?\d+)\s*$/i.exec(args);
+  const action = control ? CONTROL[control[1].toLowerCase()] : undefined;
+  return action ? { action, id: control![2] } : undefined;
+}
+
 /** Control a broadcast, or parse scope and flags and let the broadcast service build the preview. */
 export const broadcast: CommandHandler = async (ctx, cmd) => {
   const m = t(ctx.lang);
-  const control = /^(\S+)\s+(#?B?\d+)\s*$/i.exec(cmd.args);
-  if (control && CONTROL[control[1].toLowerCase()]) {
-    const action = CONTROL[control[1].toLowerCase()];
-    const id = parseBroadcastId(control[2], ctx.lang);
+  const control = controlOf(cmd.args);
+  if (control) {
+    const { action } = control;
+    const id = parseBroadcastId(control.id, ctx.lang);
     if (action === "status") {
       const b = await ctx.tx.broadcast.findUnique({ where: { id } });
       if (!b) throw new AppError("not_found", { message: `broadcast ${id} not found`, userMessage: m.broadcastNotFound({ id: `B${id}` }) });

@@ -3,7 +3,7 @@
 // command carries (a notice's body, a poll's question, a progress note, a report) does. No free text: Chinese,
 // the product's default (no group or sender language is stored to follow).
 import { langOf, type Lang } from "../../locale.js";
-import { CONTROL, parseNoticeArgs } from "./broadcast.js";
+import { controlOf, parseNoticeArgs } from "./broadcast.js";
 import { splitArgs } from "./context.js";
 import { RESULTS } from "./poll.js";
 import type { ParsedCommand } from "./table.js";
@@ -18,10 +18,8 @@ export function freeTextOf(cmd: ParsedCommand): string {
     case "report":
     case "tag":
       return args;
-    case "broadcast": {
-      const control = /^(\S+)\s+(#?B?\d+)\s*$/i.exec(args);
-      return control && CONTROL[control[1].toLowerCase()] ? "" : parseNoticeArgs(args).text;
-    }
+    case "broadcast":
+      return controlOf(args) ? "" : parseNoticeArgs(args).text;
     case "poll":
       return RESULTS.test(args) ? "" : parseNoticeArgs(args, false, ["until"]).text;
     case "accept":
