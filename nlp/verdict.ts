@@ -25,7 +25,10 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
 
   // Category: the heaviest non-generic category; generic cues (投诉, 没人管) borrow an object's category.
   const weight = new Map<Category, number>();
-  for (const c of accepted) if (c.entry.category !== "other" && !(decisive && c.place)) weight.set(c.entry.category, (weight.get(c.entry.category) ?? 0) + c.entry.severity + (c.entry.kind === "problem" ? 0.5 : 0));
+  for (const c of accepted) {
+    const cat = categoryOf(c, cands, norm.text);
+    if (cat !== "other" && !(decisive && c.place)) weight.set(cat, (weight.get(cat) ?? 0) + c.entry.severity + (c.entry.kind === "problem" ? 0.5 : 0));
+  }
   let category: Category = "other";
   let best = 0;
   for (const [cat, w] of weight) if (w > best) { best = w; category = cat; }
@@ -53,6 +56,30 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
   if (ignored.length) explanation += `; ignored: ${listSome(ignored.map((c) => `${c.entry.term} ${reasonText(c)}`), ", ")}`;
   return { complaint: true, category, severity, keywords: accepted.map((c) => toHit(c, original, norm)), suppressed, guards, score: round(score), explanation, decidedBy: "lexicon" };
 }
+
+// Sound words: a noise object (工地, 装修, 商铺) is a noise complaint only when what is wrong is heard.
+const SOUND = /[吵噪响声闹震轰睡]|扰民|半夜|深夜|凌晨|夜间|晚上|通宵|连夜|早上|大清早|noise|loud/;
+/** Building works as a noise object with a predicate that is not a sound: the works themselves (城乡建设). */
+const WORKS = new Set(["施工", "工地", "装修"]);
+// Fee words: what a service charges is the matter of whoever serves (a school's fees the education board's).
+const FEES = new Set(["收费", "费用", "价格"]);
+
+/** The category a candidate votes for: its entry's, unless the problem's shape says whose matter it is. */
+function categoryOf(c: Candidate, cands: Candidate[], text: string): Category {
+  const cat = c.entry.category;
+  if (process.env.GX_WORKS && cat === "noise" && c.entry.kind === "object" && c.pred && !c.framed && WORKS.has(c.entry.term === "装修" ? c.surface : c.surface) && !SOUND.test(c.pred.text)) return "housing";
+  if (process.env.GX_FEES && cat === "market" && c.entry.kind === "object" && FEES.has(c.surface)) {
+    const svc = cands.find((o) => o !== c && o.entry.kind === "object" && !o.place && o.entry.category !== "market" && o.entry.category !== "other" && o.entry.category !== "noise");
+    if (svc) return svc.entry.category;
+  }
+  if (process.env.GX_TEACH && cat === "education" && /教师|老师/.test(c.surface) && !/打|骂|体罚|收礼|红包|批改/.test(c.surface)) {
+    const lab = cands.find((o) => o.entry.category === "social_security" || o.entry.category === "employment");
+    if (lab) return lab.entry.category;
+  }
+  if (process.env.GX_LIFT && (c.entry.term === "电梯" || c.entry.term === "电梯故障") && (process.env.GX_LIFTALL || LIFT_SAFETY.test(text))) return "market";
+  return cat;
+}
+const LIFT_SAFETY = /年检|检验|维保|特种设备|事故|隐患/;
 
 /** Shared immutable verdicts for the quick path (no allocation per chatter line). Callers must not mutate. */
 export const QUIET_NO_KEYWORD: Detection = deepFreeze(quiet("no keyword"));
