@@ -26,7 +26,7 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
   // Category: the heaviest non-generic category; generic cues (投诉, 没人管) borrow an object's category.
   const weight = new Map<Category, number>();
   for (const c of accepted) {
-    const cat = categoryOf(c, cands, norm.text);
+    const cat = categoryOf(c, norm.text);
     if (cat !== "other" && !(decisive && c.place)) weight.set(cat, (weight.get(cat) ?? 0) + c.entry.severity + (c.entry.kind === "problem" ? 0.5 : 0));
   }
   let category: Category = "other";
@@ -40,15 +40,16 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
     const votes = new Map<Category, number>();
     let top = 0;
     for (const c of named) {
-      const v = (votes.get(c.entry.category) ?? 0) + c.entry.severity;
-      votes.set(c.entry.category, v);
-      if (v > top) { top = v; category = c.entry.category; }
+      const cat = categoryOf(c, norm.text);
+      const v = (votes.get(cat) ?? 0) + c.entry.severity;
+      votes.set(cat, v);
+      if (v > top) { top = v; category = cat; }
     }
   }
   const severity = Math.max(...accepted.map((c) => c.entry.severity));
   const grievance = (flags & GRIEVANCE) !== 0;
   const score = Math.min(1, 0.5 + 0.1 * severity + 0.1 * Math.min(2, accepted.length - 1) + (grievance ? 0.1 : 0));
-  const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${c.entry.category}, severity ${c.entry.severity})`);
+  const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${categoryOf(c, norm.text)}, severity ${c.entry.severity})`);
   let explanation = `complaint (lexicon): ${listSome(parts, ", ")}`;
   if (cueWords.length && (flags & (QUESTION | HYPOTHETICAL | NOTICE))) explanation += `; kept despite ${flags & NOTICE ? "notice" : "question"} by ${[...new Set(cueWords)].join(", ")}`;
   else if (grievance) explanation += "; grievance";
@@ -57,29 +58,23 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
   return { complaint: true, category, severity, keywords: accepted.map((c) => toHit(c, original, norm)), suppressed, guards, score: round(score), explanation, decidedBy: "lexicon" };
 }
 
-// Sound words: a noise object (工地, 装修, 商铺) is a noise complaint only when what is wrong is heard.
-const SOUND = /[吵噪响声闹震轰睡]|扰民|半夜|深夜|凌晨|夜间|晚上|通宵|连夜|早上|大清早|noise|loud/;
-/** Building works as a noise object with a predicate that is not a sound: the works themselves (城乡建设). */
+// Round 6: whose matter a keyword is can depend on the shape of the problem, not only on the object.
+/** Building works (施工, 工地, 装修) are a noise object only when what is wrong is heard; with any other
+ *  predicate (围挡迟迟不拆, 偷工减料) the works themselves are wrong: municipal and building works (住建, 城管). */
 const WORKS = new Set(["施工", "工地", "装修"]);
-// Fee words: what a service charges is the matter of whoever serves (a school's fees the education board's).
-const FEES = new Set(["收费", "费用", "价格"]);
+const SOUND = /[吵噪响声闹震轰睡]|扰民|半夜|深夜|凌晨|夜间|晚上|通宵|连夜|早上|大清早|noise|loud/;
+/** A lift's statutory inspection, maintenance contract and accidents are special equipment (特种设备), which
+ *  the market regulator supervises; a lift that merely broke down stays the property company's (housing). */
+const LIFT_TERMS = new Set(["电梯", "电梯故障"]);
+const LIFT_SAFETY = /年检|检验|维保|特种设备|事故|隐患/;
 
 /** The category a candidate votes for: its entry's, unless the problem's shape says whose matter it is. */
-function categoryOf(c: Candidate, cands: Candidate[], text: string): Category {
+function categoryOf(c: Candidate, text: string): Category {
   const cat = c.entry.category;
-  if (process.env.GX_WORKS && cat === "noise" && c.entry.kind === "object" && c.pred && !c.framed && WORKS.has(c.entry.term === "装修" ? c.surface : c.surface) && !SOUND.test(c.pred.text)) return "housing";
-  if (process.env.GX_FEES && cat === "market" && c.entry.kind === "object" && FEES.has(c.surface)) {
-    const svc = cands.find((o) => o !== c && o.entry.kind === "object" && !o.place && o.entry.category !== "market" && o.entry.category !== "other" && o.entry.category !== "noise");
-    if (svc) return svc.entry.category;
-  }
-  if (process.env.GX_TEACH && cat === "education" && /教师|老师/.test(c.surface) && !/打|骂|体罚|收礼|红包|批改/.test(c.surface)) {
-    const lab = cands.find((o) => o.entry.category === "social_security" || o.entry.category === "employment");
-    if (lab) return lab.entry.category;
-  }
-  if (process.env.GX_LIFT && (c.entry.term === "电梯" || c.entry.term === "电梯故障") && (process.env.GX_LIFTALL || LIFT_SAFETY.test(text))) return "market";
+  if (cat === "noise" && c.entry.kind === "object" && c.pred && !c.framed && WORKS.has(c.surface) && !SOUND.test(c.pred.text)) return "housing";
+  if (cat === "housing" && LIFT_TERMS.has(c.entry.term) && LIFT_SAFETY.test(text)) return "market";
   return cat;
 }
-const LIFT_SAFETY = /年检|检验|维保|特种设备|事故|隐患/;
 
 /** Shared immutable verdicts for the quick path (no allocation per chatter line). Callers must not mutate. */
 export const QUIET_NO_KEYWORD: Detection = deepFreeze(quiet("no keyword"));
