@@ -64,15 +64,18 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
 const WORKS = new Set(["施工", "工地", "装修"]);
 const SOUND = /[吵噪响声闹震轰睡]|扰民|半夜|深夜|凌晨|夜间|晚上|通宵|连夜|早上|大清早|noise|loud/;
 /** A lift's statutory inspection, maintenance contract and accidents are special equipment (特种设备), which
- *  the market regulator supervises; a lift that merely broke down stays the property company's (housing). */
+ *  the market regulator supervises; a lift that merely broke down stays the property company's (housing).
+ *  A safety hazard (安全隐患) in a message about special equipment is that equipment's, the regulator's too. */
 const LIFT_TERMS = new Set(["电梯", "电梯故障"]);
 const LIFT_SAFETY = /年检|检验|维保|特种设备|事故|隐患/;
+const SPECIAL_EQUIPMENT = /电梯|扶梯|特种设备|锅炉|塔吊|索道/;
 
 /** The category a candidate votes for: its entry's, unless the problem's shape says whose matter it is. */
 function categoryOf(c: Candidate, text: string): Category {
   const cat = c.entry.category;
   if (cat === "noise" && c.entry.kind === "object" && c.pred && !c.framed && WORKS.has(c.surface) && !SOUND.test(c.pred.text)) return "housing";
   if (cat === "housing" && LIFT_TERMS.has(c.entry.term) && LIFT_SAFETY.test(text)) return "market";
+  if (c.entry.term === "安全隐患" && SPECIAL_EQUIPMENT.test(text)) return "market";
   return cat;
 }
 

@@ -30,6 +30,11 @@ describe("a lift's inspection and accidents are special equipment, the market re
     expect(flagged("我们楼的电梯维保公司根本不来，电梯一直有问题")).toMatchObject({ complaint: true, category: "market" });
   });
 
+  it("a safety hazard in a message about special equipment is the equipment's; other hazards stay safety", () => {
+    expect(flagged("商场扶梯有安全隐患，孩子差点被夹")).toMatchObject({ complaint: true, category: "market" });
+    expect(flagged("楼道堆满杂物，存在安全隐患")).toMatchObject({ complaint: true, category: "safety" });
+  });
+
   it("a lift that broke down is still the property company's", () => {
     expect(flagged("电梯坏了三天没人修")).toMatchObject({ complaint: true, category: "housing" });
     expect(flagged("电梯又坏了，老人上不了楼")).toMatchObject({ complaint: true, category: "housing" });
