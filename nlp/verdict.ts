@@ -26,7 +26,7 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
   // Category: the heaviest non-generic category; generic cues (投诉, 没人管) borrow an object's category.
   const weight = new Map<Category, number>();
   for (const c of accepted) {
-    const cat = categoryOf(c, norm.text);
+    const cat = categoryOf(c, norm.text, cands);
     if (cat !== "other" && !(decisive && c.place)) weight.set(cat, (weight.get(cat) ?? 0) + c.entry.severity + (c.entry.kind === "problem" ? 0.5 : 0));
   }
   let category: Category = "other";
@@ -40,7 +40,7 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
     const votes = new Map<Category, number>();
     let top = 0;
     for (const c of named) {
-      const cat = categoryOf(c, norm.text);
+      const cat = categoryOf(c, norm.text, cands);
       const v = (votes.get(cat) ?? 0) + c.entry.severity;
       votes.set(cat, v);
       if (v > top) { top = v; category = cat; }
@@ -49,7 +49,7 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
   const severity = Math.max(...accepted.map((c) => c.entry.severity));
   const grievance = (flags & GRIEVANCE) !== 0;
   const score = Math.min(1, 0.5 + 0.1 * severity + 0.1 * Math.min(2, accepted.length - 1) + (grievance ? 0.1 : 0));
-  const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${categoryOf(c, norm.text)}, severity ${c.entry.severity})`);
+  const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${categoryOf(c, norm.text, cands)}, severity ${c.entry.severity})`);
   let explanation = `complaint (lexicon): ${listSome(parts, ", ")}`;
   if (cueWords.length && (flags & (QUESTION | HYPOTHETICAL | NOTICE))) explanation += `; kept despite ${flags & NOTICE ? "notice" : "question"} by ${[...new Set(cueWords)].join(", ")}`;
   else if (grievance) explanation += "; grievance";
@@ -69,13 +69,18 @@ const SOUND = /[吵噪响声闹震轰睡]|扰民|半夜|深夜|凌晨|夜间|晚
 const LIFT_TERMS = new Set(["电梯", "电梯故障"]);
 const LIFT_SAFETY = /年检|检验|维保|特种设备|事故|隐患/;
 const SPECIAL_EQUIPMENT = /电梯|扶梯|特种设备|锅炉|塔吊|索道/;
+/** A dispute goes by what it is about (round 4): the generic dispute and rights words (纠纷, 经济纠纷, 合同纠纷,
+ *  侵权, 维权, 侵害 …) are cues like 投诉 when the message names another category's object or problem
+ *  (「公司侵害职工权益」 is employment); alone (「借钱不还」) they are still a dispute. */
+const GENERIC_DISPUTES = new Set(["纠纷", "侵权"]);
 
 /** The category a candidate votes for: its entry's, unless the problem's shape says whose matter it is. */
-function categoryOf(c: Candidate, text: string): Category {
+function categoryOf(c: Candidate, text: string, cands: Candidate[]): Category {
   const cat = c.entry.category;
   if (cat === "noise" && c.entry.kind === "object" && c.pred && !c.framed && WORKS.has(c.surface) && !SOUND.test(c.pred.text)) return "housing";
   if (cat === "housing" && LIFT_TERMS.has(c.entry.term) && LIFT_SAFETY.test(text)) return "market";
   if (c.entry.term === "安全隐患" && SPECIAL_EQUIPMENT.test(text)) return "market";
+  if (cat === "disputes" && GENERIC_DISPUTES.has(c.entry.term) && cands.some((o) => o !== c && !o.place && o.entry.category !== "other" && o.entry.category !== "disputes")) return "other";
   return cat;
 }
 

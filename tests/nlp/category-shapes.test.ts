@@ -77,3 +77,14 @@ describe("health and family planning: what the board handles", () => {
     expect(flagged("过年给医生送了个红包拜年，哈哈").complaint).toBe(false);
   });
 });
+
+describe("a dispute goes by what it is about", () => {
+  it("generic dispute and rights words take the category of the matter the message names", () => {
+    expect(flagged("公司侵害职工权益，不签劳动合同")).toMatchObject({ complaint: true, category: "employment" });
+  });
+
+  it("alone, or between neighbours, they are still a dispute", () => {
+    expect(flagged("借钱不还，找谁说理")).toMatchObject({ complaint: true, category: "disputes" });
+    expect(flagged("和邻居因为宅基地纠纷闹了好几年")).toMatchObject({ complaint: true, category: "disputes" });
+  });
+});
