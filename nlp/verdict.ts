@@ -73,6 +73,9 @@ const SPECIAL_EQUIPMENT = /电梯|扶梯|特种设备|锅炉|塔吊|索道/;
  *  侵权, 维权, 侵害 …) are cues like 投诉 when the message names another category's object or problem
  *  (「公司侵害职工权益」 is employment); alone (「借钱不还」) they are still a dispute. */
 const GENERIC_DISPUTES = new Set(["纠纷", "侵权"]);
+// Likewise the people a complaint is about (老人, 残疾人, 留守儿童: vulnerable-people objects) say who suffers, not
+// what is wrong: with another category's object or problem in the message they vote like a generic cue
+// (「公交线路调整后老人出行不便」 is transport); their own problems (摔倒, 走失, 生活困难) still decide.
 
 /** The category a candidate votes for: its entry's, unless the problem's shape says whose matter it is. */
 function categoryOf(c: Candidate, text: string, cands: Candidate[]): Category {
@@ -80,6 +83,7 @@ function categoryOf(c: Candidate, text: string, cands: Candidate[]): Category {
   if (cat === "noise" && c.entry.kind === "object" && c.pred && !c.framed && WORKS.has(c.surface) && !SOUND.test(c.pred.text)) return "housing";
   if (cat === "housing" && LIFT_TERMS.has(c.entry.term) && LIFT_SAFETY.test(text)) return "market";
   if (c.entry.term === "安全隐患" && SPECIAL_EQUIPMENT.test(text)) return "market";
+  if (cat === "vulnerable" && c.entry.kind === "object" && cands.some((o) => o !== c && !o.place && o.entry.category !== "other" && o.entry.category !== "vulnerable")) return "other";
   if (cat === "disputes" && GENERIC_DISPUTES.has(c.entry.term) && cands.some((o) => o !== c && !o.place && o.entry.category !== "other" && o.entry.category !== "disputes")) return "other";
   return cat;
 }

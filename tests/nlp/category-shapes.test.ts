@@ -88,3 +88,14 @@ describe("a dispute goes by what it is about", () => {
     expect(flagged("和邻居因为宅基地纠纷闹了好几年")).toMatchObject({ complaint: true, category: "disputes" });
   });
 });
+
+describe("the people a complaint is about say who suffers, not what is wrong", () => {
+  it("an old person who cannot get about after a bus route changed is a transport matter", () => {
+    expect(flagged("公交站撤了以后老人出行不便，希望恢复")).toMatchObject({ complaint: true, category: "traffic" });
+  });
+
+  it("their own troubles still decide", () => {
+    expect(flagged("楼下独居老人摔倒了爬不起来")).toMatchObject({ complaint: true, category: "vulnerable" });
+    expect(flagged("隔壁的孤寡老人没人照顾，好几天没吃饭")).toMatchObject({ complaint: true, category: "vulnerable" });
+  });
+});
