@@ -69,6 +69,10 @@ const SOUND = /[吵噪响声闹震轰睡]|扰民|半夜|深夜|凌晨|夜间|晚
 const LIFT_TERMS = new Set(["电梯", "电梯故障"]);
 const LIFT_SAFETY = /年检|检验|维保|特种设备|事故|隐患/;
 const SPECIAL_EQUIPMENT = /电梯|扶梯|特种设备|锅炉|塔吊|索道/;
+/** Water standing on a road, a bridge or in an underpass is the road's drainage (road maintenance, 市政道路);
+ *  in a compound or a green belt it stays environment (「小区门口就淹了」). */
+const WATERLOGGING = new Set(["积水", "内涝积水"]);
+const ROADS = /路面|马路|道路|公路|桥|隧道|路口|人行道|涵洞/;
 /** A dispute goes by what it is about (round 4): the generic dispute and rights words (纠纷, 经济纠纷, 合同纠纷,
  *  侵权, 维权, 侵害 …) are cues like 投诉 when the message names another category's object or problem
  *  (「公司侵害职工权益」 is employment); alone (「借钱不还」) they are still a dispute. */
@@ -84,6 +88,7 @@ function categoryOf(c: Candidate, text: string, cands: Candidate[]): Category {
   if (cat === "housing" && LIFT_TERMS.has(c.entry.term) && LIFT_SAFETY.test(text)) return "market";
   if (c.entry.term === "安全隐患" && SPECIAL_EQUIPMENT.test(text)) return "market";
   if (cat === "vulnerable" && c.entry.kind === "object" && cands.some((o) => o !== c && !o.place && o.entry.category !== "other" && o.entry.category !== "vulnerable")) return "other";
+  if (cat === "environment" && WATERLOGGING.has(c.entry.term) && ROADS.test(text)) return "traffic";
   if (cat === "disputes" && GENERIC_DISPUTES.has(c.entry.term) && cands.some((o) => o !== c && !o.place && o.entry.category !== "other" && o.entry.category !== "disputes")) return "other";
   return cat;
 }

@@ -99,3 +99,15 @@ describe("the people a complaint is about say who suffers, not what is wrong", (
     expect(flagged("隔壁的孤寡老人没人照顾，好几天没吃饭")).toMatchObject({ complaint: true, category: "vulnerable" });
   });
 });
+
+describe("water standing on a road is the road's", () => {
+  it("a flooded road or underpass is a transport matter", () => {
+    expect(flagged("一下雨马路上就积水，车都过不去")).toMatchObject({ complaint: true, category: "traffic" });
+    expect(flagged("桥洞下面积水严重，电动车都熄火了")).toMatchObject({ complaint: true, category: "traffic" });
+  });
+
+  it("in a compound or a green belt it stays environment", () => {
+    expect(flagged("小区里一下雨就积水，出门都要蹚水")).toMatchObject({ complaint: true, category: "environment" });
+    expect(flagged("楼下花坛边上积水好几天了，都发臭了")).toMatchObject({ complaint: true, category: "environment" });
+  });
+});
