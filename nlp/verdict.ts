@@ -41,6 +41,7 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
     let top = 0;
     for (const c of named) {
       const cat = categoryOf(c, norm.text, cands);
+      if (cat === "other") continue;
       const v = (votes.get(cat) ?? 0) + c.entry.severity;
       votes.set(cat, v);
       if (v > top) { top = v; category = cat; }
