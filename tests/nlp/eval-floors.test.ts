@@ -8,8 +8,10 @@
 // lines flagged 14/3424 = 0.4% (round 3 ended at 69.0%, 74.4%, 74.1%, 0.4%; round 2 at 65.8%, 71.4%, 71.9%).
 // Round 5 (the learned second opinion on character pairs, more training text): 133/187 = 71.1%, 380/504 =
 // 75.4%, category 300/380 = 78.9%, chat 14/3424 = 0.4%; the category floor raised from 0.74 to 0.76.
-// Round 6, category (building works with no sound are works, a lift's inspection and accidents the market
-// regulator's, education and health problem terms): category 301/380 = 79.2%; the floor raised to 0.77.
+// Round 6, category (whose matter it is by the shape of the problem: a lift's inspection, accidents and hazards
+// the market regulator's, water on a road the road's, generic dispute words and vulnerable people's objects by
+// the matter named, building works with no sound; education and health problem terms): category 306/380 =
+// 80.5%, titles and rows recall and chat unchanged; the category floor raised from 0.76 to 0.78.
 // The floors sit about three points below, so that a regression fails and ordinary drift does not. The
 // issue's targets (recall ≥ 0.75, category ≥ 0.80) are NOT met on the check half; the README says so.
 import fs from "node:fs";
@@ -35,7 +37,7 @@ describe("dev data, check half (read at run time)", () => {
     expect(r.titles.n, report).toBeGreaterThan(150);
     expect(r.titles.hit / r.titles.n, report).toBeGreaterThanOrEqual(0.67);
     expect(r.rows.hit / r.rows.n, report).toBeGreaterThanOrEqual(0.72);
-    expect(r.rows.right / r.rows.hit, report).toBeGreaterThanOrEqual(0.77);
+    expect(r.rows.right / r.rows.hit, report).toBeGreaterThanOrEqual(0.78);
     expect(r.chat.flagged / r.chat.n, report).toBeLessThanOrEqual(0.01);
   });
 });
