@@ -19,7 +19,7 @@ import { CATEGORY_CONFIDENCE, CLASSIFIER_CONFIDENCE, sharedClassifier, type Comp
 import { compileLexicon, type CompiledLexicon } from "./compile.js";
 import { applyGuards } from "./guards.js";
 import { normalizeWithMap } from "./normalize.js";
-import { BREAKS, DEMAND, GRIEVANCE, HELP, HYPOTHETICAL, NOTICE, PETITION, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE, isShapeCue } from "./pipeline.js";
+import { BREAKS, FRAME, GRIEVANCE, HELP, HYPOTHETICAL, NOTICE, PETITION, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE, isShapeCue, type Cue } from "./pipeline.js";
 import { normalize } from "./normalize.js";
 import { quickScan } from "./quick-scan.js";
 import { SegmentedText, cueValid } from "./tokens.js";
@@ -163,12 +163,15 @@ class CompiledDetector implements Detector {
 
   /**
    * The learned classifier's say on a line the lexicon left quiet: only when no guard suppressed a keyword
-   * (negated, resolved, notice, question, hypothetical, follow-up all stand), a problem predicate is on a
-   * word boundary somewhere in the message (the lexicon needs it within 10 characters of an object in the
-   * same clause), and the classifier gives one category CLASSIFIER_CONFIDENCE of the probability.
+   * (negated, resolved, notice, question, hypothetical, follow-up all stand), a complaint shape is on a word
+   * boundary somewhere in the message — a problem predicate, a request frame or a petition head (the
+   * lexicon needs an object term next to it) — and the classifier gives one category
+   * CLASSIFIER_CONFIDENCE of the probability. Lines with no object term get here too (quick scan
+   * SCAN_SHAPE), once the classifier, asked first, is sure.
    */
   private secondOpinion(d: Detection, found: Matches, text: SegmentedText): Detection {
     if (d.suppressed.some((h) => h.reason !== "no_predicate")) return d;
+    // (A petition head counts with or without its remedy: on the check half, requiring one cost 3 titles.)
     const pred = found.cues.find((c) => isShapeCue(c.mask) && cueValid(text, c));
     if (!pred) return d;
     // The lexicon's guards hold for the classifier too: a negated predicate (没坏), or a notice, question or
@@ -176,17 +179,17 @@ class CompiledDetector implements Detector {
     const g = this.c.guardWords;
     if (text.negationBefore(pred.start, g.negation, g.skip, g.questions)) return d;
     const sentence = text.sentenceOf(pred.start);
-    // A question stays a complaint when the sentence also asks for help, petitions or grieves (as for the lexicon).
-    const inSentence = (mask: number) => found.cues.some((c) => c.mask & mask && text.sentenceOf(c.start) === sentence && cueValid(text, c));
-    if (inSentence(NOTICE | HYPOTHETICAL | RESOLVED)) return d;
-    if (inSentence(QUESTION) && !inSentence(HELP | PETITION | GRIEVANCE)) return d;
+    const inSentence = (ok: (c: Cue) => boolean) => found.cues.some((c) => text.sentenceOf(c.start) === sentence && ok(c) && cueValid(text, c));
+    if (inSentence((c) => !!(c.mask & (NOTICE | HYPOTHETICAL | RESOLVED)))) return d;
+    // A question stays a complaint when its sentence asks for help, grieves or petitions (as for the lexicon).
+    if (inSentence((c) => !!(c.mask & QUESTION)) && !inSentence((c) => !!(c.mask & (HELP | GRIEVANCE | PETITION)))) return d;
     const opinion = this.classifier!.classifyNormalized(found.s);
     if (!confident(opinion)) return d;
     const lexicon = d.explanation.replace(/^not a complaint: /, "");
-    const shape = pred.mask & PRED ? "the problem predicate" : pred.mask & PETITION ? "the petition head" : pred.mask & DEMAND ? "the demand" : "the request frame";
+    const shape = pred.mask & PRED ? `the problem predicate ${pred.text}` : pred.mask & FRAME ? `the request frame ${pred.text}` : `the petition head ${pred.text}`;
     return {
       ...d, complaint: true, category: opinion.label as Category, severity: 1, score: 0.5, decidedBy: "classifier",
-      explanation: `complaint (learned classifier): ${opinion.label} p ${opinion.p.toFixed(2)} with ${shape} ${pred.text}; the lexicon alone: ${lexicon}`,
+      explanation: `complaint (learned classifier): ${opinion.label} p ${opinion.p.toFixed(2)} with ${shape}; the lexicon alone: ${lexicon}`,
     };
   }
 }
