@@ -19,7 +19,7 @@ import { CATEGORY_CONFIDENCE, CLASSIFIER_CONFIDENCE, sharedClassifier, type Comp
 import { compileLexicon, type CompiledLexicon } from "./compile.js";
 import { applyGuards } from "./guards.js";
 import { normalizeWithMap } from "./normalize.js";
-import { BREAKS, FRAME, GRIEVANCE, HELP, HYPOTHETICAL, NOTICE, PETITION, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE, isShapeCue, type Cue } from "./pipeline.js";
+import { BREAKS, FRAME, SHAPE, GRIEVANCE, HELP, HYPOTHETICAL, NOTICE, PETITION, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE, isShapeCue, type Cue } from "./pipeline.js";
 import { normalize } from "./normalize.js";
 import { quickScan } from "./quick-scan.js";
 import { SegmentedText, cueValid } from "./tokens.js";
@@ -181,12 +181,13 @@ class CompiledDetector implements Detector {
     const sentence = text.sentenceOf(pred.start);
     const inSentence = (ok: (c: Cue) => boolean) => found.cues.some((c) => text.sentenceOf(c.start) === sentence && ok(c) && cueValid(text, c));
     if (inSentence((c) => !!(c.mask & (NOTICE | HYPOTHETICAL | RESOLVED)))) return d;
-    // A question stays a complaint when its sentence asks for help, grieves or petitions (as for the lexicon).
-    if (inSentence((c) => !!(c.mask & QUESTION)) && !inSentence((c) => !!(c.mask & (HELP | GRIEVANCE | PETITION)))) return d;
+    // A question stays a complaint when its sentence asks for help, grieves or petitions (as for the lexicon), or
+    // asks about a right or a rule ([shape]: 合法吗, 有效吗, 是多少).
+    if (inSentence((c) => !!(c.mask & QUESTION)) && !inSentence((c) => !!(c.mask & (HELP | GRIEVANCE | PETITION | SHAPE)))) return d;
     const opinion = this.classifier!.classifyNormalized(found.s);
     if (!confident(opinion)) return d;
     const lexicon = d.explanation.replace(/^not a complaint: /, "");
-    const shape = pred.mask & PRED ? `the problem predicate ${pred.text}` : pred.mask & FRAME ? `the request frame ${pred.text}` : `the petition head ${pred.text}`;
+    const shape = pred.mask & PRED ? `the problem predicate ${pred.text}` : pred.mask & FRAME ? `the request frame ${pred.text}` : pred.mask & PETITION ? `the petition head ${pred.text}` : `the complaint shape ${pred.text}`;
     return {
       ...d, complaint: true, category: opinion.label as Category, severity: 1, score: 0.5, decidedBy: "classifier",
       explanation: `complaint (learned classifier): ${opinion.label} p ${opinion.p.toFixed(2)} with ${shape}; the lexicon alone: ${lexicon}`,

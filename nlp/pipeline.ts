@@ -51,19 +51,21 @@ export const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVAN
 export const FOLLOW_UP = 1024, DEMAND = 2048;
 /** Cue kinds, cont.: a petition head (请, 何时 …; a FRAME whose tails are the petition remedies). */
 export const PETITION = 4096;
+/** Cue kinds, cont.: a complaint shape for the learned classifier alone ([shape] in guards.txt). */
+export const SHAPE = 8192;
 /**
  * Does a cue give a line the shape of a complaint for the learned classifier (nlp/classifier.ts)? A problem
- * predicate, a request frame or a petition head (请, 希望, 何时 …). Not a help cue alone (帮忙) nor a bare
+ * predicate, a request frame, a petition head (请, 希望, 何时 …) or a [shape] word (不予, 涨价, 开除 …). Not a help cue alone (帮忙) nor a bare
  * demand word (马上, 赶紧, 麻烦): chat says those all day, and each would cost chatter the classifier's look.
  */
 export function isShapeCue(mask: number): boolean {
-  return (mask & PRED && !(mask & HELP)) || (mask & (FRAME | PETITION)) !== 0;
+  return (mask & PRED && !(mask & HELP)) || (mask & (FRAME | PETITION | SHAPE)) !== 0;
 }
 
 export const GUARD_BITS: Array<[keyof Guards, number]> = [
   ["negation", NEG], ["negationSkip", SKIP], ["resolved", RESOLVED], ["notice", NOTICE],
   ["question", QUESTION], ["hypothetical", HYPOTHETICAL], ["grievance", GRIEVANCE], ["help", HELP | PRED], ["predicates", PRED],
-  ["frame", FRAME], ["followUp", FOLLOW_UP], ["demand", DEMAND],
+  ["frame", FRAME], ["followUp", FOLLOW_UP], ["demand", DEMAND], ["shape", SHAPE],
 ];
 
 // === Compiled and per-message forms
