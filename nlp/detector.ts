@@ -172,7 +172,8 @@ class CompiledDetector implements Detector {
   private secondOpinion(d: Detection, found: Matches, text: SegmentedText): Detection {
     if (d.suppressed.some((h) => h.reason !== "no_predicate")) return d;
     // (A petition head counts with or without its remedy: on the check half, requiring one cost 3 titles.)
-    const pred = found.cues.find((c) => isShapeCue(c.mask) && cueValid(text, c));
+    // The explanation names a problem predicate when there is one, else the first shape.
+    const pred = found.cues.find((c) => c.mask & PRED && !(c.mask & HELP) && cueValid(text, c)) ?? found.cues.find((c) => isShapeCue(c.mask) && cueValid(text, c));
     if (!pred) return d;
     // The lexicon's guards hold for the classifier too: a negated predicate (没坏), or a notice, question or
     // hypothetical in its sentence (明天…的话…取消) is no complaint whoever reads it.
