@@ -27,6 +27,20 @@ describe("the classifier on lines with a complaint shape and no lexicon object",
     }
   });
 
+  it("reads [shape] words (a right denied, work lost, a rights question) for the classifier alone, never for the lexicon", () => {
+    const rights = "这种临时工被单位随意辞退合法吗？"; // 临时工 an object, 辞退 and 合法吗 shapes, no predicate
+    const lexiconOnly = createDetector(lexicon, { classifier: false });
+    expect(lexiconOnly.detect(rights).complaint).toBe(false);
+    const d = createDetector(lexicon).detect(rights);
+    expect(d).toMatchObject({ complaint: true, category: "employment", decidedBy: "classifier" });
+    expect(d.explanation).toMatch(/with the complaint shape 辞退; the lexicon alone: /);
+    // Without the [shape] section the classifier never reads it: the shape is what let it look.
+    const noShape = createDetector({ ...lexicon, guards: { ...lexicon.guards, shape: [] } });
+    expect(noShape.detect(rights).complaint).toBe(false);
+    // The same shapes in chat stay quiet.
+    for (const chat of ["老板把我辞退了，正好去旅游", "我们周末去收费的公园玩吧"]) expect(createDetector(lexicon).detect(chat).complaint, chat).toBe(false);
+  });
+
   it("sends a shaped line past the quick scan but chatter with no shape stops there", () => {
     const c = compileLexicon(lexicon);
     expect(quickScan(c.quick, "单位辞退我一分钱补偿都不给，这合法吗？")).toBe(SCAN_SHAPE);
