@@ -171,28 +171,41 @@ class CompiledDetector implements Detector {
    */
   private secondOpinion(d: Detection, found: Matches, text: SegmentedText): Detection {
     if (d.suppressed.some((h) => h.reason !== "no_predicate")) return d;
-    // (A petition head counts with or without its remedy: on the check half, requiring one cost 3 titles.)
-    // The explanation names a problem predicate when there is one, else the first shape.
+    // The explanation names a problem predicate when there is one, else the first shape; failing both, a
+    // question in the sentence of an object term (「公积金能在外地贷款吗？」 asks whoever serves it).
     const pred = found.cues.find((c) => c.mask & PRED && !(c.mask & HELP) && cueValid(text, c)) ?? found.cues.find((c) => isShapeCue(c.mask) && cueValid(text, c));
-    if (!pred) return d;
+    const asked = pred ? null : this.questionAbout(found, text);
+    const cue = pred ?? asked?.cue;
+    if (!cue) return d;
     // The lexicon's guards hold for the classifier too: a negated predicate (没坏), or a notice, question or
     // hypothetical in its sentence (明天…的话…取消) is no complaint whoever reads it.
     const g = this.c.guardWords;
-    if (text.negationBefore(pred.start, g.negation, g.skip, g.questions)) return d;
-    const sentence = text.sentenceOf(pred.start);
-    const inSentence = (ok: (c: Cue) => boolean) => found.cues.some((c) => text.sentenceOf(c.start) === sentence && ok(c) && cueValid(text, c));
-    if (inSentence((c) => !!(c.mask & (NOTICE | HYPOTHETICAL | RESOLVED)))) return d;
+    if (pred && text.negationBefore(pred.start, g.negation, g.skip, g.questions)) return d;
+    const sentence = text.sentenceOf(cue.start);
+    const inSentence = (mask: number) => found.cues.some((c) => c.mask & mask && text.sentenceOf(c.start) === sentence && cueValid(text, c));
+    if (inSentence(NOTICE | HYPOTHETICAL | RESOLVED)) return d;
     // A question stays a complaint when its sentence asks for help, grieves or petitions (as for the lexicon), or
-    // asks about a right or a rule ([shape]: 合法吗, 有效吗, 是多少).
-    if (inSentence((c) => !!(c.mask & QUESTION)) && !inSentence((c) => !!(c.mask & (HELP | GRIEVANCE | PETITION | SHAPE)))) return d;
+    // asks about a right or a rule ([shape]: 合法吗, 有效吗, 是多少) — or is itself the question about an object.
+    if (pred && inSentence(QUESTION) && !inSentence(HELP | GRIEVANCE | PETITION | SHAPE)) return d;
     const opinion = this.classifier!.classifyNormalized(found.s);
     if (!confident(opinion)) return d;
     const lexicon = d.explanation.replace(/^not a complaint: /, "");
-    const shape = pred.mask & PRED ? `the problem predicate ${pred.text}` : pred.mask & FRAME ? `the request frame ${pred.text}` : pred.mask & PETITION ? `the petition head ${pred.text}` : `the complaint shape ${pred.text}`;
+    const shape = !pred ? `the question ${cue.text} about ${asked!.object}` : pred.mask & PRED ? `the problem predicate ${pred.text}` : pred.mask & FRAME ? `the request frame ${pred.text}` : pred.mask & PETITION ? `the petition head ${pred.text}` : `the complaint shape ${pred.text}`;
     return {
       ...d, complaint: true, category: opinion.label as Category, severity: 1, score: 0.5, decidedBy: "classifier",
       explanation: `complaint (learned classifier): ${opinion.label} p ${opinion.p.toFixed(2)} with ${shape}; the lexicon alone: ${lexicon}`,
     };
+  }
+
+  /** A question cue (吗, ？, 是否 …) on a word boundary in the same sentence as an object term, and that object. */
+  private questionAbout(found: Matches, text: SegmentedText): { cue: Cue; object: string } | null {
+    for (const c of found.cues) {
+      if (!(c.mask & QUESTION) || !cueValid(text, c)) continue;
+      const sentence = text.sentenceOf(c.start);
+      const m = found.termMatches.find((t) => this.c.termMeta[t.pattern]!.entry.kind === "object" && text.sentenceOf(t.start) === sentence);
+      if (m) return { cue: c, object: this.c.termMeta[m.pattern]!.entry.term };
+    }
+    return null;
   }
 }
 

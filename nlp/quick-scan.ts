@@ -4,7 +4,7 @@ import type { Automaton } from "./automaton.js";
 import { COMPLEX, DROP, astralNeedsWork, tables } from "./normalize.js";
 import {
   BREAKS, GAP_MAX, MAX_CUE_LENGTH, PRED_DISTANCE_ZH, Q_COMMENT, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_GO, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM,
-  Q_SHAPE, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE,
+  Q_ASK, Q_SHAPE, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE,
 } from "./pipeline.js";
 
 /**
@@ -212,7 +212,7 @@ export function quickScan(quick: QuickMatcher, text: string): number {
   const seen = quick.scan(text);
   if (seen & (Q_GO | Q_ENGLISH)) return SCAN_MAYBE;
   if (!(seen & Q_OBJECT)) return seen & Q_SHAPE ? SCAN_SHAPE : SCAN_NOTHING;
-  return seen & (Q_NEAR | Q_LOOSE) ? SCAN_MAYBE : seen & Q_SHAPE ? SCAN_OBJECT_SHAPE : SCAN_OBJECT_ONLY;
+  return seen & (Q_NEAR | Q_LOOSE) ? SCAN_MAYBE : seen & (Q_SHAPE | Q_ASK) ? SCAN_OBJECT_SHAPE : SCAN_OBJECT_ONLY;
 }
 
 export let RAW_BREAK: Uint8Array | null = null;
