@@ -197,12 +197,12 @@ class CompiledDetector implements Detector {
     };
   }
 
-  /** A question cue (吗, ？, 是否 …) on a word boundary in the same sentence as an object term, and that object. */
+  /** A question cue (吗, ？, 是否 …) on a word boundary in the same clause as an object term, and that object. */
   private questionAbout(found: Matches, text: SegmentedText): { cue: Cue; object: string } | null {
     for (const c of found.cues) {
       if (!(c.mask & QUESTION) || !cueValid(text, c)) continue;
-      const sentence = text.sentenceOf(c.start);
-      const m = found.termMatches.find((t) => this.c.termMeta[t.pattern]!.entry.kind === "object" && text.sentenceOf(t.start) === sentence);
+      const clause = text.clauseOf(c.start);
+      const m = found.termMatches.find((t) => this.c.termMeta[t.pattern]!.entry.kind === "object" && text.clauseOf(t.start) === clause);
       if (m) return { cue: c, object: this.c.termMeta[m.pattern]!.entry.term };
     }
     return null;
