@@ -203,7 +203,7 @@ class CompiledDetector implements Detector {
       if (!(c.mask & QUESTION) || !cueValid(text, c)) continue;
       const clause = text.clauseOf(c.start);
       const m = found.termMatches.find((t) => this.c.termMeta[t.pattern]!.entry.kind === "object" && text.clauseOf(t.start) === clause);
-      if (m) return { cue: c, object: this.c.termMeta[m.pattern]!.entry.term };
+      if (m) return { cue: c, object: found.s.slice(m.start, m.end) };
     }
     return null;
   }

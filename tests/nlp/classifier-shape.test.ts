@@ -8,7 +8,7 @@ import { createDetector, loadLexiconDir, type Detection } from "../../nlp/index.
 import { TRAINING_FILE, features, sharedClassifier } from "../../nlp/classifier.js";
 import { compileLexicon } from "../../nlp/compile.js";
 import { quickScan } from "../../nlp/quick-scan.js";
-import { SCAN_NOTHING, SCAN_SHAPE } from "../../nlp/pipeline.js";
+import { SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE } from "../../nlp/pipeline.js";
 
 const lexicon = loadLexiconDir();
 const verdict = (d: Detection) => ({ complaint: d.complaint, category: d.category, decidedBy: d.decidedBy });
@@ -28,7 +28,7 @@ describe("the classifier on lines with a complaint shape and no lexicon object",
   });
 
   it("reads [shape] words (a right denied, work lost, a rights question) for the classifier alone, never for the lexicon", () => {
-    const rights = "这种临时工被单位随意辞退合法吗？"; // 临时工 an object, 辞退 and 合法吗 shapes, no predicate
+    const rights = "临时工被单位随意辞退了"; // 临时工 an object, 辞退 a shape, no predicate
     const lexiconOnly = createDetector(lexicon, { classifier: false });
     expect(lexiconOnly.detect(rights).complaint).toBe(false);
     const d = createDetector(lexicon).detect(rights);
@@ -39,6 +39,20 @@ describe("the classifier on lines with a complaint shape and no lexicon object",
     expect(noShape.detect(rights).complaint).toBe(false);
     // The same shapes in chat stay quiet.
     for (const chat of ["老板把我辞退了，正好去旅游", "我们周末去收费的公园玩吧"]) expect(createDetector(lexicon).detect(chat).complaint, chat).toBe(false);
+  });
+
+  it("reads a question about an object term, in its clause, as a question to whoever serves it", () => {
+    const withC = createDetector(lexicon);
+    const asked = "住房公积金能在外地贷款买房吗？";
+    expect(createDetector(lexicon, { classifier: false }).detect(asked).complaint).toBe(false);
+    const d = withC.detect(asked);
+    expect(d).toMatchObject({ complaint: true, category: "housing", decidedBy: "classifier" });
+    expect(d.explanation).toMatch(/with the question 吗 about 住房; the lexicon alone: /);
+    // Chat asks about the same objects; the classifier reads chat. And a question in another clause asks nothing of the object.
+    for (const chat of ["医院几点开门啊", "我家孩子的学校明天放假吗", "今天菜市场的西红柿很便宜，孩子放学了吗？"]) expect(withC.detect(chat).complaint, chat).toBe(false);
+    const c = compileLexicon(lexicon);
+    expect(quickScan(c.quick, "今天菜市场的西红柿很便宜，孩子放学了吗？")).toBe(SCAN_OBJECT_ONLY);
+    expect(quickScan(c.quick, asked)).toBe(SCAN_OBJECT_SHAPE);
   });
 
   it("sends a shaped line past the quick scan but chatter with no shape stops there", () => {

@@ -8,8 +8,9 @@
 // lines flagged 14/3424 = 0.4% (round 3 ended at 69.0%, 74.4%, 74.1%, 0.4%; round 2 at 65.8%, 71.4%, 71.9%).
 // Round 5 (the learned second opinion on character pairs, more training text): 133/187 = 71.1%, 380/504 =
 // 75.4%, category 300/380 = 78.9%, chat 14/3424 = 0.4%; the category floor raised from 0.74 to 0.76.
-// Round 6 (the classifier reads lines with a complaint shape and no object term): 137/187 = 73.3%, 391/504 =
-// 77.6%, category 308/391 = 78.8%, chat 18/3424 = 0.5%; titles and rows floors raised to 0.70 and 0.74.
+// Round 6 (the classifier reads lines with a complaint shape — a problem predicate, a frame, a petition head, a
+// [shape] word, a question in an object term's clause — asked first on a table): 142/187 = 75.9%, 399/504 =
+// 79.2%, category 315/399 = 78.9%, chat 18/3424 = 0.5%; titles and rows floors raised to 0.72 and 0.76.
 // The floors sit about three points below, so that a regression fails and ordinary drift does not. The
 // issue's targets (recall ≥ 0.75, category ≥ 0.80) are NOT met on the check half; the README says so.
 import fs from "node:fs";
@@ -33,8 +34,8 @@ describe("dev data, check half (read at run time)", () => {
     const r = evaluateHalf("check", detect);
     const report = `titles ${r.titles.hit}/${r.titles.n}, rows ${r.rows.hit}/${r.rows.n}, category ${r.rows.right}/${r.rows.hit}, chat ${r.chat.flagged}/${r.chat.n}`;
     expect(r.titles.n, report).toBeGreaterThan(150);
-    expect(r.titles.hit / r.titles.n, report).toBeGreaterThanOrEqual(0.70);
-    expect(r.rows.hit / r.rows.n, report).toBeGreaterThanOrEqual(0.74);
+    expect(r.titles.hit / r.titles.n, report).toBeGreaterThanOrEqual(0.72);
+    expect(r.rows.hit / r.rows.n, report).toBeGreaterThanOrEqual(0.76);
     expect(r.rows.right / r.rows.hit, report).toBeGreaterThanOrEqual(0.76);
     expect(r.chat.flagged / r.chat.n, report).toBeLessThanOrEqual(0.01);
   });
