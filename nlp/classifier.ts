@@ -1,7 +1,8 @@
 // The learned second opinion: a naive Bayes classifier (natural's BayesClassifier) over character pairs,
 // trained when first needed on lexicon/classifier/train.tsv — text this project wrote and labelled, never
 // third-party data. It never overrides the lexicon: a line the lexicon did not flag is flagged only when the
-// classifier is confident AND the message holds a problem predicate, and the explanation says so.
+// classifier is confident AND the message has a complaint shape (a problem predicate, a request frame, a
+// petition head, a [shape] word, a question about an object term: nlp/detector.ts), and the explanation says so.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";

@@ -3,6 +3,8 @@
 // natural's trained model, so that only lines it is sure of take the full path.
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createDetector, loadLexiconDir, type Detection } from "../../nlp/index.js";
 import { TRAINING_FILE, features, sharedClassifier } from "../../nlp/classifier.js";
@@ -10,6 +12,7 @@ import { compileLexicon } from "../../nlp/compile.js";
 import { quickScan } from "../../nlp/quick-scan.js";
 import { SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE } from "../../nlp/pipeline.js";
 
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 const lexicon = loadLexiconDir();
 const verdict = (d: Detection) => ({ complaint: d.complaint, category: d.category, decidedBy: d.decidedBy });
 
@@ -69,6 +72,14 @@ describe("the classifier on lines with a complaint shape and no lexicon object",
       "单位辞退我一分钱补偿都不给，这合法吗？", "我妈不给我买冰淇淋，哈哈", "电梯口见。我的手机坏了", "请问明天聚餐能否带家属？",
       "如果单位辞退我一分钱补偿都不给怎么办", "单位辞退我，补偿已经给了",
     ]) expect(verdict(full.detect(t)), t).toEqual(verdict(fast.detect(t)));
+    // Every line of the held-out shape and classifier fixtures, too.
+    for (const file of ["detection-shapes.tsv", "classifier-holdout.tsv"]) {
+      for (const raw of fs.readFileSync(path.join(FIXTURES, file), "utf8").split("\n")) {
+        if (!raw.trim() || raw.startsWith("#")) continue;
+        const t = raw.split("\t").at(-1)!;
+        expect(verdict(full.detect(t)), t).toEqual(verdict(fast.detect(t)));
+      }
+    }
     // A hypothetical or a resolution in the predicate's sentence: no complaint, whatever the classifier thinks.
     expect(fast.detect("如果单位辞退我一分钱补偿都不给怎么办").decidedBy).not.toBe("classifier");
   });
