@@ -122,4 +122,5 @@ export const FIXTURES = [
   { file: "detection-holdout2.tsv", role: "held out" },
   { file: "detection-en.tsv", role: "English, held out" },
   { file: "detection-petitions.tsv", role: "petitions, held out" },
+  { file: "detection-shapes.tsv", role: "shapes, held out" },
 ] as const;

@@ -5,7 +5,7 @@ import { Automaton } from "./automaton.js";
 import { compileEnglish, englishPrefix } from "./english-match.js";
 import type { GuardWords } from "./guards.js";
 import { GAP } from "./lexicon.js";
-import { FRAME, GUARD_BITS, HELP, PETITION, PRED, RESOLVED, Q_COMMENT, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM, pushMap, type EnPattern, type ZhPattern } from "./pipeline.js";
+import { Q_ASK, QUESTION, FRAME, GUARD_BITS, HELP, PETITION, PRED, RESOLVED, isShapeCue, Q_SHAPE, Q_COMMENT, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM, pushMap, type EnPattern, type ZhPattern } from "./pipeline.js";
 import { QuickMatcher } from "./quick-scan.js";
 import { addUserWords, loadSegmenter } from "./segment.js";
 import type { Lexicon } from "./types.js";
@@ -122,7 +122,7 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
   // English prefixes only wake the quick scan; English candidates come from the token stage.
   const quickOnly: string[] = [];
   // Predicates and frames wake the full path only where they can serve an object term (see QuickMatcher).
-  for (const meta of cueMeta) quickFlags.push((meta.mask & PRED ? Q_PREDICATE : 0) | (meta.mask & PRED && !(meta.mask & (HELP | PETITION)) ? Q_COMMENT : 0) | (meta.mask & (FRAME | PETITION) ? Q_FRAME : 0));
+  for (const meta of cueMeta) quickFlags.push((meta.mask & PRED ? Q_PREDICATE : 0) | (meta.mask & PRED && !(meta.mask & (HELP | PETITION)) ? Q_COMMENT : 0) | (meta.mask & (FRAME | PETITION) ? Q_FRAME : 0) | (isShapeCue(meta.mask) ? Q_SHAPE : 0) | (meta.mask & QUESTION ? Q_ASK : 0));
   for (const pre of enPrefixes) if (pre) { quickOnly.push(pre); quickFlags.push(Q_ENGLISH); }
   for (const [, list] of enCues) {
     for (const p of list) {

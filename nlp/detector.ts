@@ -15,14 +15,15 @@
 //   6. verdict.ts: category, severity, score, explanation.
 // compile.ts builds what every step reads from the lexicon; pipeline.ts holds what they share.
 import { findCandidates, findMatches, type Matches } from "./candidates.js";
-import { CATEGORY_CONFIDENCE, CLASSIFIER_CONFIDENCE, sharedClassifier, type ComplaintClassifier } from "./classifier.js";
+import { CATEGORY_CONFIDENCE, CLASSIFIER_CONFIDENCE, sharedClassifier, type ComplaintClassifier, type Opinion } from "./classifier.js";
 import { compileLexicon, type CompiledLexicon } from "./compile.js";
 import { applyGuards } from "./guards.js";
 import { normalizeWithMap } from "./normalize.js";
-import { BREAKS, HYPOTHETICAL, NOTICE, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY } from "./pipeline.js";
+import { BREAKS, FRAME, SHAPE, GRIEVANCE, HELP, HYPOTHETICAL, NOTICE, PETITION, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE, isShapeCue, type Cue } from "./pipeline.js";
+import { normalize } from "./normalize.js";
 import { quickScan } from "./quick-scan.js";
 import { SegmentedText, cueValid } from "./tokens.js";
-import type { Detection, Detector, Lexicon } from "./types.js";
+import type { Category, Detection, Detector, Lexicon } from "./types.js";
 import { QUIET_NO_KEYWORD, QUIET_OBJECT_ONLY, quiet, shiftDetection, verdict } from "./verdict.js";
 
 // === Building
@@ -92,7 +93,13 @@ class CompiledDetector implements Detector {
       const scan = this.prefilter ? quickScan(this.c.quick, text) : SCAN_MAYBE;
       if (scan === SCAN_NOTHING) return QUIET_NO_KEYWORD;
       if (scan === SCAN_OBJECT_ONLY) return QUIET_OBJECT_ONLY;
-      return this.analyse(text, this.prefilter || quickScan(this.c.quick, text) === SCAN_MAYBE);
+      // A complaint shape with nothing the lexicon could flag: only the classifier could, and only when sure
+      // — asked first on the normalised text (≈ 1 µs), so that chatter with a 请 or 坏了 stops here.
+      if (scan === SCAN_SHAPE || scan === SCAN_OBJECT_SHAPE) {
+        if (!this.classifier || !confident(this.classifier.classifyNormalized(normalize(text)))) return scan === SCAN_SHAPE ? QUIET_NO_KEYWORD : QUIET_OBJECT_ONLY;
+        return this.analyse(text, true);
+      }
+      return this.analyse(text, this.prefilter || quickScan(this.c.quick, text) !== SCAN_NOTHING && quickScan(this.c.quick, text) !== SCAN_OBJECT_ONLY);
     } catch (err) {
       // Never throw into intake: a detector bug must not drop a message on the floor.
       return quiet(`detector error: ${err instanceof Error ? err.message : String(err)}`);
@@ -114,7 +121,7 @@ class CompiledDetector implements Detector {
     for (let i = wake - 1; i > from; i--) if (sentenceEndAt(text, i)) { from = i + 1; break; }
     if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from++;
     const to = from + cutPoint(text.slice(from), this.maxChars);
-    const d = shiftDetection(this.analyse(text.slice(from, to), scan === SCAN_MAYBE), from);
+    const d = shiftDetection(this.analyse(text.slice(from, to), scan !== SCAN_NOTHING && scan !== SCAN_OBJECT_ONLY), from);
     const note = `only characters ${from}–${to} of ${text.length} were analysed (the cap is ${this.maxChars})`;
     return { ...d, explanation: `${d.explanation} (${note})` };
   }
@@ -156,28 +163,55 @@ class CompiledDetector implements Detector {
 
   /**
    * The learned classifier's say on a line the lexicon left quiet: only when no guard suppressed a keyword
-   * (negated, resolved, notice, question, hypothetical, follow-up all stand), a problem predicate is on a
-   * word boundary somewhere in the message (the lexicon needs it within 10 characters of an object in the
-   * same clause), and the classifier gives one category CLASSIFIER_CONFIDENCE of the probability.
+   * (negated, resolved, notice, question, hypothetical, follow-up all stand), a complaint shape is on a word
+   * boundary somewhere in the message — a problem predicate, a request frame or a petition head (the
+   * lexicon needs an object term next to it) — and the classifier gives one category
+   * CLASSIFIER_CONFIDENCE of the probability. Lines with no object term get here too (quick scan
+   * SCAN_SHAPE), once the classifier, asked first, is sure.
    */
   private secondOpinion(d: Detection, found: Matches, text: SegmentedText): Detection {
     if (d.suppressed.some((h) => h.reason !== "no_predicate")) return d;
-    const pred = found.cues.find((c) => c.mask & PRED && cueValid(text, c));
-    if (!pred) return d;
+    // The explanation names a problem predicate when there is one, else the first shape; failing both, a
+    // question in the sentence of an object term (「公积金能在外地贷款吗？」 asks whoever serves it).
+    const pred = found.cues.find((c) => c.mask & PRED && !(c.mask & HELP) && cueValid(text, c)) ?? found.cues.find((c) => isShapeCue(c.mask) && cueValid(text, c));
+    const asked = pred ? null : this.questionAbout(found, text);
+    const cue = pred ?? asked?.cue;
+    if (!cue) return d;
     // The lexicon's guards hold for the classifier too: a negated predicate (没坏), or a notice, question or
     // hypothetical in its sentence (明天…的话…取消) is no complaint whoever reads it.
     const g = this.c.guardWords;
-    if (text.negationBefore(pred.start, g.negation, g.skip, g.questions)) return d;
-    const sentence = text.sentenceOf(pred.start);
-    if (found.cues.some((c) => c.mask & (NOTICE | QUESTION | HYPOTHETICAL | RESOLVED) && text.sentenceOf(c.start) === sentence && cueValid(text, c))) return d;
-    const opinion = this.classifier!.classify(found.s);
-    if (!opinion || opinion.label === "chat" || opinion.p < CLASSIFIER_CONFIDENCE) return d;
+    if (pred && text.negationBefore(pred.start, g.negation, g.skip, g.questions)) return d;
+    const sentence = text.sentenceOf(cue.start);
+    const inSentence = (mask: number) => found.cues.some((c) => c.mask & mask && text.sentenceOf(c.start) === sentence && cueValid(text, c));
+    if (inSentence(NOTICE | HYPOTHETICAL | RESOLVED)) return d;
+    // A question stays a complaint when its sentence asks for help, grieves or petitions (as for the lexicon), or
+    // asks about a right or a rule ([shape]: 合法吗, 有效吗, 是多少) — or is itself the question about an object.
+    if (pred && inSentence(QUESTION) && !inSentence(HELP | GRIEVANCE | PETITION | SHAPE)) return d;
+    const opinion = this.classifier!.classifyNormalized(found.s);
+    if (!confident(opinion)) return d;
     const lexicon = d.explanation.replace(/^not a complaint: /, "");
+    const shape = !pred ? `the question ${cue.text} about ${asked!.object}` : pred.mask & PRED ? `the problem predicate ${pred.text}` : pred.mask & FRAME ? `the request frame ${pred.text}` : pred.mask & PETITION ? `the petition head ${pred.text}` : `the complaint shape ${pred.text}`;
     return {
-      ...d, complaint: true, category: opinion.label, severity: 1, score: 0.5, decidedBy: "classifier",
-      explanation: `complaint (learned classifier): ${opinion.label} p ${opinion.p.toFixed(2)} with the problem predicate ${pred.text}; the lexicon alone: ${lexicon}`,
+      ...d, complaint: true, category: opinion.label as Category, severity: 1, score: 0.5, decidedBy: "classifier",
+      explanation: `complaint (learned classifier): ${opinion.label} p ${opinion.p.toFixed(2)} with ${shape}; the lexicon alone: ${lexicon}`,
     };
   }
+
+  /** A question cue (吗, ？, 是否 …) on a word boundary in the same clause as an object term, and that object. */
+  private questionAbout(found: Matches, text: SegmentedText): { cue: Cue; object: string } | null {
+    for (const c of found.cues) {
+      if (!(c.mask & QUESTION) || !cueValid(text, c)) continue;
+      const clause = text.clauseOf(c.start);
+      const m = found.termMatches.find((t) => this.c.termMeta[t.pattern]!.entry.kind === "object" && text.clauseOf(t.start) === clause);
+      if (m) return { cue: c, object: found.s.slice(m.start, m.end) };
+    }
+    return null;
+  }
+}
+
+/** Does the classifier's opinion flag a line (a complaint label with CLASSIFIER_CONFIDENCE of the probability)? */
+function confident(o: Opinion | null): o is Opinion {
+  return o !== null && o.label !== "chat" && o.p >= CLASSIFIER_CONFIDENCE;
 }
 
 // === Long messages

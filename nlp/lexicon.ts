@@ -25,6 +25,7 @@ const GUARD_SECTIONS: Record<string, keyof Guards> = {
   "petition-head": "petitionHead",
   "petition-remedy": "petitionRemedy",
   demand: "demand",
+  shape: "shape",
 };
 
 /** The repository's lexicon/ folder, resolved from this module (not the working directory). */
@@ -32,7 +33,7 @@ export const DEFAULT_LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(impor
 
 /** Guards with every list empty — the starting point for merging files. */
 export function emptyGuards(): Guards {
-  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [], frame: [], place: [], followUp: [], demand: [], petitionHead: [], petitionRemedy: [] };
+  return { negation: [], negationSkip: [], resolved: [], notice: [], question: [], hypothetical: [], grievance: [], help: [], predicates: [], frame: [], place: [], followUp: [], demand: [], petitionHead: [], petitionRemedy: [], shape: [] };
 }
 
 /** Chinese (Han) characters decide a surface's language. */
@@ -162,7 +163,8 @@ export function mergeLexicon(files: Array<ParsedLexiconFile & { file: string }>)
       entries.push(e);
     }
     for (const [k, words] of Object.entries(f.guards) as Array<[keyof Guards, string[]]>) {
-      for (const w of words) if (!guards[k].includes(w)) guards[k].push(w);
+      const list = (guards[k] ??= []);
+      for (const w of words) if (!list.includes(w)) list.push(w);
     }
   }
   return { entries, guards };

@@ -27,6 +27,12 @@ for (const c of ",、:") BREAKS[c.charCodeAt(0)] = 1;
 
 /** Quick-scan outcomes. */
 export const SCAN_NOTHING = 0, SCAN_OBJECT_ONLY = 1, SCAN_MAYBE = 2;
+/**
+ * Quick-scan outcomes, cont.: what SCAN_NOTHING / SCAN_OBJECT_ONLY would be, but the line holds a complaint
+ * shape (a problem predicate, a demand, a frame or petition head: Q_SHAPE) — quiet for the lexicon, a line
+ * the learned classifier may read (detector.ts asks it first, then takes the full path only when it is sure).
+ */
+export const SCAN_SHAPE = 3, SCAN_OBJECT_SHAPE = 4;
 
 /** Quick-scan pattern flags; Q_GO: stop scanning, take the full path. */
 export const Q_PROBLEM = 1, Q_OBJECT = 2, Q_PREDICATE = 4, Q_GAPPED = 8, Q_ENGLISH = 16, Q_GO = 32;
@@ -37,16 +43,32 @@ export const Q_FRAME = 64, Q_LOOSE = 128;
 /** Quick-scan flags, cont.: a problem predicate that may open a comment clause (not a help cue, not a petition head). */
 export const Q_COMMENT = 256;
 
+/** Quick-scan flags, cont.: a complaint shape for the learned classifier (cues in SHAPE_CUES). */
+export const Q_SHAPE = 512;
+
+/** Quick-scan flags, cont.: a question (吗, ？): with an object term, a question to whoever serves it. */
+export const Q_ASK = 2048;
+
 export const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256, FRAME = 512;
 /** Cue kinds, cont.: a reference to an earlier report; a demand. (Place words are not cues: see ZhPattern.place.) */
 export const FOLLOW_UP = 1024, DEMAND = 2048;
 /** Cue kinds, cont.: a petition head (请, 何时 …; a FRAME whose tails are the petition remedies). */
 export const PETITION = 4096;
+/** Cue kinds, cont.: a complaint shape for the learned classifier alone ([shape] in guards.txt). */
+export const SHAPE = 8192;
+/**
+ * Does a cue give a line the shape of a complaint for the learned classifier (nlp/classifier.ts)? A problem
+ * predicate, a request frame, a petition head (请, 希望, 何时 …) or a [shape] word (不予, 涨价, 开除 …). Not a help cue alone (帮忙) nor a bare
+ * demand word (马上, 赶紧, 麻烦): chat says those all day, and each would cost chatter the classifier's look.
+ */
+export function isShapeCue(mask: number): boolean {
+  return (mask & PRED && !(mask & HELP)) || (mask & (FRAME | PETITION | SHAPE)) !== 0;
+}
 
 export const GUARD_BITS: Array<[keyof Guards, number]> = [
   ["negation", NEG], ["negationSkip", SKIP], ["resolved", RESOLVED], ["notice", NOTICE],
   ["question", QUESTION], ["hypothetical", HYPOTHETICAL], ["grievance", GRIEVANCE], ["help", HELP | PRED], ["predicates", PRED],
-  ["frame", FRAME], ["followUp", FOLLOW_UP], ["demand", DEMAND],
+  ["frame", FRAME], ["followUp", FOLLOW_UP], ["demand", DEMAND], ["shape", SHAPE],
 ];
 
 // === Compiled and per-message forms

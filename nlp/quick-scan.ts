@@ -4,7 +4,7 @@ import type { Automaton } from "./automaton.js";
 import { COMPLEX, DROP, astralNeedsWork, tables } from "./normalize.js";
 import {
   BREAKS, GAP_MAX, MAX_CUE_LENGTH, PRED_DISTANCE_ZH, Q_COMMENT, Q_ENGLISH, Q_FRAME, Q_GAPPED, Q_GO, Q_LOOSE, Q_OBJECT, Q_PREDICATE, Q_PROBLEM,
-  SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY,
+  Q_ASK, Q_SHAPE, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE,
 } from "./pipeline.js";
 
 /**
@@ -15,6 +15,11 @@ export const SPECIAL = 0xffff;
 
 /** Scan result bit (not a pattern flag): an object term with a predicate close enough, or a frame, to count. */
 export const Q_NEAR = 1024;
+
+/** Scan result bit: a question (Q_ASK) in the same sentence as an object term — a shape for the classifier. */
+export const Q_ASKED = 4096;
+/** The question must share the object term's clause (1), not just its sentence: chat joins a question to anything. */
+const ASK_LEVEL = 1;
 
 /**
  * An automaton run over the raw text, folding each character on the fly (width, case, invisible
@@ -124,7 +129,7 @@ export class QuickMatcher {
     let dropped = false;
     let expanded = false;
     // Ends of the last object term, predicate and frame seen (-1: none yet).
-    let lastObject = -1, lastPredicate = -1, lastFrame = -1;
+    let lastObject = -1, lastPredicate = -1, lastFrame = -1, lastAsk = -1;
     // A sentence break already found after the last frame / object: every later object / frame is past it
     // too, so the (unbounded) look back is done once per frame or object, keeping the scan linear.
     let frameCut = false, objectCut = false;
@@ -166,6 +171,12 @@ export class QuickMatcher {
       if (m & (Q_ENGLISH | Q_LOOSE) && this.wakeAt < 0) this.wakeAt = i;
       if (m & Q_PROBLEM) return this.wake(seen | Q_GO, i);
       if ((m & Q_GAPPED) && (dropped || this.gapTailNear(text, st, i))) return this.wake(seen | Q_GO, i);
+      // A question and an object term in one sentence (the question's last character, ？ itself, not counted as its break).
+      if (m & Q_ASK) {
+        if (lastObject >= 0 && !(seen & Q_ASKED) && !this.breakIn(text, lastObject, i, ASK_LEVEL)) seen |= Q_ASKED;
+        lastAsk = i;
+      }
+      if (m & Q_OBJECT && lastAsk >= 0 && !(seen & Q_ASKED) && !this.breakIn(text, lastAsk, i, ASK_LEVEL)) seen |= Q_ASKED;
       if (!(m & (Q_OBJECT | Q_PREDICATE | Q_FRAME)) || seen & Q_NEAR) continue;
       // Could an object term pair with a predicate (same clause, close) or a frame (same sentence)? Each is
       // checked against the nearest one of the other kind before it, which is the best placed.
@@ -211,8 +222,8 @@ export class QuickMatcher {
 export function quickScan(quick: QuickMatcher, text: string): number {
   const seen = quick.scan(text);
   if (seen & (Q_GO | Q_ENGLISH)) return SCAN_MAYBE;
-  if (!(seen & Q_OBJECT)) return SCAN_NOTHING;
-  return seen & (Q_NEAR | Q_LOOSE) ? SCAN_MAYBE : SCAN_OBJECT_ONLY;
+  if (!(seen & Q_OBJECT)) return seen & Q_SHAPE ? SCAN_SHAPE : SCAN_NOTHING;
+  return seen & (Q_NEAR | Q_LOOSE) ? SCAN_MAYBE : seen & (Q_SHAPE | Q_ASKED) ? SCAN_OBJECT_SHAPE : SCAN_OBJECT_ONLY;
 }
 
 export let RAW_BREAK: Uint8Array | null = null;

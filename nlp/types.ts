@@ -81,6 +81,12 @@ export interface Guards {
   followUp: string[];
   /** Demands (请, 尽快, please, need …): a "resolved" word in a clause with one is asked for, not reported. */
   demand: string[];
+  /**
+   * Complaint shapes for the learned classifier alone (不予, 拒绝, 涨价, 开除, 殴打 …): never a predicate for the
+   * lexicon, they let the classifier read a line (it flags it only when sure). Predicates, frames and
+   * petition heads are shapes too.
+   */
+  shape?: string[];
 }
 
 /** A whole lexicon: keyword entries plus guard lists. */

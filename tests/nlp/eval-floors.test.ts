@@ -8,12 +8,13 @@
 // lines flagged 14/3424 = 0.4% (round 3 ended at 69.0%, 74.4%, 74.1%, 0.4%; round 2 at 65.8%, 71.4%, 71.9%).
 // Round 5 (the learned second opinion on character pairs, more training text): 133/187 = 71.1%, 380/504 =
 // 75.4%, category 300/380 = 78.9%, chat 14/3424 = 0.4%; the category floor raised from 0.74 to 0.76.
-// Round 6, category (whose matter it is by the shape of the problem: a lift's inspection, accidents and hazards
-// the market regulator's, water on a road the road's, generic dispute words and vulnerable people's objects by
-// the matter named, building works with no sound; education and health problem terms): category 306/380 =
-// 80.5%, titles and rows recall and chat unchanged; the category floor raised from 0.76 to 0.78.
-// The floors sit about three points below, so that a regression fails and ordinary drift does not. The
-// issue's targets (recall ≥ 0.75, category ≥ 0.80) are NOT met on the check half; the README says so.
+// Round 6 (the classifier reads lines with a complaint shape — a problem predicate, a frame, a petition head, a
+// [shape] word, a question in an object term's clause — asked first on a table): 142/187 = 75.9%, 399/504 =
+// 79.2%, category 315/399 = 78.9%, chat 18/3424 = 0.5%; titles and rows floors raised to 0.72 and 0.76.
+// With round 6's category rules (whose matter it is by the shape of the problem) on top: category 321/399 =
+// 80.5%, recall unchanged; the category floor raised to 0.78.
+// The floors sit a few points below, so that a regression fails and ordinary drift does not. The issue's
+// targets (recall ≥ 0.75, category ≥ 0.80) are met on the check half, by under a point each.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -35,8 +36,8 @@ describe("dev data, check half (read at run time)", () => {
     const r = evaluateHalf("check", detect);
     const report = `titles ${r.titles.hit}/${r.titles.n}, rows ${r.rows.hit}/${r.rows.n}, category ${r.rows.right}/${r.rows.hit}, chat ${r.chat.flagged}/${r.chat.n}`;
     expect(r.titles.n, report).toBeGreaterThan(150);
-    expect(r.titles.hit / r.titles.n, report).toBeGreaterThanOrEqual(0.67);
-    expect(r.rows.hit / r.rows.n, report).toBeGreaterThanOrEqual(0.72);
+    expect(r.titles.hit / r.titles.n, report).toBeGreaterThanOrEqual(0.72);
+    expect(r.rows.hit / r.rows.n, report).toBeGreaterThanOrEqual(0.76);
     expect(r.rows.right / r.rows.hit, report).toBeGreaterThanOrEqual(0.78);
     expect(r.chat.flagged / r.chat.n, report).toBeLessThanOrEqual(0.01);
   });
