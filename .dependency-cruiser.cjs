@@ -21,6 +21,13 @@ module.exports = {
       from: { path: "^(core/transports|bin)/" },
       to: { path: "node_modules/(@prisma|prisma)/|^prisma/generated/" },
     },
+    {
+      name: "web-talks-http-only",
+      comment: "the browser code (the playground page, the web admin) knows the server only through /api",
+      severity: "error",
+      from: { path: "^web/" },
+      to: { path: "^(core|bots|nlp|bin|prisma)/" },
+    },
     { name: "bots-not-to-each-other", severity: "error", from: { path: "^bots/([^/]+)/" }, to: { path: "^bots/", pathNot: ["^bots/$1/", "^bots/index"] } },
   ],
   options: {

@@ -115,7 +115,8 @@ async function run(roles: Roles, gateways: () => Promise<GatewayFactory[]>, opts
   log.info({ phase: "ready", ms: Math.round(performance.now() - launched), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, "start phase");
   if (app.url && roles.http) {
     const playground = app.gateways.some((g) => g.platform === "playground");
-    console.log(`\nGridlink is running: ${app.url}${playground ? "  (playground: 20 demo groups — open it in a browser)" : ""}\n`);
+    console.log(`\nGridlink is running: ${app.url}${playground ? "  (playground: 20 demo groups — open it in a browser)" : ""}`);
+    console.log(`Web admin (staff login): ${app.url}/admin/\n`);
     const { noAdminYet } = await import("../core/staff/accounts.js");
     if (await noAdminYet(app.prisma).catch(() => false)) {
       console.log(

@@ -1,0 +1,58 @@
+// The web admin (web/admin, a Vue + Element Plus + ECharts app built by Vite into web/admin/dist) under /admin/:
+// its hashed assets as files, every other /admin/ path answered with its index.html (the app's own router
+// decides the page). It talks to /api only, like any other client.
+
+import fs from "node:fs";
+import path from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyPluginAsync } from "fastify";
+import { ROOT } from "../../infra/db.js";
+
+/** Where `npm install` (bin/build-admin.js) puts the built admin. */
+export const ADMIN_DIST = path.join(ROOT, "web", "admin", "dist");
+
+/**
+ * The admin page's Content-Security-Policy: the server's strict one plus `style-src-attr 'unsafe-inline'` only.
+ * Element Plus and ECharts position popups, tooltips and the chart canvas by writing `style="…"` attributes;
+ * that needs inline style *attributes* — not `<style>` elements (style-src-elem stays 'self') and never scripts.
+ */
+export const ADMIN_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "style-src-elem 'self'",
+  "style-src-attr 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join(";");
+
+/** /admin/ and everything under it (register with `{ prefix: "/admin" }`). */
+export const adminRoutes: FastifyPluginAsync<{ dist?: string }> = async (server, opts) => {
+  const dist = opts.dist ?? ADMIN_DIST;
+  if (!fs.existsSync(path.join(dist, "index.html"))) {
+    // Not built (an install that skipped scripts): say how, rather than a bare 404.
+    server.get("/*", { config: { action: "public" } }, async (_req, reply) =>
+      reply.status(503).type("text/plain; charset=utf-8").send("The web admin is not built yet: run `npm run build:admin` (npm install does it), then reload.\n"));
+    return;
+  }
+  server.addHook("onSend", async (_req, reply, payload) => {
+    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html")) reply.header("content-security-policy", ADMIN_CSP);
+    return payload;
+  });
+  await server.register(fastifyStatic, {
+    root: dist,
+    prefix: "/",
+    // Vite names assets by content hash: cache them for good; the page itself is always revalidated.
+    setHeaders: (res, file) => res.header("cache-control", file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache"),
+  });
+  // The app's own routes (/admin/tickets, /admin/lexicon, …) are its page; a missing asset stays a 404.
+  server.setNotFoundHandler((req, reply) => {
+    if ((req.method === "GET" || req.method === "HEAD") && !req.url.startsWith("/admin/assets/")) return reply.header("cache-control", "no-cache").sendFile("index.html");
+    return reply.status(404).send({ error: "not_found", message: `No route ${req.method} ${req.url}` });
+  });
+};
