@@ -68,7 +68,7 @@ export async function buildServer(opts: { ctx: HttpContext; alertsKey: string; l
   server.get("/", { config: { action: "public" } }, async (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
   server.get("/app.js", { config: { action: "public" } }, async (_req, reply) => reply.type("text/javascript; charset=utf-8").send(script));
   server.get("/app.css", { config: { action: "public" } }, async (_req, reply) => reply.type("text/css; charset=utf-8").send(style));
-  // The web admin (web/admin/dist) at /admin/, with its one CSP relaxation (see ADMIN_CSP).
+  // The web admin (web/admin/dist) at /admin/, under the same CSP.
   server.get("/admin", { config: { action: "public" } }, async (_req, reply) => reply.redirect("/admin/"));
   await server.register(adminRoutes, { prefix: "/admin" });
   return server as unknown as FastifyInstance;
