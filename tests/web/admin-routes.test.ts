@@ -22,7 +22,7 @@ const get = async (p: string, headers: Record<string, string> = t.auth) => fetch
 type Page = { total: number; items: Array<{ number: string; group: { grid: string } }> };
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, "bin", "build-admin.js")], { cwd: ROOT, stdio: "ignore" }); // no-op when up to date
+  execFileSync(process.execPath, [path.join(ROOT, "web", "admin", "build.js")], { cwd: ROOT, stdio: "ignore" }); // no-op when up to date
   t = await createTestApp({ gateways: [playgroundGateway] });
   for (const [group, text] of [["lianhua-03", "3栋又停电了，什么时候来电？"], ["taoyuan-02", "楼道里有人飞线充电，太危险了"]]) {
     const res = await fetch(`${t.url}/api/playground/groups/${group}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sender: "王阿姨", text }) });

@@ -28,7 +28,7 @@ let page: Page;
 const violations: string[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, "bin", "build-admin.js")], { cwd: ROOT, stdio: "ignore" }); // no-op when up to date
+  execFileSync(process.execPath, [path.join(ROOT, "web", "admin", "build.js")], { cwd: ROOT, stdio: "ignore" }); // no-op when up to date
   t = await createTestApp({ gateways: [playgroundGateway] });
   await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "zhang", role: "admin", password: PASSWORD, name: "张主任" });
   profile = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-chromium-"));

@@ -1,4 +1,4 @@
-// Vite build of the web admin: web/admin/src → web/admin/dist, served by Fastify at /admin/ (bin/build-admin.js runs it).
+// Vite build of the web admin: web/admin/src → web/admin/dist, served by Fastify at /admin/ (web/admin/build.js runs it).
 import { fileURLToPath } from "node:url";
 import vue from "@vitejs/plugin-vue";
 import { defineConfig } from "vite";

@@ -11,7 +11,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsync } from "fastify";
 import { ROOT } from "../../infra/db.js";
 
-/** Where `npm install` (bin/build-admin.js) puts the built admin. */
+/** Where `npm install` (web/admin/build.js) puts the built admin. */
 export const ADMIN_DIST = path.join(ROOT, "web", "admin", "dist");
 
 /** /admin/ and everything under it (register with `{ prefix: "/admin" }`). */

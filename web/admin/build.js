@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const admin = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "web", "admin");
+const admin = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(admin, "dist", "index.html");
 const force = process.argv.includes("--force");
 
