@@ -123,7 +123,7 @@ async function run(roles: Roles, gateways: () => Promise<GatewayFactory[]>, opts
         "No admin account yet: nobody can log in. Create the first one (you choose the password; there is no default):\n" +
           "  node bin/gridlink.js staff add --role admin --username <name> --password\n" +
           "  (or, in scripts: printf '%s' \"$PASSWORD\" | node bin/gridlink.js staff add --role admin --username <name> --password-stdin)\n" +
-          "then log in: POST /api/session {\"username\",\"password\"}.\n",
+          `then log in at ${app.url}/admin/ (or POST /api/session {"username","password"}).\n`,
       );
     }
   }
