@@ -115,6 +115,15 @@ describe("the web admin in Chromium", () => {
     expect(expected).toBe(20);
     await page.waitForSelector(`[data-test="preview-count"]:text-is("${expected}")`);
     expect(await t.app.prisma.broadcast.count()).toBe(0); // a preview stores nothing
+    // The same text as a poll: options, a deadline typed in China time, and the notice the groups would read.
+    await page.click('[data-test="poll-switch"]');
+    await page.fill('[data-test="poll-options"]', "同意\n不同意");
+    await page.fill(".poll-until input", "2030-12-05 18:00");
+    await page.keyboard.press("Enter");
+    await page.click('[data-test="preview"]');
+    await page.waitForSelector('[data-test="broadcast-preview"] pre:has-text("1. 同意")');
+    expect(await page.textContent(`[data-test="preview-count"]`)).toBe(String(expected));
+    expect(await t.app.prisma.poll.count()).toBe(0);
 
     // Lexicon: a new keyword appears (in shadow mode), and the test box explains a line.
     await page.click('.el-menu-item:has-text("词库")');
