@@ -1,7 +1,9 @@
 // The web admin end to end: Debian's Chromium (playwright-core) drives the built admin (web/admin/dist) served by
 // a real app on a temp SQLite file and a unique Redis prefix. A resident's complaint comes in through the
 // playground; a staff admin logs in, sees it counted on the dashboard, accepts it on the ticket board (the
-// database moves), previews a broadcast, adds a keyword and tests a line. Every wait is on a condition.
+// database moves), previews a broadcast and a poll, adds a keyword and tests a line; a street account sees its
+// role, the masked number and the API's refusal, and a session ended on the server leads back to the login.
+// Every wait is on a condition; the page must report no Content-Security-Policy violation.
 
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,6 +33,10 @@ beforeAll(async () => {
   execFileSync(process.execPath, [path.join(ROOT, "web", "admin", "build.js")], { cwd: ROOT, stdio: "ignore" }); // no-op when up to date
   t = await createTestApp({ gateways: [playgroundGateway] });
   await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "zhang", role: "admin", password: PASSWORD, name: "张主任" });
+  // A resident's complaint, with a phone number, through the playground (the same intake as WeChat/Telegram).
+  const res = await fetch(`${t.url}/api/playground/groups/lianhua-03/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sender: "王阿姨", text: `3栋又停电了，什么时候来电？电话${PHONE}` }) });
+  expect(res.status).toBe(202);
+  await waitFor(() => t.app.prisma.ticket.findFirst(), { what: "the playground ticket" });
   profile = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-chromium-"));
   // A fresh profile per run (playwright passes it as --user-data-dir).
   browser = await chromium.launchPersistentContext(profile, {
@@ -58,10 +64,7 @@ const apiJson = async <T>(p: string, init: RequestInit = {}): Promise<T> => (awa
 
 describe("the web admin in Chromium", () => {
   it("logs in, counts and accepts a playground ticket, previews a broadcast, adds and tests a keyword", { timeout: 50_000 }, async () => {
-    // A resident's complaint, with a phone number, through the playground (the same intake as WeChat/Telegram).
-    const res = await fetch(`${t.url}/api/playground/groups/lianhua-03/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sender: "王阿姨", text: `3栋又停电了，什么时候来电？电话${PHONE}` }) });
-    expect(res.status).toBe(202);
-    const ticket = await waitFor(() => t.app.prisma.ticket.findFirst(), { what: "the playground ticket" });
+    const ticket = await t.app.prisma.ticket.findFirstOrThrow();
 
     // Not logged in: any admin page leads to the login form.
     await page.goto(`${t.url}/admin/tickets`);
@@ -154,6 +157,39 @@ describe("the web admin in Chromium", () => {
     await page.waitForURL(/\/admin\/login/);
 
     // Under the server's strict Content-Security-Policy, nothing on any page was refused.
+    expect(violations).toEqual([]);
+  });
+
+  it("shows a street account its role and the API's refusal, and a session ended on the server sends it to the login", { timeout: 30_000 }, async () => {
+    await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "wang", role: "street", scope: "莲花街道", password: PASSWORD, name: "王干事" });
+    await page.goto(`${t.url}/admin/login`);
+    await page.fill('input[name="username"]', "wang");
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('[data-test="login"]');
+    await page.waitForSelector('[data-test="role"]:has-text("街道工作人员")');
+
+    // Their street's ticket is on the board, its phone number masked (the page never unmasks).
+    await page.click('.el-menu-item:has-text("工单")');
+    const ticket = await t.app.prisma.ticket.findFirstOrThrow();
+    await page.locator(".ticket-row", { hasText: ticket.number }).waitFor();
+    expect(await page.textContent('[data-test="tickets"]')).toContain("138****5678");
+    expect(await page.content()).not.toContain(PHONE);
+
+    // Lexicon edits are admins': the form shows the API's own refusal.
+    await page.click('.el-menu-item:has-text("词库")');
+    await page.waitForSelector('[data-test="terms"] .el-table__row');
+    await page.fill('[data-test="add-term"]', "楼顶鸽舍");
+    await page.click('[data-test="add-category"]');
+    await page.click('.el-select-dropdown__item:visible:has-text("环境卫生")');
+    await page.click('[data-test="add"]');
+    await page.waitForSelector('[data-test="add-error"]');
+    expect(await page.textContent('[data-test="add-error"]')).toContain("may not lexicon.edit");
+    expect(await t.app.prisma.lexiconTerm.count({ where: { term: "楼顶鸽舍" } })).toBe(0);
+
+    // The session ends on the server (a password change, a revocation): the next call's 401 leads to the login.
+    await t.app.prisma.staffSession.deleteMany({});
+    await page.click('.el-menu-item:has-text("数据看板")');
+    await page.waitForURL(/\/admin\/login\?next=/);
     expect(violations).toEqual([]);
   });
 });
