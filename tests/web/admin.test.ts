@@ -26,7 +26,7 @@ let t: TestApp;
 let browser: BrowserContext;
 let profile: string;
 let page: Page;
-/** Content-Security-Policy violations the page reported (there must be none). */
+/** Content-Security-Policy violations and uncaught exceptions the page reported (there must be none). */
 const violations: string[] = [];
 
 beforeAll(async () => {
@@ -49,6 +49,7 @@ beforeAll(async () => {
   });
   page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(15_000);
+  page.on("pageerror", (err) => violations.push(`page error: ${err.message}`)); // an exception in the page fails the test too
   await page.exposeFunction("reportCsp", (v: string) => violations.push(v));
   await page.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) => (window as unknown as { reportCsp(v: string): void }).reportCsp(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`)));
 }, 60_000);
