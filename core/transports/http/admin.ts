@@ -20,7 +20,7 @@ export const adminRoutes: FastifyPluginAsync<{ dist?: string }> = async (server,
   if (!fs.existsSync(path.join(dist, "index.html"))) {
     // Not built (an install that skipped scripts): say how, rather than a bare 404.
     server.get("/*", { config: { action: "public" } }, async (_req, reply) =>
-      reply.status(503).type("text/plain; charset=utf-8").send("The web admin is not built yet: run `npm run build:admin` (npm install does it), then reload.\n"));
+      reply.status(503).type("text/plain; charset=utf-8").send("The web admin is not built yet: run `npm run build:admin` (npm install does it), then restart Gridlink.\n"));
     return;
   }
   await server.register(fastifyStatic, {
