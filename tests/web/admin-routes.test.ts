@@ -41,6 +41,7 @@ describe("/admin/", () => {
       expect(res.status, p).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^text\/html/);
       expect(await res.text()).toBe(index);
+      expect(res.headers.get("cache-control"), p).toBe("no-cache"); // a new build is picked up at the next load
       expect(res.headers.get("content-security-policy")).toBe(root.headers.get("content-security-policy"));
       expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     }

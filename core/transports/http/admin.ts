@@ -27,7 +27,8 @@ export const adminRoutes: FastifyPluginAsync<{ dist?: string }> = async (server,
     root: dist,
     prefix: "/",
     // Vite names assets by content hash: cache them for good; the page itself is always revalidated.
-    setHeaders: (res, file) => res.header("cache-control", file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache"),
+    cacheControl: false,
+    setHeaders: (res, file) => res.setHeader("cache-control", file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache"),
   });
   // The app's own routes (/admin/tickets, /admin/lexicon, …) are its page; a missing asset stays a 404.
   server.setNotFoundHandler((req, reply) => {
