@@ -13,8 +13,6 @@ import { cliActor } from "../../core/policy/authorize.js";
 import { createApiToken } from "../../core/staff/sessions.js";
 import { ADMIN_DIST, adminRoutes } from "../../core/transports/http/admin.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
-import { execFileSync } from "node:child_process";
-import { ROOT } from "../support/gridlink-process.js";
 
 let t: TestApp;
 const tokenFor = async (role: "viewer" | "grid_leader", scope?: string) => ({ authorization: `Bearer ${(await createApiToken({ db: t.app.prisma, actor: cliActor("setup"), name: `${role}-token`, role, scope })).token}` });
@@ -22,7 +20,6 @@ const get = async (p: string, headers: Record<string, string> = t.auth) => fetch
 type Page = { total: number; items: Array<{ number: string; group: { grid: string } }> };
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, "web", "admin", "build.js")], { cwd: ROOT, stdio: "ignore" }); // no-op when up to date
   t = await createTestApp({ gateways: [playgroundGateway] });
   for (const [group, text] of [["lianhua-03", "3栋又停电了，什么时候来电？"], ["taoyuan-02", "楼道里有人飞线充电，太危险了"]]) {
     const res = await fetch(`${t.url}/api/playground/groups/${group}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sender: "王阿姨", text }) });

@@ -5,7 +5,6 @@
 // role, the masked number and the API's refusal, and a session ended on the server leads back to the login.
 // Every wait is on a condition; the page must report no Content-Security-Policy violation.
 
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +14,6 @@ import { playgroundGateway } from "../../bots/playground/index.js";
 import { cliActor } from "../../core/policy/authorize.js";
 import { addAccount } from "../../core/staff/accounts.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
-import { ROOT } from "../support/gridlink-process.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const PASSWORD = "admin-e2e-密码-2026";
@@ -30,7 +28,6 @@ let page: Page;
 const violations: string[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, "web", "admin", "build.js")], { cwd: ROOT, stdio: "ignore" }); // no-op when up to date
   t = await createTestApp({ gateways: [playgroundGateway] });
   await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "zhang", role: "admin", password: PASSWORD, name: "张主任" });
   // A resident's complaint, with a phone number, through the playground (the same intake as WeChat/Telegram).
