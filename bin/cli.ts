@@ -115,14 +115,15 @@ async function run(roles: Roles, gateways: () => Promise<GatewayFactory[]>, opts
   log.info({ phase: "ready", ms: Math.round(performance.now() - launched), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, "start phase");
   if (app.url && roles.http) {
     const playground = app.gateways.some((g) => g.platform === "playground");
-    console.log(`\nGridlink is running: ${app.url}${playground ? "  (playground: 20 demo groups — open it in a browser)" : ""}\n`);
+    console.log(`\nGridlink is running: ${app.url}${playground ? "  (playground: 20 demo groups — open it in a browser)" : ""}`);
+    console.log(`Web admin (staff login): ${app.url}/admin/\n`);
     const { noAdminYet } = await import("../core/staff/accounts.js");
     if (await noAdminYet(app.prisma).catch(() => false)) {
       console.log(
         "No admin account yet: nobody can log in. Create the first one (you choose the password; there is no default):\n" +
           "  node bin/gridlink.js staff add --role admin --username <name> --password\n" +
           "  (or, in scripts: printf '%s' \"$PASSWORD\" | node bin/gridlink.js staff add --role admin --username <name> --password-stdin)\n" +
-          "then log in: POST /api/session {\"username\",\"password\"}.\n",
+          `then log in at ${app.url}/admin/ (or POST /api/session {"username","password"}).\n`,
       );
     }
   }

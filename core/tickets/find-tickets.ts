@@ -35,11 +35,17 @@ export interface FindTicketsOptions {
   grids?: string[] | null;
   /** Only tickets dispatched to or accepted by this staff account ("my tickets"). */
   assigneeAccountId?: number;
+  /** Only tickets of groups in this grid (within `grids` when both are given). */
+  grid?: string;
+  /** Search: the ticket number, or words in the ticket's text. */
+  search?: string;
 }
 
 /** A page of tickets, newest first, with the total matching the filters. */
 export async function findTickets(opts: FindTicketsOptions): Promise<{ total: number; items: TicketListItem[] }> {
   const { page, pageSize } = { page: 1, pageSize: 50, ...opts };
+  // A grid asked for outside the reader's grids matches nothing (not everything).
+  const grid = opts.grid !== undefined ? (opts.grids && !opts.grids.includes(opts.grid) ? { in: [] as string[] } : opts.grid) : opts.grids ? { in: opts.grids } : undefined;
   const where = {
     status: Array.isArray(opts.status) ? { in: opts.status } : opts.status,
     category: opts.category,
@@ -47,7 +53,8 @@ export async function findTickets(opts: FindTicketsOptions): Promise<{ total: nu
     reporterId: opts.reporterId,
     assigneeAccountId: opts.assigneeAccountId,
     // A scoped reader (grid leader, street, scoped viewer or token) sees the tickets of their grids only.
-    ...(opts.grids ? { group: { grid: { in: opts.grids } } } : {}),
+    ...(grid !== undefined ? { group: { grid } } : {}),
+    ...(opts.search ? { OR: [{ number: opts.search.toUpperCase() }, { text: { contains: opts.search } }] } : {}),
   };
   const [total, rows] = await Promise.all([
     opts.db.ticket.count({ where }),

@@ -1,6 +1,7 @@
 // Migrate one template SQLite database per test run, and a second one with the shipped lexicon seeded (what
 // an app has after its first start); each test copies one (a real, fresh file per test).
 
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,8 @@ import { migrateDatabase, openDatabase } from "../../core/infra/db.js";
 import { seedLexicon } from "../../core/lexicon/store.js";
 
 export default async function setup(project: TestProject) {
+  // The web admin's build (tests/web serve it), once per run before any test: a no-op when web/admin/dist is newer than its sources.
+  execFileSync(process.execPath, [path.resolve(import.meta.dirname, "../../web/admin/build.js")], { stdio: "ignore" });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-template-"));
   const file = path.join(dir, "template.db");
   await migrateDatabase(`file:${file}`);

@@ -16,6 +16,7 @@ import { pollRoutes } from "./polls.js";
 import { accessRoutes } from "./access.js";
 import { installAuth } from "./auth.js";
 import { residentRoutes } from "./residents.js";
+import { adminRoutes } from "./admin.js";
 
 /** TRUST_PROXY → Fastify's trustProxy: unset = trust no one (X-Forwarded-For from any peer is ignored). */
 export function parseTrustProxy(value: string | undefined): boolean | string[] {
@@ -67,5 +68,8 @@ export async function buildServer(opts: { ctx: HttpContext; alertsKey: string; l
   server.get("/", { config: { action: "public" } }, async (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
   server.get("/app.js", { config: { action: "public" } }, async (_req, reply) => reply.type("text/javascript; charset=utf-8").send(script));
   server.get("/app.css", { config: { action: "public" } }, async (_req, reply) => reply.type("text/css; charset=utf-8").send(style));
+  // The web admin (web/admin/dist) at /admin/, under the same CSP.
+  server.get("/admin", { config: { action: "public" } }, async (_req, reply) => reply.redirect("/admin/"));
+  await server.register(adminRoutes, { prefix: "/admin" });
   return server as unknown as FastifyInstance;
 }

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { CATEGORIES } from "../../../nlp/index.js";
 import { AppError } from "../../infra/errors.js";
 import { TICKET_STATUSES, type Group } from "../../infra/rows.js";
-import { categoryLabel, statusLabel } from "../../locale.js";
+import { actionLabel, categoryLabel, statusLabel } from "../../locale.js";
+import { possibleActions } from "../../tickets/transition-ticket.js";
 import { maskPersonal as mask } from "../../privacy.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { authorize, scopeOf } from "../../policy/authorize.js";
@@ -36,7 +37,14 @@ const listQuery = z.object({
   raw: z.enum(["1"]).optional(),
   /** "My tickets": the ones dispatched to or accepted by the requesting staff account. */
   mine: z.enum(["1"]).optional(),
+  /** Only this grid's tickets. */
+  grid: z.string().trim().min(1).max(60).optional(),
+  /** A ticket number or words of its text. */
+  q: z.string().trim().min(1).max(100).optional(),
 });
+
+/** A run of digits as long as a phone or ID number's visible part: searching by one is an unmasked read. */
+const PERSONAL_DIGITS = /\d{7,}/;
 
 /** The JSON body of POST /api/tickets/:number/<action>. */
 const actionBody = z
@@ -105,7 +113,9 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
     const q = listQuery.parse(req.query);
     const me = actorOf(req);
     if (q.mine && !me.accountId) throw new AppError("bad_request", { message: "mine: only a staff account (a login, not an API token) has tickets of its own" });
-    const { total, items } = await findTickets({ db: prisma, grids: scopeOf(me), assigneeAccountId: q.mine ? me.accountId : undefined, status: q.status, category: q.category, groupId: q.group ? await groupId(q.group) : undefined, page: q.page, pageSize: q.pageSize });
+    // The text is searched unmasked: a number in the search would tell a non-admin which ticket holds it.
+    if (q.q && PERSONAL_DIGITS.test(q.q)) authorize(me, "privacy.raw", {}, "en");
+    const { total, items } = await findTickets({ db: prisma, grids: scopeOf(me), assigneeAccountId: q.mine ? me.accountId : undefined, status: q.status, category: q.category, groupId: q.group ? await groupId(q.group) : undefined, grid: q.grid, search: q.q, page: q.page, pageSize: q.pageSize });
     const raw = await askedRaw(req, q.raw, "tickets");
     return { total, page: q.page, pageSize: q.pageSize, items: items.map((x) => ticketJson(x, raw)) };
   });
@@ -124,8 +134,17 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
       // Everyone who reported it: the original reporter first, then neighbours whose reports joined it.
       reporters: reporters.map((r) => ({ first: r.first, via: r.via, joinedAt: r.joinedAt, resident: m(r.resident.displayName), group: groupJson(r.group, raw), text: r.message ? m(r.message.text) : null })),
       events: t.events.map((e) => ({ from: e.from, to: e.to, actor: m(e.actor), note: e.note ? m(e.note) : null, at: e.at })),
+      // What can be done with it now (each a POST /api/tickets/:number/<action>; the route still decides).
+      actions: possibleActions(t.status).filter((a) => Object.hasOwn(TICKET_ACTIONS, a)),
     };
   });
+
+  // The names the API's codes stand for (categories, statuses, actions), for clients that show them.
+  server.get("/api/labels", { config: { action: "session.self" } }, async () => ({
+    categories: CATEGORIES.map((code) => ({ code, zh: categoryLabel(code, "zh"), en: categoryLabel(code, "en") })),
+    statuses: TICKET_STATUSES.map((code) => ({ code, zh: statusLabel(code, "zh"), en: statusLabel(code, "en") })),
+    actions: Object.keys(TICKET_ACTIONS).map((code) => ({ code, zh: actionLabel(code, "zh"), en: actionLabel(code, "en") })),
+  }));
 
   // One route per action of the table, each declaring the action's policy; the body is the action's input.
   for (const spec of Object.values(TICKET_ACTIONS)) {
