@@ -12,7 +12,9 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { playgroundGateway } from "../../bots/playground/index.js";
 import { cliActor } from "../../core/policy/authorize.js";
+import { chinaDay } from "../../core/broadcasts/china-time.js";
 import { addAccount } from "../../core/staff/accounts.js";
+import { duration } from "../../web/admin/src/locale.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -102,10 +104,14 @@ describe("the web admin in Chromium", () => {
     await page.click('[data-test="action-accept"]');
     await page.waitForSelector('[data-test="detail-status"]:text-is("已受理")');
     await waitFor(async () => (await t.app.prisma.ticket.findUnique({ where: { id: ticket.id } }))?.status === "accepted", { what: "the ticket accepted in the database" });
-    // A move the cycle refuses shows the API's own message.
+    // A move the cycle refuses shows the API's own message, in Chinese: the admin asks for zh-CN.
+    const refusal = async (lang: string) => (await apiJson<{ message: string }>(`/api/tickets/${ticket.number}/resolve`, { method: "POST", body: "{}", headers: { "accept-language": lang } })).message;
+    const [zhRefusal, enRefusal] = [await refusal("zh-CN,zh;q=0.9"), await refusal("en")];
+    expect(zhRefusal).toMatch(/[\u4e00-\u9fff]/);
+    expect(zhRefusal).not.toBe(enRefusal);
     await page.click('[data-test="action-resolve"]'); // resolve needs a note
     await page.waitForSelector('[data-test="action-error"]');
-    expect(await page.textContent('[data-test="action-error"]')).toMatch(/note|说明|办结/);
+    expect((await page.textContent('[data-test="action-error"]'))?.trim()).toBe(zhRefusal);
     await page.keyboard.press("Escape");
 
     // Broadcast preview: the same count the API gives.
@@ -188,6 +194,95 @@ describe("the web admin in Chromium", () => {
     await t.app.prisma.staffSession.deleteMany({});
     await page.click('.el-menu-item:has-text("数据看板")');
     await page.waitForURL(/\/admin\/login\?next=/);
+    expect(violations).toEqual([]);
+  });
+
+  it("dispatches and rates tickets, cancels, pauses and resumes broadcasts, promotes and toggles a keyword, and shows each period's figures", { timeout: 60_000 }, async () => {
+    const li = await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "li", role: "grid_leader", scope: "莲花社区第一网格", password: PASSWORD, name: "李网格" });
+    const first = await t.app.prisma.ticket.findFirstOrThrow({ where: { status: "accepted" } });
+    const res = await fetch(`${t.url}/api/playground/groups/lianhua-05/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sender: "赵大爷", text: "楼道里有人飞线充电，太危险了" }) });
+    expect(res.status).toBe(202);
+    const second = await waitFor(() => t.app.prisma.ticket.findFirst({ where: { id: { not: first.id } } }), { what: "the second playground ticket" });
+
+    await page.goto(`${t.url}/admin/login`);
+    await page.fill('input[name="username"]', "zhang");
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('[data-test="login"]');
+    await page.waitForSelector('[data-test="role"]:has-text("管理员")');
+
+    // Tickets: dispatch the new one to a named grid leader; resolve the accepted one and give it the resident's 4 stars (not the form's default 5).
+    await page.click('.el-menu-item:has-text("工单")');
+    await page.locator(".ticket-row", { hasText: second.number }).click();
+    await page.waitForSelector(`.el-drawer__header:has-text("#${second.number}")`);
+    await page.fill('[data-test="action-assignee"]', "li");
+    await page.click('[data-test="action-dispatch"]');
+    const dispatched = await waitFor(async () => { const x = await t.app.prisma.ticket.findUnique({ where: { id: second.id } }); return x?.status === "dispatched" ? x : null; }, { what: "the ticket dispatched in the database" });
+    expect(dispatched.assigneeAccountId).toBe(li.id);
+    await page.keyboard.press("Escape");
+    await page.locator(".ticket-row", { hasText: first.number }).click();
+    await page.waitForSelector(`.el-drawer__header:has-text("#${first.number}")`);
+    await page.fill('[data-test="action-note"]', "已恢复供电");
+    await page.click('[data-test="action-resolve"]');
+    await page.waitForSelector('[data-test="action-rate"]');
+    await page.click('[data-test="action-rating"] .el-rate__item:nth-child(4)');
+    await page.click('[data-test="action-rate"]');
+    const rated = await waitFor(async () => { const x = await t.app.prisma.ticket.findUnique({ where: { id: first.id } }); return x?.rating ? x : null; }, { what: "the rating in the database" });
+    expect(rated.rating).toBe(4);
+    expect(rated.status).toBe("published"); // 4 stars and up publish the outcome card (AUTO_PUBLISH_MIN_RATING)
+    await page.keyboard.press("Escape");
+
+    // The dashboard's cards are /api/stats for the chosen period: the rated ticket is moved 20 days back, so the
+    // last 30 days count both tickets and its rating, the last 7 days only the new one.
+    const back = new Date(Date.now() - 20 * 86_400_000);
+    await t.app.prisma.ticket.update({ where: { id: first.id }, data: { createdAt: back, openedDay: chinaDay(back) } });
+    type Stats = { status: Record<"total" | "open" | "overdue" | "resolved", number>; resolvedWithin24h: { share: number | null }; meanSecondsToAccept: number | null; meanSecondsToResolve: number | null; meanRating: number | null; ratings: number };
+    const cardsOf = (s: Stats) => ({
+      total: String(s.status.total), open: String(s.status.open), overdue: String(s.status.overdue), resolved: String(s.status.resolved),
+      fast: s.resolvedWithin24h.share === null ? "—" : `${Math.round(s.resolvedWithin24h.share * 100)}%`,
+      accept: duration(s.meanSecondsToAccept), resolve: duration(s.meanSecondsToResolve), rating: s.meanRating === null ? "—" : s.meanRating.toFixed(1),
+    });
+    const shown = () => page.$$eval('[data-test^="card-"]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute("data-test")!.slice(5), e.querySelector(".card-figure")?.textContent?.trim() ?? ""])));
+    const periods: Array<[number, string]> = [[30, "近 30 天"], [7, "近 7 天"]];
+    const seen: Record<string, string>[] = [];
+    await page.click('.el-menu-item:has-text("数据看板")');
+    for (const [days, label] of periods) {
+      await page.click(`.el-radio-button:has-text("${label}")`);
+      const expected = cardsOf(await apiJson<Stats>(`/api/stats?from=${new Date(Date.now() - days * 86_400_000).toISOString()}`));
+      await page.waitForSelector(`[data-test="card-total"] .card-figure:text-is("${expected.total}")`);
+      expect(await shown()).toEqual(expected);
+      seen.push(expected);
+    }
+    expect(seen[0]).toMatchObject({ total: "2", rating: "4.0" });
+    expect(seen[1]).toMatchObject({ total: "1", rating: "—" });
+
+    // Recent broadcasts: a scheduled one is cancelled from the list; one mid-send is paused and resumed. (Its
+    // "sending" state is set in the database: the playground delivers to its 20 groups faster than a click.)
+    const later = await apiJson<{ id: number; status: string }>("/api/broadcasts", { method: "POST", body: JSON.stringify({ text: "下周一上午小区消防演练", scope: "all", at: "2030-12-05 09:00" }) });
+    const held = await apiJson<{ id: number; status: string }>("/api/broadcasts", { method: "POST", body: JSON.stringify({ text: "周六下午社区义诊", scope: "all", at: "2030-12-06 14:00" }) });
+    expect([later.status, held.status]).toEqual(["scheduled", "scheduled"]);
+    await t.app.prisma.broadcast.update({ where: { id: held.id }, data: { status: "sending", scheduledAt: null } });
+    const statusOf = async (id: number) => (await t.app.prisma.broadcast.findUniqueOrThrow({ where: { id } })).status;
+    await page.click('.el-menu-item:has-text("群发通知")');
+    await page.click(`[data-test="cancel-B${later.id}"]`);
+    await waitFor(async () => (await statusOf(later.id)) === "cancelled", { what: "the scheduled broadcast cancelled" });
+    await page.waitForSelector(`[data-test="cancel-B${later.id}"]`, { state: "detached" });
+    await page.click(`[data-test="pause-B${held.id}"]`);
+    await waitFor(async () => (await statusOf(held.id)) === "paused", { what: "the broadcast paused" });
+    await page.click(`[data-test="resume-B${held.id}"]`);
+    await waitFor(async () => ["sending", "done"].includes(await statusOf(held.id)), { what: "the broadcast resumed" });
+
+    // Lexicon: the shadow keyword added earlier is promoted, then disabled and enabled again.
+    const term = async () => t.app.prisma.lexiconTerm.findUniqueOrThrow({ where: { term: TERM } });
+    expect(await term()).toMatchObject({ shadow: true, enabled: true });
+    await page.click('.el-menu-item:has-text("词库")');
+    await page.fill('[data-test="lexicon-search"]', TERM);
+    await page.click(`[data-test="promote-${TERM}"]`);
+    await waitFor(async () => !(await term()).shadow, { what: "the keyword promoted" });
+    await page.click(`[data-test="disable-${TERM}"]`);
+    await waitFor(async () => !(await term()).enabled, { what: "the keyword disabled" });
+    await page.click(`[data-test="enable-${TERM}"]`);
+    await waitFor(async () => (await term()).enabled, { what: "the keyword enabled again" });
+    expect((await apiJson<{ terms: Array<{ term: string; shadow: boolean; enabled: boolean }> }>("/api/lexicon")).terms.find((x) => x.term === TERM)).toMatchObject({ shadow: false, enabled: true });
     expect(violations).toEqual([]);
   });
 });

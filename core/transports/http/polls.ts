@@ -9,7 +9,7 @@ import { parsePollSpec } from "../../polls/parse-poll.js";
 import { pollResults } from "../../polls/poll-results.js";
 import { previewPoll, sendPoll, type PollRequest } from "../../polls/send-poll.js";
 import { actorOf } from "./auth.js";
-import type { HttpContext } from "./context.js";
+import { requestLang, type HttpContext } from "./context.js";
 
 const body = z
   .object({
@@ -43,10 +43,10 @@ export const pollRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (serve
     return reply.code(sent.status === "cancelled" ? 422 : 202).send(sent);
   });
 
-  server.get<{ Params: { id: string } }>("/api/polls/:id/results", { config: { action: "poll.read" } }, async (req) => pollResults({ db: prisma, actor: actorOf(req), id: req.params.id, lang: "en" }));
+  server.get<{ Params: { id: string } }>("/api/polls/:id/results", { config: { action: "poll.read" } }, async (req) => pollResults({ db: prisma, actor: actorOf(req), id: req.params.id, lang: requestLang(req.headers["accept-language"]) }));
 
   server.post<{ Params: { id: string } }>("/api/polls/:id/close", { config: { action: "poll.create" } }, async (req) => {
-    const r = await closePoll({ db: prisma, queues: app.queues, actor: actorOf(req), id: req.params.id, lang: "en" });
-    return { ...r, results: await pollResults({ db: prisma, actor: actorOf(req), id: r.id, lang: "en" }) };
+    const r = await closePoll({ db: prisma, queues: app.queues, actor: actorOf(req), id: req.params.id, lang: requestLang(req.headers["accept-language"]) });
+    return { ...r, results: await pollResults({ db: prisma, actor: actorOf(req), id: r.id, lang: requestLang(req.headers["accept-language"]) }) };
   });
 };

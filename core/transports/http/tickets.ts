@@ -18,7 +18,7 @@ import { parseTicketNumber } from "../../tickets/ticket-number.js";
 import { findReporters } from "../../tickets/find-reporters.js";
 import { findGroupByRef } from "../../groups/find-groups.js";
 import { broadcastRoutes } from "./broadcasts.js";
-import type { HttpContext } from "./context.js";
+import { requestLang, type HttpContext } from "./context.js";
 import { groupRoutes } from "./groups.js";
 import { ticketCycleRoutes } from "./ticket-cycle.js";
 import { residentFigureRoutes } from "./resident-figures.js";
@@ -156,7 +156,7 @@ export const ticketRoutes: FastifyPluginAsync<{ app: HttpContext }> = async (ser
       const done = await prisma.$transaction(async (tx) => {
         const ticket = await findTicket({ db: tx, number });
         if (!ticket) throw new AppError("not_found", { message: `ticket ${number} not found` });
-        return runTicketAction({ tx, actor, lang: "en", ticketPrefix: app.config.TICKET_PREFIX, settings: cycleSettingsOf(app.config), action: spec.name as TicketActionName, ticket, input, usage: `POST /api/tickets/${number}/${spec.name} ${JSON.stringify(spec.needs ? { [spec.needs]: "…" } : { note: "…" })}` });
+        return runTicketAction({ tx, actor, lang: requestLang(req.headers["accept-language"]), ticketPrefix: app.config.TICKET_PREFIX, settings: cycleSettingsOf(app.config), action: spec.name as TicketActionName, ticket, input, usage: `POST /api/tickets/${number}/${spec.name} ${JSON.stringify(spec.needs ? { [spec.needs]: "…" } : { note: "…" })}` });
       });
       const rows = await prisma.outboundMessage.findMany({ where: { id: { in: done.outbounds } }, select: { id: true, platform: true } });
       await app.queues.enqueueOutboundRows(rows);

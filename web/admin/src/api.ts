@@ -24,7 +24,8 @@ export async function api<T = unknown>(method: "GET" | "POST" | "PUT" | "PATCH" 
   const res = await fetch(path, {
     method,
     credentials: "same-origin",
-    headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+    // The UI is Chinese, so are the API's messages where a route speaks both (ticket actions, polls).
+    headers: body === undefined ? { accept: "application/json", "accept-language": "zh-CN" } : { accept: "application/json", "accept-language": "zh-CN", "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 204) return undefined as T;
