@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { decide, NEEDS, type Action, type Actor } from "../../policy/authorize.js";
 import { sessionActor, tokenActor, type SessionLimits } from "../../staff/sessions.js";
-import type { HttpContext } from "./context.js";
+import { requestLang, type HttpContext } from "./context.js";
 
 /** What a route declares: the action it performs, or "public" (health, the page, login, gateways' webhooks). */
 export type RouteAction = Action | "public";
@@ -121,9 +121,15 @@ export function installAuth(server: FastifyInstance, app: HttpContext): void {
       return;
     }
     if (!actor) return reply.status(401).send({ error: "unauthorized", message: "Log in first (POST /api/session) or send an API token (Authorization: Bearer)." });
-    if (decide(who, action)) return reply.status(403).send({ error: "forbidden", message: `Your role (${who.role}) may not ${action}.` });
+    if (decide(who, action)) {
+      const message = requestLang(req.headers["accept-language"]) === "zh" ? `你的角色（${ROLE_NAMES_ZH[who.role] ?? who.role}）无权执行 ${action}。` : `Your role (${who.role}) may not ${action}.`;
+      return reply.status(403).send({ error: "forbidden", message });
+    }
   });
 }
+
+/** Roles as a Chinese refusal names them (the web admin asks for zh-CN). */
+const ROLE_NAMES_ZH: Record<string, string> = { admin: "管理员", street: "街道工作人员", grid_leader: "网格长", viewer: "只读账号", resident: "居民" };
 
 /** The actor of a request whose route required one (the hook has run). */
 export function actorOf(req: FastifyRequest): Actor {
