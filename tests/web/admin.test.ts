@@ -2,7 +2,11 @@
 // a real app on a temp SQLite file and a unique Redis prefix. A resident's complaint comes in through the
 // playground; a staff admin logs in, sees it counted on the dashboard, accepts it on the ticket board (the
 // database moves), previews a broadcast and a poll, adds a keyword and tests a line; a street account sees its
-// role, the masked number and the API's refusal, and a session ended on the server leads back to the login.
+// role, the masked number and the API's refusal (in Chinese: the page asks for zh-CN), and a session ended on the
+// server leads back to the login. Then the admin dispatches one ticket to a grid leader and rates another, reads
+// each period's figures on the dashboard cards exactly as /api/stats gives them, schedules a broadcast and cancels
+// it from the recent list, pauses and resumes one mid-send, and promotes, disables and enables a keyword — each
+// checked in the database.
 // Every wait is on a condition; the page must report no Content-Security-Policy violation.
 
 import fs from "node:fs";
@@ -197,7 +201,7 @@ describe("the web admin in Chromium", () => {
     expect(violations).toEqual([]);
   });
 
-  it("dispatches and rates tickets, cancels, pauses and resumes broadcasts, promotes and toggles a keyword, and shows each period's figures", { timeout: 60_000 }, async () => {
+  it("dispatches and rates tickets, schedules, cancels, pauses and resumes broadcasts, promotes and toggles a keyword, and shows each period's figures", { timeout: 60_000 }, async () => {
     const li = await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "li", role: "grid_leader", scope: "莲花社区第一网格", password: PASSWORD, name: "李网格" });
     const first = await t.app.prisma.ticket.findFirstOrThrow({ where: { status: "accepted" } });
     const res = await fetch(`${t.url}/api/playground/groups/lianhua-05/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sender: "赵大爷", text: "楼道里有人飞线充电，太危险了" }) });
@@ -255,13 +259,24 @@ describe("the web admin in Chromium", () => {
     expect(seen[0]).toMatchObject({ total: "2", rating: "4.0" });
     expect(seen[1]).toMatchObject({ total: "1", rating: "—" });
 
-    // Recent broadcasts: a scheduled one is cancelled from the list; one mid-send is paused and resumed. (Its
-    // "sending" state is set in the database: the playground delivers to its 20 groups faster than a click.)
-    const later = await apiJson<{ id: number; status: string }>("/api/broadcasts", { method: "POST", body: JSON.stringify({ text: "下周一上午小区消防演练", scope: "all", at: "2030-12-05 09:00" }) });
+    // Broadcasts: one scheduled from the page (China time) is cancelled from the recent list; one mid-send is
+    // paused and resumed. (Its "sending" state is set in the database: the playground delivers to its 20 groups
+    // faster than a click.)
+    await page.click('.el-menu-item:has-text("群发通知")');
+    await page.fill('[data-test="broadcast-text"]', "下周一上午小区消防演练");
+    await page.click('[data-test="schedule-switch"]');
+    await page.fill(".schedule-at input", "2030-12-05 09:00");
+    await page.keyboard.press("Enter");
+    await page.click('[data-test="preview"]');
+    await page.waitForSelector('[data-test="preview-count"]:text-is("20")');
+    await page.click('[data-test="send"]');
+    const later = await waitFor(() => t.app.prisma.broadcast.findFirst({ where: { text: { contains: "消防演练" } } }), { what: "the scheduled broadcast" });
+    expect(later.status).toBe("scheduled");
+    expect(later.scheduledAt?.toISOString()).toBe("2030-12-05T01:00:00.000Z"); // 09:00 in China
     const held = await apiJson<{ id: number; status: string }>("/api/broadcasts", { method: "POST", body: JSON.stringify({ text: "周六下午社区义诊", scope: "all", at: "2030-12-06 14:00" }) });
-    expect([later.status, held.status]).toEqual(["scheduled", "scheduled"]);
     await t.app.prisma.broadcast.update({ where: { id: held.id }, data: { status: "sending", scheduledAt: null } });
     const statusOf = async (id: number) => (await t.app.prisma.broadcast.findUniqueOrThrow({ where: { id } })).status;
+    await page.click('.el-menu-item:has-text("数据看板")'); // back to the list, which now has both
     await page.click('.el-menu-item:has-text("群发通知")');
     await page.click(`[data-test="cancel-B${later.id}"]`);
     await waitFor(async () => (await statusOf(later.id)) === "cancelled", { what: "the scheduled broadcast cancelled" });
