@@ -34,11 +34,11 @@ export function findMatches(lex: CompiledLexicon, s: string): Matches {
   for (const m of lex.ac.search(s)) {
     if (m.pattern < lex.cueBase) { termMatches.push(m); continue; }
     const meta = lex.cueMeta[m.pattern - lex.cueBase];
-    if (meta) cues.push({ text: meta.text, mask: meta.mask, start: m.start, end: m.end, punct: meta.punct, valid: meta.punct ? 1 : -1, tails: meta.tails, remedies: meta.remedies ?? null });
+    if (meta) cues.push(cue(meta.text, meta.mask, m.start, m.end, meta.punct, meta.punct ? 1 : -1, meta.tails, meta.remedies ?? null));
   }
   const latin = latinTokens(s);
   const enTermHits = latin.length ? matchEnglish(latin, lex.enTerms, s) : [];
-  if (latin.length) for (const h of matchEnglish(latin, lex.enCues, s)) cues.push({ text: h.p.surface, mask: h.p.mask, start: h.start, end: h.end, punct: false, valid: 1, tails: null });
+  if (latin.length) for (const h of matchEnglish(latin, lex.enCues, s)) cues.push(cue(h.p.surface, h.p.mask, h.start, h.end, false, 1, null, null));
   sortStable(cues, byStart);
   const frames = new FrameIndex(s, cues);
   let viable = false;
@@ -337,10 +337,14 @@ export class FrameIndex {
   }
 }
 
+// Every field set at creation, the optional ones undefined, so that all cues (and all candidates) share one
+// object shape: the steps after read them through monomorphic property accesses.
+function cue(text: string, mask: number, start: number, end: number, punct: boolean, valid: number, tails: string[] | null, remedies: string[] | null): Cue {
+  return { text, mask, start, end, punct, valid, tails, tailOk: undefined, remedies, remedyOk: undefined, remedy: undefined };
+}
+
 export function cand(entry: LexiconEntry, surface: string, start: number, end: number, place = false): Candidate {
-  const c: Candidate = { entry, surface, start, end, pred: null, reason: null };
-  if (place) c.place = true;
-  return c;
+  return { entry, surface, start, end, pred: null, framed: undefined, petition: undefined, reason: null, negatedBy: undefined, place: place ? true : undefined };
 }
 
 /** Longer candidates first; at equal length a problem term beats an object term, then the earlier one. */

@@ -20,7 +20,6 @@ import { compileLexicon, type CompiledLexicon } from "./compile.js";
 import { applyGuards } from "./guards.js";
 import { normalizeWithMap } from "./normalize.js";
 import { BREAKS, FRAME, SHAPE, GRIEVANCE, HELP, HYPOTHETICAL, NOTICE, PETITION, PRED, QUESTION, RESOLVED, SCAN_MAYBE, SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE, isShapeCue, type Cue } from "./pipeline.js";
-import { normalize } from "./normalize.js";
 import { quickScan } from "./quick-scan.js";
 import { SegmentedText, cueValid } from "./tokens.js";
 import type { Category, Detection, Detector, Lexicon } from "./types.js";
@@ -96,8 +95,11 @@ class CompiledDetector implements Detector {
       // A complaint shape with nothing the lexicon could flag: only the classifier could, and only when sure
       // — asked first on the normalised text (≈ 1 µs), so that chatter with a 请 or 坏了 stops here.
       if (scan === SCAN_SHAPE || scan === SCAN_OBJECT_SHAPE) {
-        if (!this.classifier || !confident(this.classifier.classifyNormalized(normalize(text)))) return scan === SCAN_SHAPE ? QUIET_NO_KEYWORD : QUIET_OBJECT_ONLY;
-        return this.analyse(text, true);
+        // Normalised once: the full path below reuses the text and the classifier's opinion of it.
+        const norm = this.classifier ? normalizeWithMap(text) : null;
+        const opinion = norm && this.classifier!.classifyNormalized(norm.text);
+        if (!norm || !confident(opinion)) return scan === SCAN_SHAPE ? QUIET_NO_KEYWORD : QUIET_OBJECT_ONLY;
+        return this.analyse(text, true, norm, opinion);
       }
       return this.analyse(text, this.prefilter || quickScan(this.c.quick, text) !== SCAN_NOTHING && quickScan(this.c.quick, text) !== SCAN_OBJECT_ONLY);
     } catch (err) {
@@ -130,8 +132,7 @@ class CompiledDetector implements Detector {
    * Steps 2–6 on one message. `secondOpinion`: the classifier may look at a quiet verdict — only on lines
    * the quick scan passes, so that `prefilter: false` gives the same verdicts as the default.
    */
-  private analyse(original: string, secondOpinion: boolean): Detection {
-    const norm = normalizeWithMap(original);
+  private analyse(original: string, secondOpinion: boolean, norm = normalizeWithMap(original), opinion: Opinion | null = null): Detection {
     const found = findMatches(this.c, norm.text);
     let d: Detection;
     let text: SegmentedText | null = null;
@@ -144,7 +145,7 @@ class CompiledDetector implements Detector {
     }
     if (d.complaint) return d.category === "other" && this.classifier ? this.categoryOpinion(d, found.s) : d;
     if (!this.classifier || !secondOpinion) return d;
-    return this.secondOpinion(d, found, text ?? new SegmentedText(found.s, found.latin));
+    return this.secondOpinion(d, found, text ?? new SegmentedText(found.s, found.latin), opinion);
   }
 
   /**
@@ -169,7 +170,7 @@ class CompiledDetector implements Detector {
    * CLASSIFIER_CONFIDENCE of the probability. Lines with no object term get here too (quick scan
    * SCAN_SHAPE), once the classifier, asked first, is sure.
    */
-  private secondOpinion(d: Detection, found: Matches, text: SegmentedText): Detection {
+  private secondOpinion(d: Detection, found: Matches, text: SegmentedText, known: Opinion | null): Detection {
     if (d.suppressed.some((h) => h.reason !== "no_predicate")) return d;
     // The explanation names a problem predicate when there is one, else the first shape; failing both, a
     // question in the sentence of an object term (「公积金能在外地贷款吗？」 asks whoever serves it).
@@ -187,7 +188,7 @@ class CompiledDetector implements Detector {
     // A question stays a complaint when its sentence asks for help, grieves or petitions (as for the lexicon), or
     // asks about a right or a rule ([shape]: 合法吗, 有效吗, 是多少) — or is itself the question about an object.
     if (pred && inSentence(QUESTION) && !inSentence(HELP | GRIEVANCE | PETITION | SHAPE)) return d;
-    const opinion = this.classifier!.classifyNormalized(found.s);
+    const opinion = known ?? this.classifier!.classifyNormalized(found.s);
     if (!confident(opinion)) return d;
     const lexicon = d.explanation.replace(/^not a complaint: /, "");
     const shape = !pred ? `the question ${cue.text} about ${asked!.object}` : pred.mask & PRED ? `the problem predicate ${pred.text}` : pred.mask & FRAME ? `the request frame ${pred.text}` : pred.mask & PETITION ? `the petition head ${pred.text}` : `the complaint shape ${pred.text}`;

@@ -82,6 +82,9 @@ export class SegmentedText {
     this.tokenEndingAt = new Array<number>(n + 1).fill(-1);
     this.boundary[0] = 1;
     this.boundary[n] = 1;
+    // A clause starts on a token boundary (after its break jieba starts a token), so a word at the start of a
+    // clause never needs the clause before it cut.
+    for (let k = 1; k < this.clauseStart.length - 1; k++) this.boundary[this.clauseStart[k]] = 1;
     for (const t of latin) this.addToken(t);
   }
 
@@ -141,7 +144,6 @@ export class SegmentedText {
 
   /** Is position p a token boundary? */
   isBoundary(p: number): boolean {
-    this.ensure(this.clauseOf(Math.max(0, p - 1)));
     this.ensure(this.clauseOf(p));
     return this.boundary[p] === 1;
   }

@@ -25,8 +25,9 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
 
   // Category: the heaviest non-generic category; generic cues (投诉, 没人管) borrow an object's category.
   const weight = new Map<Category, number>();
-  for (const c of accepted) {
-    const cat = categoryOf(c, norm.text, cands);
+  const cats = accepted.map((c) => categoryOf(c, norm.text, cands)); // once per keyword: the vote and the explanation
+  for (let k = 0; k < accepted.length; k++) {
+    const c = accepted[k], cat = cats[k];
     if (cat !== "other" && !(decisive && c.place)) weight.set(cat, (weight.get(cat) ?? 0) + c.entry.severity + (c.entry.kind === "problem" ? 0.5 : 0));
   }
   let category: Category = "other";
@@ -50,7 +51,7 @@ export function verdict(original: string, norm: Normalized, cands: Candidate[], 
   const severity = Math.max(...accepted.map((c) => c.entry.severity));
   const grievance = (flags & GRIEVANCE) !== 0;
   const score = Math.min(1, 0.5 + 0.1 * severity + 0.1 * Math.min(2, accepted.length - 1) + (grievance ? 0.1 : 0));
-  const parts = accepted.map((c) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${categoryOf(c, norm.text, cands)}, severity ${c.entry.severity})`);
+  const parts = accepted.map((c, k) => `${c.entry.term}${c.pred ? "+" + c.pred.text : ""} (${cats[k]}, severity ${c.entry.severity})`);
   let explanation = `complaint (lexicon): ${listSome(parts, ", ")}`;
   if (cueWords.length && (flags & (QUESTION | HYPOTHETICAL | NOTICE))) explanation += `; kept despite ${flags & NOTICE ? "notice" : "question"} by ${[...new Set(cueWords)].join(", ")}`;
   else if (grievance) explanation += "; grievance";
