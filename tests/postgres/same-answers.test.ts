@@ -66,13 +66,15 @@ async function scenario(databaseUrl: string): Promise<Outcome> {
     }
     await replyTo("lianhua-01", await say("lianhua-01", "王阿姨", "5"));
     await waitFor(async () => ((await db.ticket.findUniqueOrThrow({ where: { number } })).status === "published" ? true : undefined));
+    // Everything the cycle queued has been sent (the 晒单 card after the rating included) before anything is read.
+    await waitFor(async () => ((await db.outboundMessage.count({ where: { status: "queued" } })) === 0 && (await bot("lianhua-01")).some((l) => l.text.startsWith("【晒单】")) ? true : undefined));
     const shadow = await db.lexiconTerm.findUniqueOrThrow({ where: { term: "漏水了" } });
     expect(shadow.updatedAt).toEqual(term.updatedAt);
 
     const stats = (await (await fetch(`${t.url}/api/stats`, { headers: t.auth })).json()) as Record<string, unknown>;
     const { from: _from, to: _to, meanSecondsToAccept, meanSecondsToResolve, ...figures } = stats;
     const transcripts: Record<string, string[]> = {};
-    for (const chatId of ["lianhua-01", "lianhua-02", "taoyuan-01"]) transcripts[chatId] = (await bot(chatId)).map((l) => l.text.replace(/用时：\d+ 分钟/, "用时：N 分钟"));
+    for (const chatId of ["lianhua-01", "lianhua-02", "taoyuan-01"]) transcripts[chatId] = (await bot(chatId)).map((l) => l.text.replace(/用时：\d+ 分钟/, "用时：N 分钟")).sort(); // the outbox sends concurrently: the set, not the order
     return {
       tickets: await db.ticket.findMany({ orderBy: { number: "asc" }, select: { number: true, category: true, status: true, tier: true, assignee: true, rating: true, openedDay: true } }),
       reporters: await db.ticketReporter.findMany({ orderBy: { id: "asc" }, select: { first: true, via: true, ticketId: true, lang: true } }),
