@@ -8,13 +8,16 @@ import path from "node:path";
 import { AppError } from "./errors.js";
 import Database from "better-sqlite3";
 import { describeUrl, isPostgresUrl, migrateDatabase, ROOT, sqliteFile } from "./db.js";
-import { appliedPostgresMigrations, migratePostgres, POSTGRES_MIGRATIONS_DIR } from "./postgres-migrate.js";
 
 /** Where the committed migrations live (SQLite's; PostgreSQL's are in POSTGRES_MIGRATIONS_DIR). */
 export const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
 
+/** PostgreSQL's migration set (postgres-migrate.ts applies it; loaded, with node-postgres, only for a postgresql:// url). */
+export const POSTGRES_MIGRATIONS_DIR = path.join(ROOT, "prisma", "postgres", "migrations");
+
 /** The migration set for a database url. */
 export const migrationsDirFor = (url: string): string => (isPostgresUrl(url) ? POSTGRES_MIGRATIONS_DIR : MIGRATIONS_DIR);
+const postgres = () => import("./postgres-migrate.js");
 
 /** The migration folders shipped with this release (each holds a migration.sql), oldest first. */
 export function shippedMigrations(dir = MIGRATIONS_DIR): string[] {
@@ -31,7 +34,7 @@ export function shippedMigrations(dir = MIGRATIONS_DIR): string[] {
  * its query compiler for a check every command and every start makes (bench/start.ts, "migration check").
  */
 export async function appliedMigrations(url: string): Promise<string[]> {
-  if (isPostgresUrl(url)) return appliedPostgresMigrations(url);
+  if (isPostgresUrl(url)) return (await postgres()).appliedPostgresMigrations(url);
   const file = sqliteFile(url);
   if (!fs.existsSync(file)) return [];
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
@@ -88,7 +91,7 @@ export async function migrateIfPending(url: string, opts: MigrateOptions = {}): 
   if ((await pendingMigrations(url)).length === 0) return [];
   if (isPostgresUrl(url)) {
     try {
-      return await migratePostgres(url, { lockTimeoutMs, onApply });
+      return await (await postgres()).migratePostgres(url, { dir: POSTGRES_MIGRATIONS_DIR, lockTimeoutMs, onApply });
     } catch (err) {
       if (err instanceof AppError) throw err;
       throw new AppError("unavailable", { message: `${(err as Error).message} (${describeUrl(url)})`, cause: err });
