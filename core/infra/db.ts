@@ -56,10 +56,13 @@ export interface OpenDatabaseOptions {
  * Prisma's P2034 write conflict) and deadlock (40P01) — the transaction was rolled back whole.
  */
 export function isBusyError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string; code?: string } } } };
-  const cause = e?.meta?.driverAdapterError?.cause;
-  if (e?.code === "P2034" || cause?.kind === "TransactionWriteConflict" || (cause?.kind === "postgres" && (cause.code === "40001" || cause.code === "40P01"))) return true;
-  return cause?.originalCode === "SQLITE_BUSY" || cause?.kind === "SocketTimeout" || /SQLITE_BUSY|database is locked|SocketTimeout|deadlock detected|could not serialize access/i.test(e?.message ?? "");
+  type Cause = { originalCode?: string; kind?: string; code?: string };
+  const e = err as { code?: string; message?: string; cause?: Cause; meta?: { driverAdapterError?: { cause?: Cause } } };
+  // Wrapped in a known request error (meta.driverAdapterError) or, at a transaction's commit, the adapter's own error (cause).
+  const causes = [e?.meta?.driverAdapterError?.cause, e?.cause].filter((c): c is Cause => Boolean(c));
+  if (e?.code === "P2034" || causes.some((c) => c.kind === "TransactionWriteConflict" || (c.kind === "postgres" && (c.code === "40001" || c.code === "40P01")))) return true;
+  if (causes.some((c) => c.originalCode === "SQLITE_BUSY" || c.kind === "SocketTimeout")) return true;
+  return /SQLITE_BUSY|database is locked|SocketTimeout|TransactionWriteConflict|deadlock detected|could not serialize access/i.test(e?.message ?? "");
 }
 
 /** Run fn, and while it fails because the database is locked (or PostgreSQL asks for a retry), run it again after a growing pause. */
@@ -73,6 +76,18 @@ export async function retryBusy<T>(fn: () => Promise<T>, retryForMs = 30_000): P
       await new Promise((r) => setTimeout(r, pause + Math.random() * pause));
     }
   }
+}
+
+/**
+ * Inside a transaction: wait until no other transaction holding the same `key` is running (PostgreSQL: a
+ * transaction-scoped advisory lock, released at commit or rollback). SQLite needs nothing: it runs one write
+ * transaction at a time anyway. For check-then-insert decisions (does this complaint join an open ticket or open
+ * one?) that READ COMMITTED would otherwise let two transactions take at once.
+ */
+export async function serializeOn(tx: unknown, key: string): Promise<void> {
+  const t = tx as { _activeProvider?: string; $queryRaw: (q: TemplateStringsArray, ...v: unknown[]) => Promise<unknown> };
+  if (t._activeProvider !== "postgresql") return;
+  await t.$queryRaw`SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(hashtext(${key}))) AS l`;
 }
 
 const MODEL_METHODS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "create", "createMany", "update", "updateMany", "upsert", "delete", "deleteMany", "count", "aggregate", "groupBy"]);

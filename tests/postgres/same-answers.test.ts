@@ -114,3 +114,29 @@ describe("the same answers on PostgreSQL as on SQLite", () => {
     }
   }, 180_000);
 });
+
+describe("concurrent intake on PostgreSQL", () => {
+  it("reports of one incident arriving at once join one ticket, as on SQLite (complaint transactions take turns)", async () => {
+    const db = await createPostgresDatabase();
+    try {
+      await migrateDatabase(db.url);
+      const t = await createTestApp({ gateways: [playgroundGateway], env: { DATABASE_URL: db.url, INTAKE_CONCURRENCY: "4", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent" } });
+      try {
+        const n = 12;
+        await Promise.all(
+          Array.from({ length: n }, (_, i) =>
+            t.app.queues.submit({ platform: "playground", chatId: `lianhua-0${(i % 3) + 1}`, messageId: `race-${i}`, sender: { id: `pg-r${i}`, name: `居民${i}` }, text: "3栋又停电了", sentAt: Date.now() }),
+          ),
+        );
+        await waitFor(async () => ((await t.app.prisma.message.count({ where: { kind: "complaint" } })) === n ? true : undefined), 60_000);
+        const tickets = await t.app.prisma.ticket.findMany({ select: { number: true } });
+        expect(tickets).toHaveLength(1);
+        expect(await t.app.prisma.ticketReporter.count()).toBe(n);
+      } finally {
+        await t.cleanup();
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+});
