@@ -19,7 +19,7 @@ module.exports = {
       comment: "chat commands, HTTP routes and the CLI parse, call a service and format; Prisma stays behind the services",
       severity: "error",
       from: { path: "^(core/transports|bin)/" },
-      to: { path: "node_modules/(@prisma|prisma)/|^prisma/generated/" },
+      to: { path: "node_modules/(@prisma|prisma)/|^prisma/(postgres/)?generated/" },
     },
     {
       name: "web-talks-http-only",
@@ -32,7 +32,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "prisma/generated|web/admin/dist" },
+    exclude: { path: "prisma/(postgres/)?generated|web/admin/dist" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".js", ".mjs", ".cjs", ".json"] },

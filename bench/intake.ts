@@ -2,6 +2,8 @@
 // ticket + reply, on real Redis and a real SQLite file. Baseline in the same run: the same number of no-op
 // BullMQ jobs, added one by one like intake's, through one worker of the same concurrency (the queue's own cost).
 // Run: npm run bench            (N=2000 by default; BENCH_N=… to change)
+// BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432 also runs intake on PostgreSQL (a fresh database on that
+// server, dropped after) in the same process, and prints its rate next to SQLite's.
 
 import fs from "node:fs";
 import os from "node:os";
@@ -11,6 +13,7 @@ import { Redis } from "ioredis";
 import { playgroundGateway } from "../bots/playground/index.js";
 import { createApp } from "../core/app.js";
 import { loadConfig } from "../core/infra/config.js";
+import pg from "pg";
 import { migrateDatabase } from "../core/infra/db.js";
 import { createLogger } from "../core/infra/log.js";
 import { deleteKeysUnder } from "../core/infra/redis.js";
@@ -47,11 +50,12 @@ async function baseline(concurrency: number): Promise<number> {
   return ms;
 }
 
-async function intake(): Promise<{ ms: number; tickets: number; concurrency: number }> {
+async function intake(server?: string): Promise<{ ms: number; tickets: number; concurrency: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-bench-"));
-  const url = `file:${path.join(dir, "bench.db")}`;
+  const pgName = `gridlink_bench_${process.pid}`;
+  const url = server ? `${server.replace(/\/$/, "")}/${pgName}` : `file:${path.join(dir, "bench.db")}`;
   await migrateDatabase(url);
-  const prefix = `bench-intake-${process.pid}`;
+  const prefix = `bench-intake-${process.pid}${server ? "-pg" : ""}`;
   const config = loadConfig({ DATABASE_URL: url, REDIS_URL, QUEUE_PREFIX: prefix, PORT: "0", LOG_LEVEL: "silent", REDIS_AUTOSTART: "false" });
   const app = await createApp({ config, gateways: [playgroundGateway], roles: { http: false }, log: createLogger("silent") });
   await app.start();
@@ -72,14 +76,22 @@ async function intake(): Promise<{ ms: number; tickets: number; concurrency: num
   await app.stop();
   await drop(prefix);
   fs.rmSync(dir, { recursive: true, force: true });
+  if (server) {
+    const c = new pg.Client({ connectionString: `${server.replace(/\/$/, "")}/postgres` });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    await c.end();
+  }
   return { ms, tickets, concurrency: config.INTAKE_CONCURRENCY };
 }
 
 const result = await intake();
+const onPostgres = process.env.BENCH_POSTGRES ? await intake(process.env.BENCH_POSTGRES) : null;
 const base = await baseline(result.concurrency);
 const perSec = (ms: number) => (N / ms) * 1000;
 console.log(`messages:                 ${N} (${result.tickets} complaints → tickets + replies, the rest chatter)`);
 console.log(`intake (queue→ticket→reply): ${perSec(result.ms).toFixed(0)} msg/s  (${result.ms.toFixed(0)} ms)`);
+if (onPostgres) console.log(`intake on PostgreSQL:        ${perSec(onPostgres.ms).toFixed(0)} msg/s  (${onPostgres.ms.toFixed(0)} ms, ${onPostgres.tickets} tickets; ratio PostgreSQL/SQLite ${(result.ms / onPostgres.ms).toFixed(2)})`);
 console.log(`baseline no-op BullMQ jobs:  ${perSec(base).toFixed(0)} msg/s  (${base.toFixed(0)} ms)`);
 console.log(`ratio intake/baseline:       ${(base / result.ms).toFixed(2)}`);
 console.log(`RSS after run:               ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);

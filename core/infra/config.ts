@@ -19,7 +19,10 @@ export const configSchema = z.object({
   // === Core
   PORT: int(3000, 0),
   HOST: z.string().default("127.0.0.1"),
-  DATABASE_URL: z.string().regex(/^file:/, "must be a SQLite url starting with file:").default("file:./data/gridlink.db"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/i, "must be a SQLite url starting with file: or a PostgreSQL url starting with postgresql://")
+    .default("file:./data/gridlink.db"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
   /** Start a child redis-server when nothing answers at REDIS_URL (embedded default). */
   REDIS_AUTOSTART: bool(true),

@@ -1,15 +1,23 @@
 // Which migrations a database still needs, decided cheaply (a directory listing and one SELECT — no Prisma CLI,
 // no Prisma client), and applying them only from `start`/`migrate`, one process at a time. Every other command
 // (CLI, `worker`) only checks: running `prisma migrate deploy` next to a server that holds the SQLite file fails after ~15 s.
+// A postgresql:// url reads and applies PostgreSQL's own migration set (core/infra/postgres-migrate.ts).
 
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "./errors.js";
 import Database from "better-sqlite3";
-import { migrateDatabase, ROOT, sqliteFile } from "./db.js";
+import { describeUrl, isPostgresUrl, migrateDatabase, ROOT, sqliteFile } from "./db.js";
 
-/** Where the committed migrations live. */
+/** Where the committed migrations live (SQLite's; PostgreSQL's are in POSTGRES_MIGRATIONS_DIR). */
 export const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
+
+/** PostgreSQL's migration set (postgres-migrate.ts applies it; loaded, with node-postgres, only for a postgresql:// url). */
+export const POSTGRES_MIGRATIONS_DIR = path.join(ROOT, "prisma", "postgres", "migrations");
+
+/** The migration set for a database url. */
+export const migrationsDirFor = (url: string): string => (isPostgresUrl(url) ? POSTGRES_MIGRATIONS_DIR : MIGRATIONS_DIR);
+const postgres = () => import("./postgres-migrate.js");
 
 /** The migration folders shipped with this release (each holds a migration.sql), oldest first. */
 export function shippedMigrations(dir = MIGRATIONS_DIR): string[] {
@@ -26,6 +34,7 @@ export function shippedMigrations(dir = MIGRATIONS_DIR): string[] {
  * its query compiler for a check every command and every start makes (bench/start.ts, "migration check").
  */
 export async function appliedMigrations(url: string): Promise<string[]> {
+  if (isPostgresUrl(url)) return (await postgres()).appliedPostgresMigrations(url);
   const file = sqliteFile(url);
   if (!fs.existsSync(file)) return [];
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
@@ -41,7 +50,7 @@ export async function appliedMigrations(url: string): Promise<string[]> {
 }
 
 /** The shipped migrations this database has not applied yet. */
-export async function pendingMigrations(url: string, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function pendingMigrations(url: string, dir = migrationsDirFor(url)): Promise<string[]> {
   const applied = new Set(await appliedMigrations(url));
   return shippedMigrations(dir).filter((m) => !applied.has(m));
 }
@@ -51,13 +60,13 @@ export async function assertMigrated(url: string): Promise<void> {
   const pending = await pendingMigrations(url);
   if (pending.length === 0) return;
   throw new AppError("unavailable", {
-    message: `the database ${sqliteFile(url)} needs ${pending.length} migration(s) (${pending.join(", ")}): run "gridlink migrate" (or "gridlink start"), then try again`,
+    message: `the database ${describeUrl(url)} needs ${pending.length} migration(s) (${pending.join(", ")}): run "gridlink migrate" (or "gridlink start"), then try again`,
   });
 }
 
 /** Options of migrateIfPending. */
 export interface MigrateOptions {
-  /** How long to wait for another process that is migrating the same file. @defaultValue 120000 */
+  /** How long to wait for another process that is migrating the same database. @defaultValue 120000 */
   lockTimeoutMs?: number;
   /** Told once when migrations are applied. */
   onApply?: (pending: string[]) => void;
@@ -75,10 +84,19 @@ const alive = (pid: number): boolean => {
 /**
  * Apply pending migrations, if any, holding `<db>.migrate.lock` (O_EXCL, with the owner's pid) so two processes
  * starting at once never race: the second waits, re-checks and finds nothing to do. Returns what it applied.
+ * PostgreSQL: the same under an advisory lock (migratePostgres), and a database not created yet is created.
  */
 export async function migrateIfPending(url: string, opts: MigrateOptions = {}): Promise<string[]> {
   const { lockTimeoutMs, onApply } = { lockTimeoutMs: 120_000, onApply: () => undefined, ...opts };
   if ((await pendingMigrations(url)).length === 0) return [];
+  if (isPostgresUrl(url)) {
+    try {
+      return await (await postgres()).migratePostgres(url, { dir: POSTGRES_MIGRATIONS_DIR, lockTimeoutMs, onApply });
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError("unavailable", { message: `${(err as Error).message} (${describeUrl(url)})`, cause: err });
+    }
+  }
   const file = sqliteFile(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const lock = `${file}.migrate.lock`;

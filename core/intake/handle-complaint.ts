@@ -5,6 +5,7 @@
 import type { Detection } from "../../nlp/index.js";
 import type { Group, Tx } from "../infra/rows.js";
 import { toStringList } from "../infra/rows.js";
+import { serializeOn } from "../infra/db.js";
 import { categoryLabel, langOf, rt, t } from "../locale.js";
 import { createOutbound } from "../outbox.js";
 import type { ChatMessage } from "../ports/chat.js";
@@ -43,6 +44,7 @@ export async function handleComplaint(deps: IntakeDeps, msg: ChatMessage, text: 
   const windowMs = deps.clusterWindowMs ?? DEFAULT_CLUSTER_WINDOW_MS;
   const result = await storeOnce(deps, msg, () =>
     prisma.$transaction(async (tx) => {
+      await serializeOn(tx, "intake:complaint"); // join-or-open below is one decision at a time (as on SQLite)
       const resident = await ensureResident(tx, msg.platform, msg.sender.id, msg.sender.name);
       const row = await tx.message.create({
         data: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId, groupId: group.id, residentId: resident.id, kind: "complaint", text: clipped.text, truncated: clipped.truncated, sentAt: new Date(msg.sentAt) },

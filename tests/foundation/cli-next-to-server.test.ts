@@ -1,6 +1,8 @@
 // Bug 1: every CLI command and `gridlink worker` failed while `npm start` ran — each ran `prisma migrate deploy`,
 // which fails (after ~15 s, WASM_ERROR SocketTimeout) while another connection holds the SQLite file. Now only
 // `start` and `migrate` migrate, only when something is pending, one process at a time.
+// On SQLite by default; GRIDLINK_TEST_DB=postgres (npm run test:postgres) runs it on a fresh PostgreSQL database
+// that does not exist yet — `start`/`migrate` create it; two migrating at once serialise on the advisory lock.
 
 import fs from "node:fs";
 import os from "node:os";
@@ -8,22 +10,27 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../core/infra/db.js";
-import { pendingMigrations, shippedMigrations } from "../../core/infra/migrations.js";
+import { migrationsDirFor, pendingMigrations, shippedMigrations as shippedIn } from "../../core/infra/migrations.js";
 import { Queues } from "../../core/infra/queues.js";
 import { dropPrefix, uniquePrefix } from "../helpers/harness.js";
 import { freePort } from "../helpers/net.js";
 import { runGridlink, spawnGridlink, untilReady, type GridlinkProcess } from "../support/gridlink-process.js";
 import { TEST_REDIS_URL } from "../support/redis.js";
+import { dropPostgresDatabase, postgresUrl, testDatabaseKind, uniqueDatabaseName } from "../support/postgres.js";
 import { waitFor } from "../support/wait-for.js";
 
 let dir: string;
 let env: Record<string, string>;
+let pgName: string | null = null;
 const running: GridlinkProcess[] = [];
+/** The migrations this suite's database kind ships. */
+const shippedMigrations = () => shippedIn(migrationsDirFor(env.DATABASE_URL));
 
 const setup = async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-cli-"));
+  pgName = testDatabaseKind() === "postgres" ? uniqueDatabaseName() : null;
   env = {
-    DATABASE_URL: `file:${path.join(dir, "gridlink.db")}`,
+    DATABASE_URL: pgName ? postgresUrl(pgName) : `file:${path.join(dir, "gridlink.db")}`,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_AUTOSTART: "false",
     QUEUE_PREFIX: uniquePrefix(),
@@ -36,6 +43,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.stop()));
   await dropPrefix(TEST_REDIS_URL, env.QUEUE_PREFIX);
   fs.rmSync(dir, { recursive: true, force: true });
+  if (pgName) await dropPostgresDatabase(pgName);
 });
 
 describe("CLI commands next to a running server", () => {

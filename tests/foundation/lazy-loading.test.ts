@@ -37,6 +37,8 @@ describe("each command loads what it needs", () => {
     expect(loads("nodejieba")).toBe(false);
     expect(loads("wechaty")).toBe(false);
     expect(loads("prisma")).toBe(false); // the CLI package (migrate deploy); the client is @prisma/client
+    expect(loads("pg") || loads("@prisma/adapter-pg")).toBe(false); // on SQLite, nothing of PostgreSQL
+    expect(loaded().some((u) => u.includes("/prisma/postgres/generated/"))).toBe(false);
   }, 60_000);
 
   it("lexicon test does load jieba (the tracer sees it)", async () => {
@@ -57,6 +59,7 @@ describe("each command loads what it needs", () => {
     expect(loads("wechaty")).toBe(false);
     expect(loads("wechaty-puppet-mock")).toBe(false);
     expect(loads("cockatiel")).toBe(false); // the LLM client's circuit breaker: only with LLM_BASE_URL
+    expect(loads("pg") || loaded().some((u) => u.includes("/prisma/postgres/generated/"))).toBe(false); // SQLite: no PostgreSQL client
     expect(loaded().some((u) => u.includes("/node_modules/rate-limiter-flexible/lib/RateLimiterRedis.js"))).toBe(true);
     expect(loaded().some((u) => u.includes("/node_modules/rate-limiter-flexible/lib/RateLimiterMongo.js"))).toBe(false);
   }, 90_000);

@@ -1,5 +1,6 @@
 // Migrate one template SQLite database per test run, and a second one with the shipped lexicon seeded (what
-// an app has after its first start); each test copies one (a real, fresh file per test).
+// an app has after its first start); each test copies one (a real, fresh file per test). With
+// GRIDLINK_TEST_DB=postgres the same two templates are PostgreSQL databases (tests copy them with CREATE DATABASE … TEMPLATE).
 
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -8,6 +9,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase, openDatabase } from "../../core/infra/db.js";
 import { seedLexicon } from "../../core/lexicon/store.js";
+import { createPostgresDatabase, testDatabaseKind } from "../support/postgres.js";
 
 export default async function setup(project: TestProject) {
   // The web admin's build (tests/web serve it), once per run before any test: a no-op when web/admin/dist is newer than its sources.
@@ -23,12 +25,28 @@ export default async function setup(project: TestProject) {
   await prisma.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
   await prisma.$disconnect();
   project.provide("seededTemplateDb", seeded);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  if (testDatabaseKind() !== "postgres") return () => fs.rmSync(dir, { recursive: true, force: true });
+  const pgTemplate = await createPostgresDatabase();
+  await migrateDatabase(pgTemplate.url);
+  const pgSeeded = await createPostgresDatabase({ template: pgTemplate.name });
+  const pgPrisma = await openDatabase(pgSeeded.url);
+  await seedLexicon(pgPrisma);
+  await pgPrisma.$disconnect();
+  project.provide("pgTemplateDb", pgTemplate.name);
+  project.provide("pgSeededTemplateDb", pgSeeded.name);
+  return async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await pgTemplate.drop();
+    await pgSeeded.drop();
+  };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     templateDb: string;
     seededTemplateDb: string;
+    /** With GRIDLINK_TEST_DB=postgres: the migrated template database's name, and the seeded one's. */
+    pgTemplateDb?: string;
+    pgSeededTemplateDb?: string;
   }
 }

@@ -1,5 +1,6 @@
-// Test harness: a Gridlink app on a fresh SQLite file (copied from the migrated template) and a unique queue
-// prefix on the real Redis at 127.0.0.1:6379; cleanup removes both.
+// Test harness: a Gridlink app on a fresh SQLite file (copied from the migrated template) — or, with
+// GRIDLINK_TEST_DB=postgres, a fresh PostgreSQL database copied from the migrated template database — and a unique
+// queue prefix on the real Redis at 127.0.0.1:6379; cleanup removes both.
 
 import fs from "node:fs";
 import os from "node:os";
@@ -13,6 +14,7 @@ import { createLogger } from "../../core/infra/log.js";
 import { deleteKeysUnder } from "../../core/infra/redis.js";
 
 import { TEST_REDIS_URL } from "../support/redis.js";
+import { createPostgresDatabase, testDatabaseKind } from "../support/postgres.js";
 export { TEST_REDIS_URL };
 export { waitFor } from "../support/wait-for.js";
 
@@ -22,6 +24,21 @@ export function freshDatabase(opts: { seeded?: boolean } = {}): { url: string; f
   const file = path.join(dir, "gridlink.db");
   fs.copyFileSync(inject(opts.seeded ? "seededTemplateDb" : "templateDb"), file);
   return { url: `file:${file}`, file, dir };
+}
+
+/**
+ * A fresh database of the kind the suite runs on (testDatabaseKind()): a SQLite file or a PostgreSQL database,
+ * each a copy of the migrated (`seeded`: and lexicon-seeded) template; cleanup() removes it.
+ */
+export async function freshTestDatabase(opts: { seeded?: boolean } = {}): Promise<{ url: string; cleanup(): Promise<void> }> {
+  if (testDatabaseKind() === "postgres") {
+    const template = inject(opts.seeded ? "pgSeededTemplateDb" : "pgTemplateDb");
+    if (!template) throw new Error("GRIDLINK_TEST_DB=postgres but the global setup made no PostgreSQL template");
+    const db = await createPostgresDatabase({ template });
+    return { url: db.url, cleanup: db.drop };
+  }
+  const db = freshDatabase(opts);
+  return { url: db.url, cleanup: async () => fs.rmSync(db.dir, { recursive: true, force: true }) };
 }
 
 /** A unique queue prefix for one test. */
@@ -65,14 +82,19 @@ export interface TestApp {
 
 /** Create and start an app for a test. Call cleanup() in afterEach. */
 export async function createTestApp(opts: { env?: Record<string, string>; gateways?: GatewayFactory[] } & Omit<Partial<AppOptions>, "config" | "gateways"> = {}): Promise<TestApp> {
-  const { config, dbDir } = testConfig(opts.env);
+  const pg = testDatabaseKind() === "postgres" && !opts.env?.DATABASE_URL ? await freshTestDatabase({ seeded: true }) : null;
+  const { config, dbDir } = testConfig({ ...(pg ? { DATABASE_URL: pg.url } : {}), ...opts.env });
+  const removeDb = async () => {
+    fs.rmSync(dbDir, { recursive: true, force: true });
+    await pg?.cleanup();
+  };
   const app = await createApp({ ...opts, config, gateways: opts.gateways ?? [], log: opts.log ?? createLogger(config.LOG_LEVEL) });
   try {
     await app.start();
   } catch (err) {
     await app.stop().catch(() => undefined);
     await dropPrefix(config.REDIS_URL, config.QUEUE_PREFIX);
-    fs.rmSync(dbDir, { recursive: true, force: true });
+    await removeDb();
     throw err;
   }
   const auth = await adminAuth(app);
@@ -84,7 +106,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; gatewa
     async cleanup() {
       await app.stop();
       await dropPrefix(config.REDIS_URL, config.QUEUE_PREFIX);
-      fs.rmSync(dbDir, { recursive: true, force: true });
+      await removeDb();
     },
   };
 }

@@ -1,4 +1,5 @@
-// A fresh SQLite database per test (copied from the migrated template) and a unique Redis channel.
+// A fresh database per test (copied from the migrated template; PostgreSQL with GRIDLINK_TEST_DB=postgres) and a
+// unique Redis channel.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,17 +7,17 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { openDatabase, type Db } from "../../core/infra/db.js";
-import { freshDatabase, TEST_REDIS_URL } from "../helpers/harness.js";
+import { freshTestDatabase, TEST_REDIS_URL } from "../helpers/harness.js";
 
-/** An open database on a fresh file, and its cleanup. */
+/** An open database on a fresh file (or PostgreSQL database), and its cleanup. */
 export async function testDb(): Promise<{ prisma: Db; cleanup(): Promise<void> }> {
-  const db = freshDatabase();
+  const db = await freshTestDatabase();
   const prisma = await openDatabase(db.url);
   return {
     prisma,
     async cleanup() {
       await prisma.$disconnect();
-      fs.rmSync(db.dir, { recursive: true, force: true });
+      await db.cleanup();
     },
   };
 }
