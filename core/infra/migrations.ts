@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "./errors.js";
+import { migrationFolders } from "./migration-folders.js";
 import Database from "better-sqlite3";
 import { describeUrl, isPostgresUrl, migrateDatabase, ROOT, sqliteFile } from "./db.js";
 
@@ -21,11 +22,7 @@ const postgres = () => import("./postgres-migrate.js");
 
 /** The migration folders shipped with this release (each holds a migration.sql), oldest first. */
 export function shippedMigrations(dir = MIGRATIONS_DIR): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "migration.sql")))
-    .map((d) => d.name)
-    .sort();
+  return migrationFolders(dir);
 }
 
 /**

@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { AppError } from "./errors.js";
+import { migrationFolders } from "./migration-folders.js";
 
 /** Where PostgreSQL's committed migrations live. */
 export const POSTGRES_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/postgres/migrations");
@@ -46,11 +47,7 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 
 /** The migration folders shipped for PostgreSQL (each holds a migration.sql), oldest first. */
 export function shippedPostgresMigrations(dir = POSTGRES_MIGRATIONS_DIR): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "migration.sql")))
-    .map((d) => d.name)
-    .sort();
+  return migrationFolders(dir);
 }
 
 /** Migrations recorded as finished (and not rolled back); none when the database or the table does not exist yet. */

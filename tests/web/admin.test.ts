@@ -67,6 +67,15 @@ afterAll(async () => {
 const apiJson = async <T>(p: string, init: RequestInit = {}): Promise<T> => (await (await fetch(`${t.url}${p}`, { ...init, headers: { ...t.auth, "content-type": "application/json", ...(init.headers ?? {}) } })).json()) as T;
 
 describe("the web admin in Chromium", () => {
+  /** Log in from the login page as name, and wait for the header to show the role. */
+  async function logIn(name: string, role: string): Promise<void> {
+    await page.goto(`${t.url}/admin/login`);
+    await page.fill('input[name="username"]', name);
+    await page.fill('input[name="password"]', PASSWORD);
+    await page.click('[data-test="login"]');
+    await page.waitForSelector(`[data-test="role"]:has-text("${role}")`);
+  }
+
   it("logs in, counts and accepts a playground ticket, previews a broadcast, adds and tests a keyword", { timeout: 50_000 }, async () => {
     const ticket = await t.app.prisma.ticket.findFirstOrThrow();
 
@@ -170,11 +179,7 @@ describe("the web admin in Chromium", () => {
 
   it("shows a street account its role and the API's refusal, and a session ended on the server sends it to the login", { timeout: 30_000 }, async () => {
     await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "wang", role: "street", scope: "莲花街道", password: PASSWORD, name: "王干事" });
-    await page.goto(`${t.url}/admin/login`);
-    await page.fill('input[name="username"]', "wang");
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('[data-test="login"]');
-    await page.waitForSelector('[data-test="role"]:has-text("街道工作人员")');
+    await logIn("wang", "街道工作人员");
 
     // Their street's ticket is on the board, its phone number masked (the page never unmasks).
     await page.click('.el-menu-item:has-text("工单")');
@@ -208,11 +213,7 @@ describe("the web admin in Chromium", () => {
     expect(res.status).toBe(202);
     const second = await waitFor(() => t.app.prisma.ticket.findFirst({ where: { id: { not: first.id } } }), { what: "the second playground ticket" });
 
-    await page.goto(`${t.url}/admin/login`);
-    await page.fill('input[name="username"]', "zhang");
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('[data-test="login"]');
-    await page.waitForSelector('[data-test="role"]:has-text("管理员")');
+    await logIn("zhang", "管理员");
 
     // Tickets: dispatch the new one to a named grid leader; resolve the accepted one and give it the resident's 4 stars (not the form's default 5).
     await page.click('.el-menu-item:has-text("工单")');
