@@ -112,11 +112,12 @@ describe("broadcast engine", () => {
     await api(url, "/api/broadcasts", { text: "检修通知：周四停气" });
     await waitFor(() => (noticeCount(w, "周四停气").size === 1 ? true : undefined));
     // The next delivery holds the (only) sender now, waiting for the account's next slot.
-    // (The first delivery's job may still be active for a moment after its send: wait for the one not yet sent.)
+    // (The first delivery's job may still be active, its row still "queued", for a moment after the platform took
+    // its send: wait for an active delivery to a room the notice has not reached.)
     const held = await waitFor(async () => {
       for (const job of await app.queues.outbox("wechat").getJobs(["active"])) {
         const row = await app.prisma.outboundMessage.findUniqueOrThrow({ where: { id: job.data.outboundId }, include: { group: true } });
-        if (row.status === "queued") return row;
+        if (row.status === "queued" && !noticeCount(w, "周四停气").has(row.group.chatId)) return row;
       }
       return undefined;
     });
