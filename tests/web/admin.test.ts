@@ -6,7 +6,8 @@
 // server leads back to the login. Then the admin dispatches one ticket to a grid leader and rates another, reads
 // each period's figures on the dashboard cards exactly as /api/stats gives them, schedules a broadcast and cancels
 // it from the recent list, pauses and resumes one mid-send, and promotes, disables and enables a keyword — each
-// checked in the database.
+// checked in the database. Last, the groups page: the admin filters the list and sets a group's tags (in the
+// database), and a grid leader sees their grid's groups only and the API's refusal to move one to another grid.
 // Every wait is on a condition; the page must report no Content-Security-Policy violation.
 
 import fs from "node:fs";
@@ -18,6 +19,7 @@ import { playgroundGateway } from "../../bots/playground/index.js";
 import { cliActor } from "../../core/policy/authorize.js";
 import { chinaDay } from "../../core/broadcasts/china-time.js";
 import { addAccount } from "../../core/staff/accounts.js";
+import { createApiToken } from "../../core/staff/sessions.js";
 import { duration } from "../../web/admin/src/locale.js";
 import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
 
@@ -299,6 +301,44 @@ describe("the web admin in Chromium", () => {
     await page.click(`[data-test="enable-${TERM}"]`);
     await waitFor(async () => (await term()).enabled, { what: "the keyword enabled again" });
     expect((await apiJson<{ terms: Array<{ term: string; shadow: boolean; enabled: boolean }> }>("/api/lexicon")).terms.find((x) => x.term === TERM)).toMatchObject({ shadow: false, enabled: true });
+    expect(violations).toEqual([]);
+  });
+  it("lists and filters the groups, edits a group's tags, and shows a grid leader the API's refusal to move a group out of their grid", { timeout: 40_000 }, async () => {
+    const home = await t.app.prisma.group.findFirstOrThrow({ where: { chatId: "lianhua-05" } });
+    const otherGrid = (await t.app.prisma.group.findFirstOrThrow({ where: { grid: { not: home.grid } } })).grid!;
+    await logIn("zhang", "管理员");
+    await page.click('.el-menu-item:has-text("群组")');
+    const all = await apiJson<unknown[]>("/api/groups");
+    await page.waitForSelector(`[data-test="groups-count"]:text-is("共 ${all.length} 个群")`);
+    // Element Plus speaks Chinese (zh-CN through ElConfigProvider): an empty filter result reads 暂无数据.
+    await page.fill('[data-test="groups-search"]', "没有这个群");
+    await page.waitForSelector('[data-test="groups"] .el-table__empty-text:text-is("暂无数据")');
+    await page.fill('[data-test="groups-search"]', home.title);
+    await page.waitForSelector('[data-test="groups-count"]:text-is("共 1 个群")');
+
+    // The admin sets two tags; the database has them, and so does the row.
+    await page.click(`[data-test="edit-${home.chatId}"]`);
+    await page.fill('[data-test="edit-tags"]', "加装电梯，Old-Estate");
+    await page.click('[data-test="group-save"]');
+    await waitFor(async () => (await t.app.prisma.group.findUniqueOrThrow({ where: { id: home.id } })).tags === "old-estate,加装电梯", { what: "the group's tags in the database" });
+    await page.waitForSelector('.group-row:has-text("加装电梯"):has-text("old-estate")');
+    await page.fill('[data-test="groups-search"]', "加装电梯"); // the filter finds a group by its tag too
+    await page.waitForSelector('[data-test="groups-count"]:text-is("共 1 个群")');
+
+    // A grid leader sees their grid's groups only, and moving one to another grid is the API's to refuse.
+    await addAccount({ db: t.app.prisma, actor: cliActor("setup"), username: "zhou", role: "grid_leader", scope: home.grid!, password: PASSWORD, name: "周网格" });
+    await logIn("zhou", "网格长");
+    await page.click('.el-menu-item:has-text("群组")');
+    await page.waitForSelector(`[data-test="groups-count"]:text-is("共 ${await t.app.prisma.group.count({ where: { grid: home.grid } })} 个群")`);
+    await page.click(`[data-test="edit-${home.chatId}"]`);
+    await page.fill('[data-test="edit-grid"]', otherGrid);
+    await page.click('[data-test="group-save"]');
+    await page.waitForSelector('[data-test="group-error"]');
+    const { token } = await createApiToken({ db: t.app.prisma, actor: cliActor("setup"), name: "leader-token", role: "grid_leader", scope: home.grid! });
+    const refused = await fetch(`${t.url}/api/groups/${home.id}`, { method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "accept-language": "zh-CN" }, body: JSON.stringify({ grid: otherGrid }) });
+    expect(refused.status).toBe(403);
+    expect((await page.textContent('[data-test="group-error"]'))?.trim()).toBe(((await refused.json()) as { message: string }).message);
+    expect((await t.app.prisma.group.findUniqueOrThrow({ where: { id: home.id } })).grid).toBe(home.grid);
     expect(violations).toEqual([]);
   });
 });

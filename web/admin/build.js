@@ -5,6 +5,7 @@
 
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 
 const admin = path.dirname(fileURLToPath(import.meta.url));
@@ -36,3 +37,14 @@ try {
 const started = performance.now();
 await vite.build({ configFile: path.join(admin, "vite.config.ts") });
 console.log(`web admin: built web/admin/dist in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+// What the browser downloads: each file of dist/assets with its size and gzip size, largest first.
+const assets = path.join(admin, "dist", "assets");
+const rows = fs.readdirSync(assets).map((name) => {
+  const bytes = fs.readFileSync(path.join(assets, name));
+  return { name, size: bytes.length, gzip: zlib.gzipSync(bytes).length };
+});
+rows.sort((a, b) => b.size - a.size);
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(10);
+for (const r of rows) console.log(`  ${r.name.padEnd(44)} ${kb(r.size)}  gzip ${kb(r.gzip)}`);
+const total = (ext) => rows.filter((r) => r.name.endsWith(ext)).reduce((sum, r) => sum + r.size, 0);
+console.log(`  total: JS ${kb(total(".js")).trim()}, CSS ${kb(total(".css")).trim()}`);

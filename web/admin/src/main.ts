@@ -1,10 +1,8 @@
-// The web admin's entry: Vue 3, Element Plus in Chinese (zh-CN locale), the router.
+// The web admin's entry: Vue 3 and the router. Element Plus comes on demand (vite.config.ts), in Chinese through
+// <el-config-provider :locale="zhCn"> in App.vue.
 import { createApp } from "vue";
-import ElementPlus from "element-plus";
-import zhCn from "element-plus/es/locale/lang/zh-cn";
-import "element-plus/dist/index.css";
 import "./admin.css";
 import App from "./App.vue";
 import { router } from "./router";
 
-createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount("#app");
+createApp(App).use(router).mount("#app");

@@ -10,6 +10,7 @@ export const router = createRouter({
     { path: "/", name: "dashboard", component: () => import("./pages/DashboardPage.vue"), meta: { title: "数据看板" } },
     { path: "/tickets", name: "tickets", component: () => import("./pages/TicketsPage.vue"), meta: { title: "工单" } },
     { path: "/broadcasts", name: "broadcasts", component: () => import("./pages/BroadcastsPage.vue"), meta: { title: "群发通知" } },
+    { path: "/groups", name: "groups", component: () => import("./pages/GroupsPage.vue"), meta: { title: "群组" } },
     { path: "/lexicon", name: "lexicon", component: () => import("./pages/LexiconPage.vue"), meta: { title: "词库" } },
     { path: "/:rest(.*)*", redirect: "/" },
   ],
