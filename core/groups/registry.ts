@@ -35,7 +35,9 @@ export async function ensureDirectChat(db: Pick<Db, "group">, platform: Platform
   return db.group.upsert({
     where: { platform_chatId: { platform, chatId: userId } },
     create: { platform, chatId: userId, title: `私聊:${name}`, direct: true, enabled: false },
-    update: {},
+    // Never empty: with something to set Prisma runs one INSERT … ON CONFLICT DO UPDATE, so two first notices at
+    // once on PostgreSQL both get the row; an empty update is a read-then-insert that fails the second.
+    update: { platform },
   });
 }
 

@@ -84,6 +84,9 @@ export async function ensureResident(tx: Tx, platform: Platform, userId: string,
   return tx.resident.upsert({
     where: { platform_userId: { platform, userId } },
     create: { platform, userId, displayName: name || userId },
-    update: name ? { displayName: name } : {},
+    // Never empty (a same-value write when nameless): Prisma then runs one INSERT … ON CONFLICT DO UPDATE, so a
+    // sender's first messages handled at once on PostgreSQL make one resident (an empty update would read, then
+    // insert, and fail the second).
+    update: name ? { displayName: name } : { userId },
   });
 }
