@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type Db } from "../../core/infra/db.js";
 import { AppError } from "../../core/infra/errors.js";
 import { ensureDirectChat, ensureGroup } from "../../core/groups/registry.js";
+import { ensureGridNode, seedOrg } from "../../core/org/org-tree.js";
 import { ensureResident } from "../../core/intake/shared.js";
 import { castVote } from "../../core/polls/cast-vote.js";
 import { addReporter } from "../../core/tickets/add-reporter.js";
@@ -79,6 +80,13 @@ describe("races on PostgreSQL (several workers at once)", () => {
     const direct = await Promise.all(dbs.map((db) => db.$transaction((tx) => ensureDirectChat(tx, "telegram", "555", "李"))));
     expect(new Set(direct.map((g) => g.id)).size).toBe(1);
     expect(await dbs[0].group.count()).toBe(2);
+    const tree = [{ kind: "community" as const, name: "新社区" }, { kind: "grid" as const, name: "新网格", parent: "新社区" }];
+    await Promise.all(dbs.map((db) => seedOrg(db, tree)));
+    const nodes = await Promise.all(dbs.map((db) => ensureGridNode(db, "新网格")));
+    expect(new Set(nodes).size).toBe(1);
+    const grid = await dbs[0].orgNode.findUniqueOrThrow({ where: { kind_name: { kind: "grid", name: "新网格" } }, include: { parent: true } });
+    expect(grid.parent?.name).toBe("新社区");
+    expect(await dbs[0].orgNode.count()).toBe(2);
   });
 
   it("one resident's votes arriving at once are one vote: the one sent last counts, none fails", async () => {
