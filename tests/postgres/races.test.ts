@@ -9,6 +9,7 @@ import { migrateDatabase, openDatabase, type Db } from "../../core/infra/db.js";
 import { AppError } from "../../core/infra/errors.js";
 import { ensureDirectChat, ensureGroup } from "../../core/groups/registry.js";
 import { ensureGridNode, seedOrg } from "../../core/org/org-tree.js";
+import { purgeRetention } from "../../core/residents/purge-retention.js";
 import { ensureResident } from "../../core/intake/shared.js";
 import { castVote } from "../../core/polls/cast-vote.js";
 import { addReporter } from "../../core/tickets/add-reporter.js";
@@ -156,5 +157,16 @@ describe("races on PostgreSQL (several workers at once)", () => {
     expect(row.status).toBe("escalated");
     expect(row.breachCount).toBe(1);
     expect(await dbs[0].ticketEvent.count({ where: { ticketId: ticket.id, toStatus: "escalated" } })).toBe(1);
+  });
+
+  it("retention purges run at once purge each old ticket once: one report names it, one audit row", async () => {
+    const dbs = await workers();
+    const { ticket } = await aTicket(dbs[0]);
+    await dbs[0].ticket.update({ where: { id: ticket.id }, data: { status: "rated", closedAt: new Date(Date.now() - 400 * 86_400_000) } });
+    const actor = { role: "admin" as const, name: "admin", channel: "cli" as const };
+    const reports = await Promise.all(dbs.map((db) => purgeRetention({ db, actor, retentionDays: 180 })));
+    expect(reports.flatMap((r) => r.tickets)).toEqual(["A0001"]);
+    expect(await dbs[0].auditEvent.count({ where: { action: "privacy.purge" } })).toBe(1);
+    expect((await dbs[0].ticket.findUniqueOrThrow({ where: { id: ticket.id } })).purgedAt).not.toBeNull();
   });
 });
