@@ -131,7 +131,8 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
     stored = await prisma.$transaction(async (tx) => {
       // The sender as the context read them: created when new, renamed when their name changed.
       const res = !resident
-        ? await tx.resident.create({ data: { platform: msg.platform, userId: msg.sender.id, displayName: msg.sender.name || msg.sender.id }, select: { id: true, displayName: true } })
+        ? // one INSERT … ON CONFLICT (a same-value update): a first question and a first complaint at once share the row
+          await tx.resident.upsert({ where: { platform_userId: { platform: msg.platform, userId: msg.sender.id } }, create: { platform: msg.platform, userId: msg.sender.id, displayName: msg.sender.name || msg.sender.id }, update: { userId: msg.sender.id }, select: { id: true, displayName: true } })
         : msg.sender.name && msg.sender.name !== resident.displayName
           ? await tx.resident.update({ where: { id: resident.id }, data: { displayName: msg.sender.name }, select: { id: true, displayName: true } })
           : resident;
@@ -199,7 +200,7 @@ export async function answerQuestion(deps: AssistantDeps, msg: ChatMessage, dete
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const winner = await prisma.message.findUnique({ where: { platform_chatId_messageId: { platform: msg.platform, chatId: msg.chatId, messageId: msg.messageId } }, select: { id: true } });
-    if (!winner) throw err; // e.g. the sender's Resident row raced: the job's retry reads it
+    if (!winner) throw err; // another unique key: the job is retried
     return { outcome: await requeue(deps, winner.id) };
   }
   await deps.queues.enqueueOutbound(msg.platform, stored.outboundId);

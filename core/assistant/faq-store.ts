@@ -127,7 +127,7 @@ export async function seedFaq(prisma: Db, opts: { dir?: string } = {}): Promise<
   if (fresh.length === 0) return 0;
   await prisma.$transaction(async (tx) => {
     for (const e of fresh) {
-      await tx.faq.upsert({ where: { key: e.key }, create: { key: e.key, ...data(e), source: "seed" }, update: {} });
+      await tx.faq.upsert({ where: { key: e.key }, create: { key: e.key, ...data(e), source: "seed" }, update: { key: e.key } }); // same-value: a native upsert (two starts at once)
     }
   });
   return fresh.length;

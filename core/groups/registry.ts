@@ -32,11 +32,14 @@ export async function ensureGroup(prisma: Db, platform: Platform, chatId: string
  * created on first use (the first staff notice, or the first command typed there). `db` may be a transaction.
  */
 export async function ensureDirectChat(db: Pick<Db, "group">, platform: Platform | string, userId: string, name: string) {
-  return db.group.upsert({
-    where: { platform_chatId: { platform, chatId: userId } },
-    create: { platform, chatId: userId, title: `私聊:${name}`, direct: true, enabled: false },
-    update: {},
-  });
+  const where = { platform_chatId: { platform, chatId: userId } };
+  // A read first (no write, no row lock in the caller's transaction once it exists); when new, one
+  // INSERT … ON CONFLICT DO UPDATE — Prisma's native upsert needs a non-empty update (a same-value one here; an
+  // empty one reads, then inserts, and fails the second of two first notices at once on PostgreSQL).
+  return (
+    (await db.group.findUnique({ where })) ??
+    db.group.upsert({ where, create: { platform, chatId: userId, title: `私聊:${name}`, direct: true, enabled: false }, update: { platform } })
+  );
 }
 
 export { joinTags, splitTags } from "../infra/rows.js";

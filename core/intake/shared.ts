@@ -81,9 +81,13 @@ export function clip(text: string, max: number): { text: string; truncated: bool
 
 /** Find or create the resident behind a sender, keeping their latest display name. */
 export async function ensureResident(tx: Tx, platform: Platform, userId: string, name: string) {
-  return tx.resident.upsert({
-    where: { platform_userId: { platform, userId } },
-    create: { platform, userId, displayName: name || userId },
-    update: name ? { displayName: name } : {},
-  });
+  const where = { platform_userId: { platform, userId } };
+  // Nameless and known: nothing to write. Otherwise one INSERT … ON CONFLICT DO UPDATE (Prisma's native upsert
+  // needs a non-empty update; a same-value one when nameless), so a sender's first messages handled at once on
+  // PostgreSQL make one resident (an empty update would read, then insert, and fail the second).
+  if (!name) {
+    const known = await tx.resident.findUnique({ where });
+    if (known) return known;
+  }
+  return tx.resident.upsert({ where, create: { platform, userId, displayName: name || userId }, update: name ? { displayName: name } : { userId } });
 }

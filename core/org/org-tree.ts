@@ -114,17 +114,23 @@ export async function gridsUnder(opts: { db: Db | Tx; nodeId: number }): Promise
 
 /** The grid node of a grid name, created (at the top, to be moved into place) when it is new. */
 export async function ensureGridNode(db: Db | Tx, name: string): Promise<number> {
-  const row = await db.orgNode.upsert({ where: { kind_name: { kind: "grid", name } }, create: { kind: "grid", name }, update: {} });
+  // Read first; when new, a same-value update, never an empty one: Prisma then runs one INSERT … ON CONFLICT DO
+  // UPDATE, so two workers meeting a new grid at once on PostgreSQL both get its node (an empty update reads,
+  // then inserts, and fails one).
+  const where = { kind_name: { kind: "grid", name } };
+  const row = (await db.orgNode.findUnique({ where, select: { id: true } })) ?? (await db.orgNode.upsert({ where, create: { kind: "grid", name }, update: { kind: "grid" }, select: { id: true } }));
   return row.id;
 }
 
 /** Seed a tree idempotently (the playground's demo organisation): [kind, name, parent name] top first. */
 export async function seedOrg(db: Db, nodes: Array<{ kind: OrgKind; name: string; parent?: string }>): Promise<void> {
   for (const n of nodes) {
-    const existing = await db.orgNode.findUnique({ where: { kind_name: { kind: n.kind, name: n.name } } });
     const parentKind = ORG_KINDS[ORG_KINDS.indexOf(n.kind) - 1];
     const parent = n.parent && parentKind ? await db.orgNode.findUnique({ where: { kind_name: { kind: parentKind, name: n.parent } } }) : null;
-    if (!existing) await db.orgNode.create({ data: { kind: n.kind, name: n.name, parentId: parent?.id ?? null } });
-    else if (existing.parentId === null && parent) await db.orgNode.update({ where: { id: existing.id }, data: { parentId: parent.id } });
+    // Read first; when new, one INSERT … ON CONFLICT (the same-value update keeps it native): workers seeding one
+    // tree at once never collide.
+    const where = { kind_name: { kind: n.kind, name: n.name } };
+    const node = (await db.orgNode.findUnique({ where })) ?? (await db.orgNode.upsert({ where, create: { kind: n.kind, name: n.name, parentId: parent?.id ?? null }, update: { kind: n.kind } }));
+    if (node.parentId === null && parent) await db.orgNode.updateMany({ where: { id: node.id, parentId: null }, data: { parentId: parent.id } });
   }
 }

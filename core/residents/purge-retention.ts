@@ -5,7 +5,7 @@
 // and `gridlink privacy purge [--dry-run]`.
 
 import { recordAudit } from "../audit/record-audit.js";
-import type { Db } from "../infra/db.js";
+import { serializeOn, type Db } from "../infra/db.js";
 import type { Tx } from "../infra/rows.js";
 import { authorize, type Actor } from "../policy/authorize.js";
 import { maskPersonal } from "../privacy.js";
@@ -52,16 +52,16 @@ export async function purgeRetention(opts: PurgeRetentionOptions): Promise<Purge
   const residentsSeen = new Set<number>();
   let after = 0;
   for (;;) {
-    const tickets: TicketRow[] = await opts.db.ticket.findMany({
-      where: { closedAt: { lt: cutoff }, purgedAt: null, id: { gt: after } },
-      orderBy: { id: "asc" },
-      take: opts.batch ?? 200,
-      select: { id: true, number: true, text: true, reporterId: true, sourceMessageId: true, reporter: { select: { id: true, displayName: true } } },
-    });
-    if (!tickets.length) break;
-    after = tickets[tickets.length - 1].id;
+    const select = { id: true, number: true, text: true, reporterId: true, sourceMessageId: true, reporter: { select: { id: true, displayName: true } } } as const;
+    const listed = await opts.db.ticket.findMany({ where: { closedAt: { lt: cutoff }, purgedAt: null, id: { gt: after } }, orderBy: { id: "asc" }, take: opts.batch ?? 200, select: { id: true } });
+    if (!listed.length) break;
+    after = listed[listed.length - 1].id;
     const batch = await opts.db.$transaction(async (tx) => {
-      const counts = { messages: 0, outbound: 0, events: 0, residents: 0 };
+      // One purge at a time (PostgreSQL: a second one run at once waits here), and the batch read again inside:
+      // a ticket the other purge just did, or one reopened since the list, is left alone.
+      await serializeOn(tx, "retention-purge");
+      const tickets: TicketRow[] = await tx.ticket.findMany({ where: { id: { in: listed.map((t) => t.id) }, closedAt: { lt: cutoff }, purgedAt: null }, orderBy: { id: "asc" }, select });
+      const counts = { messages: 0, outbound: 0, events: 0, residents: 0, numbers: tickets.map((t) => t.number) };
       for (const t of tickets) {
         const c = await purgeTicket(tx, t, now, !!opts.dryRun);
         counts.messages += c.messages;
@@ -80,12 +80,12 @@ export async function purgeRetention(opts: PurgeRetentionOptions): Promise<Purge
         counts.residents++;
         if (!opts.dryRun) await tx.resident.update({ where: { id: rid }, data: { displayName: name } });
       }
-      if (!opts.dryRun) {
-        await recordAudit(tx, { actor: opts.actor, action: "privacy.purge", subject: "retention", after: { cutoff: cutoff.toISOString(), retentionDays: opts.retentionDays, tickets: tickets.map((t) => t.number), ...counts } });
+      if (!opts.dryRun && tickets.length) {
+        await recordAudit(tx, { actor: opts.actor, action: "privacy.purge", subject: "retention", after: { cutoff: cutoff.toISOString(), retentionDays: opts.retentionDays, tickets: counts.numbers, messages: counts.messages, outbound: counts.outbound, events: counts.events, residents: counts.residents } });
       }
       return counts;
     });
-    report.tickets.push(...tickets.map((t) => t.number));
+    report.tickets.push(...batch.numbers);
     report.messages += batch.messages;
     report.outbound += batch.outbound;
     report.events += batch.events;

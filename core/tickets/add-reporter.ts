@@ -1,6 +1,7 @@
 // A ticket's reporters: the resident who opened it (first) and every neighbour whose report joined it —
 // incident clustering, an enquiry saying it is still broken, a manual merge. Each hears back on every step.
 
+import { serializeOn } from "../infra/db.js";
 import type { REPORTER_VIA, Tx } from "../infra/rows.js";
 import type { Lang } from "../locale.js";
 
@@ -28,6 +29,9 @@ export interface AddReporterOptions {
  */
 export async function addReporter(opts: AddReporterOptions): Promise<{ added: boolean; reporterId: number }> {
   const { tx } = opts;
+  // PostgreSQL: two reports of one resident joining at once would both find no row and the second insert would
+  // fail its transaction; the lock makes the second read after the first commits (SQLite: one writer anyway).
+  await serializeOn(tx, `reporter:${opts.ticketId}:${opts.residentId}`);
   const existing = await tx.ticketReporter.findUnique({ where: { ticketId_residentId: { ticketId: opts.ticketId, residentId: opts.residentId } }, select: { id: true } });
   if (existing) return { added: false, reporterId: existing.id };
   const row = await tx.ticketReporter.create({

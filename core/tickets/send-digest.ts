@@ -3,6 +3,7 @@
 // to the grid's staff rooms and, on Telegram, privately to its grid leaders. Keyed per grid and China day.
 
 import type { Db } from "../infra/db.js";
+import { ensureDirectChat } from "../groups/registry.js";
 import { createOutbound } from "../outbox.js";
 import { rt } from "../locale.js";
 import { toPlatform } from "../infra/rows.js";
@@ -62,7 +63,7 @@ export async function sendDigest(opts: { db: Db; grid: string; now?: Date }): Pr
     for (const room of rooms) out.push({ id: await createOutbound(tx, { key: `${key}-g${room.id}`, platform: toPlatform(room.platform), groupId: room.id, kind: "notify", text }), platform: room.platform });
     for (const leader of await gridLeaders(tx, grid)) {
       for (const idn of await tx.staff.findMany({ where: { accountId: leader.accountId, platform: "telegram" } })) {
-        const dm = await tx.group.upsert({ where: { platform_chatId: { platform: "telegram", chatId: idn.userId } }, create: { platform: "telegram", chatId: idn.userId, title: `私聊:${leader.name}`, direct: true, enabled: false }, update: {}, select: { id: true } });
+        const dm = await ensureDirectChat(tx, "telegram", idn.userId, leader.name);
         out.push({ id: await createOutbound(tx, { key: `${key}-g${dm.id}`, platform: "telegram", groupId: dm.id, kind: "notify", text }), platform: "telegram" });
       }
     }

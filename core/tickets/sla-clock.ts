@@ -4,7 +4,7 @@
 // it; a breach is recorded on the ticket and escalates it one tier up. Every clock is armed for one clockSeq: a
 // job that fires after the ticket moved on does nothing.
 
-import type { Db } from "../infra/db.js";
+import { serializeOn, type Db } from "../infra/db.js";
 import type { TicketStatus, Tx } from "../infra/rows.js";
 import type { Actor } from "../policy/authorize.js";
 import { t } from "../locale.js";
@@ -108,6 +108,9 @@ export async function fireClock(opts: { db: Db; job: ClockJob; unitMs: number; n
   const { db, job } = opts;
   const now = opts.now ?? new Date();
   return db.$transaction(async (tx) => {
+    // PostgreSQL: a clock replayed on two workers at once — the second reads the ticket after the first commits
+    // and finds the sequence moved on (stale), rather than failing on the conditional move.
+    await serializeOn(tx, `ticket-clock:${job.ticketId}`);
     const row = await tx.ticket.findUnique({ where: { id: job.ticketId }, select: { number: true } });
     const ticket = row ? await findTicket({ db: tx, number: row.number }) : null;
     const stale: FiredClock = { result: "stale", outbounds: [], followUps: [] };
