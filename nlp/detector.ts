@@ -158,8 +158,7 @@ class CompiledDetector implements Detector {
    */
   private categoryOpinion(d: Detection, s: string): Detection {
     // The classifier agreeing that nothing more specific is meant (its own top label is other) settles it.
-    if (this.classifier!.classify(s)?.label === "other") return d;
-    const opinion = this.classifier!.categoryOf(s);
+    const opinion = this.classifier!.categoryOfNormalized(s, true);
     if (!opinion || opinion.p < CATEGORY_CONFIDENCE) return d;
     return { ...d, category: opinion.label, explanation: `${d.explanation}; category from the learned classifier: ${opinion.label} p ${opinion.p.toFixed(2)}` };
   }
