@@ -235,7 +235,16 @@ export class ComplaintClassifier {
    * those categories — asked only about a line the lexicon already flagged with generic cues alone.
    */
   categoryOf(text: string): { label: Category; p: number } | null {
-    if (this.score(normalize(text)) === 0) return null;
+    return this.categoryOfNormalized(normalize(text));
+  }
+
+  /**
+   * `categoryOf` for text already normalised, scored once; with `unlessOther`, null too when the top label
+   * over every class is other (the classifier agreeing that nothing more specific is meant).
+   */
+  categoryOfNormalized(s: string, unlessOther = false): { label: Category; p: number } | null {
+    if (this.score(s) === 0) return null;
+    if (unlessOther && this.top(false)!.label === "other") return null;
     const o = this.top(true);
     return o ? { label: o.label as Category, p: o.p } : null;
   }

@@ -101,7 +101,9 @@ class CompiledDetector implements Detector {
         if (!norm || !confident(opinion)) return scan === SCAN_SHAPE ? QUIET_NO_KEYWORD : QUIET_OBJECT_ONLY;
         return this.analyse(text, true, norm, opinion);
       }
-      return this.analyse(text, this.prefilter || quickScan(this.c.quick, text) !== SCAN_NOTHING && quickScan(this.c.quick, text) !== SCAN_OBJECT_ONLY);
+      if (this.prefilter) return this.analyse(text, true);
+      const unfiltered = quickScan(this.c.quick, text);
+      return this.analyse(text, unfiltered !== SCAN_NOTHING && unfiltered !== SCAN_OBJECT_ONLY);
     } catch (err) {
       // Never throw into intake: a detector bug must not drop a message on the floor.
       return quiet(`detector error: ${err instanceof Error ? err.message : String(err)}`);
@@ -156,8 +158,7 @@ class CompiledDetector implements Detector {
    */
   private categoryOpinion(d: Detection, s: string): Detection {
     // The classifier agreeing that nothing more specific is meant (its own top label is other) settles it.
-    if (this.classifier!.classify(s)?.label === "other") return d;
-    const opinion = this.classifier!.categoryOf(s);
+    const opinion = this.classifier!.categoryOfNormalized(s, true);
     if (!opinion || opinion.p < CATEGORY_CONFIDENCE) return d;
     return { ...d, category: opinion.label, explanation: `${d.explanation}; category from the learned classifier: ${opinion.label} p ${opinion.p.toFixed(2)}` };
   }

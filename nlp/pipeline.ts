@@ -46,7 +46,8 @@ export const Q_COMMENT = 256;
 /** Quick-scan flags, cont.: a complaint shape for the learned classifier (cues in SHAPE_CUES). */
 export const Q_SHAPE = 512;
 
-/** Quick-scan flags, cont.: a question (吗, ？): with an object term, a question to whoever serves it. */
+/** Quick-scan flags, cont.: a question (吗, ？): with an object term, a question to whoever serves it.
+ *  (1024 and 4096 are quick-scan.ts's result bits Q_NEAR and Q_ASKED.) */
 export const Q_ASK = 2048;
 
 export const NEG = 1, SKIP = 2, RESOLVED = 4, NOTICE = 8, QUESTION = 16, GRIEVANCE = 32, HELP = 64, PRED = 128, HYPOTHETICAL = 256, FRAME = 512;

@@ -16,7 +16,7 @@ export const SPECIAL = 0xffff;
 /** Scan result bit (not a pattern flag): an object term with a predicate close enough, or a frame, to count. */
 export const Q_NEAR = 1024;
 
-/** Scan result bit: a question (Q_ASK) in the same sentence as an object term — a shape for the classifier. */
+/** Scan result bit: a question (Q_ASK) in the same clause (ASK_LEVEL) as an object term — a shape for the classifier. */
 export const Q_ASKED = 4096;
 /** The question must share the object term's clause (1), not just its sentence: chat joins a question to anything. */
 const ASK_LEVEL = 1;
@@ -171,7 +171,7 @@ export class QuickMatcher {
       if (m & (Q_ENGLISH | Q_LOOSE) && this.wakeAt < 0) this.wakeAt = i;
       if (m & Q_PROBLEM) return this.wake(seen | Q_GO, i);
       if ((m & Q_GAPPED) && (dropped || this.gapTailNear(text, st, i))) return this.wake(seen | Q_GO, i);
-      // A question and an object term in one sentence (the question's last character, ？ itself, not counted as its break).
+      // A question and an object term in one clause (the question's last character, ？ itself, not counted as its break).
       if (m & Q_ASK) {
         if (lastObject >= 0 && !(seen & Q_ASKED) && !this.breakIn(text, lastObject, i, ASK_LEVEL)) seen |= Q_ASKED;
         lastAsk = i;
