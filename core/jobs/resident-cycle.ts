@@ -17,7 +17,7 @@ import { throttle, type Logger } from "../infra/log.js";
 import type { Queues } from "../infra/queues.js";
 import { bounded } from "../infra/redis.js";
 import type { TicketFollowUp } from "../tickets/actions.js";
-import { closeUnrated, unratedTickets } from "../tickets/close-unrated.js";
+import { awaitsRating, closeUnrated, unratedTickets } from "../tickets/close-unrated.js";
 import { digestGrids, sendDigest } from "../tickets/send-digest.js";
 
 /** The queue's name. */
@@ -88,7 +88,7 @@ export function createRatingTimeouts(opts: RatingTimeoutsOptions): RatingTimeout
         // The resolution this step left (rated, reopened, worked on again): its job has nothing left to do.
         if (f.leftResolutionAtMs !== undefined) await bounded(queue.remove(ratingDefaultJobId(f.ticketId, f.leftResolutionAtMs)), ms, "removing a rating timeout").catch(() => 0);
         const row = await opts.prisma.ticket.findUnique({ where: { id: f.ticketId }, select: { status: true, rating: true, closedAt: true } });
-        if (row?.status === "resolved" && row.rating === null && row.closedAt) await addRatingDefault(queue as Queue, f.ticketId, row.closedAt.getTime(), opts.ratingTimeoutMs, now(), ms);
+        if (awaitsRating(row)) await addRatingDefault(queue as Queue, f.ticketId, row.closedAt.getTime(), opts.ratingTimeoutMs, now(), ms);
       }
     },
     async close() {
@@ -134,7 +134,7 @@ export async function startResidentCycle(opts: ResidentCycleOptions): Promise<{ 
         // A resolution rated, reopened or worked on since: nothing to do. Still current but early (RATING_TIMEOUT_HOURS
         // was lengthened after it was armed): wait until its time is up.
         const row = await prisma.ticket.findUnique({ where: { id: d.ticketId }, select: { status: true, rating: true, closedAt: true } });
-        if (row?.status !== "resolved" || row.rating !== null || row.closedAt?.getTime() !== d.closedAtMs) return { closed: false };
+        if (!awaitsRating(row, d.closedAtMs)) return { closed: false };
         const due = d.closedAtMs + opts.ratingTimeoutMs;
         if (due > now() + 5) {
           await job.moveToDelayed(due, token);

@@ -9,6 +9,14 @@ import { transitionTicket } from "./transition-ticket.js";
 /** The note on a ticket closed this way. */
 export const RATED_BY_DEFAULT = "rated-by-default (no rating within the time allowed)";
 
+/**
+ * Whether a ticket row still waits for its rating: resolved, unrated — and, given `closedAtMs`, still that
+ * resolution (not reopened and resolved again since). The one decision of the delayed job, its arming and closeUnrated.
+ */
+export function awaitsRating(row: { status: string; rating: number | null; closedAt: Date | null } | null | undefined, closedAtMs?: number): row is { status: string; rating: null; closedAt: Date } {
+  return !!row && row.status === "resolved" && row.rating === null && row.closedAt !== null && (closedAtMs === undefined || row.closedAt.getTime() === closedAtMs);
+}
+
 const SYSTEM: Actor = { role: "admin", name: "rating-timeout", channel: "system" };
 
 /**
@@ -18,7 +26,7 @@ const SYSTEM: Actor = { role: "admin", name: "rating-timeout", channel: "system"
 export async function closeUnrated(opts: { db: Db; ticketId: number; closedAtMs: number; now?: Date }): Promise<boolean> {
   return opts.db.$transaction(async (tx) => {
     const row = await tx.ticket.findUnique({ where: { id: opts.ticketId }, select: { number: true, status: true, rating: true, closedAt: true } });
-    if (!row || row.status !== "resolved" || row.rating !== null || row.closedAt?.getTime() !== opts.closedAtMs) return false;
+    if (!awaitsRating(row, opts.closedAtMs)) return false;
     const ticket = (await findTicket({ db: tx, number: row.number }))!;
     await transitionTicket({ tx, ticket, to: "rated", actor: SYSTEM, note: RATED_BY_DEFAULT, policy: "ticket.transition", now: opts.now, auditAction: "ticket.rated_by_default" });
     return true;

@@ -2,16 +2,19 @@
 // GRIDLINK_TEST_DB=postgres, a fresh PostgreSQL database copied from the migrated template database — and a unique
 // queue prefix on the real Redis at 127.0.0.1:6379; cleanup removes both.
 
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { createApp, type App, type AppOptions, type GatewayFactory } from "../../core/app.js";
 import { loadConfig, type Config } from "../../core/infra/config.js";
 import { createLogger } from "../../core/infra/log.js";
 import { deleteKeysUnder } from "../../core/infra/redis.js";
+import { ROOT } from "../support/gridlink-process.js";
 
 import { TEST_REDIS_URL } from "../support/redis.js";
 import { createPostgresDatabase, testDatabaseKind } from "../support/postgres.js";
@@ -110,6 +113,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; gatewa
     },
   };
 }
+
+/** Run `node bin/gridlink.js <args>` against this test app's Redis prefix and database: its stdout (rejects on a non-zero exit). */
+export const gridlinkCli = (t: TestApp, ...args: string[]): Promise<string> =>
+  promisify(execFile)(process.execPath, [path.join(ROOT, "bin", "gridlink.js"), ...args], { env: { ...process.env, REDIS_URL: t.config.REDIS_URL, QUEUE_PREFIX: t.config.QUEUE_PREFIX, DATABASE_URL: t.config.DATABASE_URL, LOG_LEVEL: "silent" } }).then((r) => r.stdout);
 
 /** Count intake jobs this app's worker finishes from now on (completed jobs are removed from Redis at once). */
 export function countIntakeDone(app: App): () => number {

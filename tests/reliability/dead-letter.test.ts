@@ -3,24 +3,17 @@
 // `gridlink queue status`, retryable after a fix. Finding 8 (second half): the dead letter keeps the text
 // masked and for DEAD_LETTER_KEEP_HOURS, not the raw text for a week.
 
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { playgroundGateway } from "../../bots/playground/index.js";
-import { ROOT } from "../../core/infra/db.js";
 import type { Detection } from "../../nlp/index.js";
-import { createTestApp, waitFor, type TestApp } from "../helpers/harness.js";
+import { createTestApp, gridlinkCli, waitFor, type TestApp } from "../helpers/harness.js";
 
-const run = promisify(execFile);
 let t: TestApp | undefined;
 afterEach(async () => {
   await t?.cleanup();
   t = undefined;
 });
 
-const cli = (t: TestApp, ...args: string[]) =>
-  run(process.execPath, [path.join(ROOT, "bin", "gridlink.js"), ...args], { env: { ...process.env, REDIS_URL: t.config.REDIS_URL, QUEUE_PREFIX: t.config.QUEUE_PREFIX, DATABASE_URL: t.config.DATABASE_URL, LOG_LEVEL: "silent" } }).then((r) => r.stdout);
 const healthz = async (url: string) => {
   const res = await fetch(`${url}/healthz`);
   return { code: res.status, body: (await res.json()) as { reasons: string[]; intake: { deadLetter: number } } };
@@ -61,16 +54,16 @@ describe("poison messages", () => {
     const sick = await healthz(t.url);
     expect(sick.code).toBe(503);
     expect(sick.body.reasons.join(" ")).toMatch(/1 new dead-letter intake job/);
-    const status = await cli(t, "queue", "status");
+    const status = await gridlinkCli(t, "queue", "status");
     expect(status).toMatch(/intake\s+waiting 0\s+active 0\s+delayed 0\s+failed 1/);
     expect(status).toMatch(/dead letters[\s\S]*in-playground-lianhua-08-dl-1\t.*permanent: detector bug/);
 
     broken = false; // the fix is deployed
-    expect(await cli(t, "queue", "retry")).toMatch(/intake: 1 failed job\(s\) queued again/);
+    expect(await gridlinkCli(t, "queue", "retry")).toMatch(/intake: 1 failed job\(s\) queued again/);
     const ticket = await waitFor(() => t!.app.prisma.ticket.findFirst(), 15_000);
     expect(ticket.text).toBe("停电了，电话138****5678");
     expect((await healthz(t.url)).code).toBe(200);
-    expect(await cli(t, "queue", "retry")).toBe("no failed jobs to retry\n"); // says so, instead of printing nothing
+    expect(await gridlinkCli(t, "queue", "retry")).toBe("no failed jobs to retry\n"); // says so, instead of printing nothing
   });
 
   it("a lone surrogate that reaches intake anyway (a gateway without the edge fix) fails in Prisma once, into the dead letters", async () => {
@@ -93,7 +86,7 @@ describe("poison messages", () => {
     await t.app.queues.submit({ platform: "playground", chatId: "lianhua-09", messageId: "dl-2", sender: { id: "pg-a", name: "a" }, text: "x", sentAt: Date.now() });
     await waitFor(async () => (await t!.app.queues.intake.getFailedCount()) === 1, 15_000);
     await waitFor(async () => ((await healthz(t!.url)).code === 503 ? true : undefined), 5000);
-    expect(await cli(t, "queue", "ack")).toMatch(/1 dead letter\(s\) acknowledged/);
+    expect(await gridlinkCli(t, "queue", "ack")).toMatch(/1 dead letter\(s\) acknowledged/);
     const h = await healthz(t.url);
     expect(h.code).toBe(200);
     expect(h.body.intake.deadLetter).toBe(1);
