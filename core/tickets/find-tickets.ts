@@ -44,8 +44,8 @@ export interface FindTicketsOptions {
 /** A page of tickets, newest first, with the total matching the filters. */
 export async function findTickets(opts: FindTicketsOptions): Promise<{ total: number; items: TicketListItem[] }> {
   const { page, pageSize } = { page: 1, pageSize: 50, ...opts };
-  // A grid asked for outside the reader's grids matches nothing (not everything).
-  const grid = opts.grid !== undefined ? (opts.grids && !opts.grids.includes(opts.grid) ? { in: [] as string[] } : opts.grid) : opts.grids ? { in: opts.grids } : undefined;
+  // Both conditions hold together: a grid asked for outside the reader's grids matches nothing (not everything).
+  const grid = opts.grids || opts.grid !== undefined ? { in: opts.grids ?? undefined, equals: opts.grid } : undefined;
   const where = {
     status: Array.isArray(opts.status) ? { in: opts.status } : opts.status,
     category: opts.category,

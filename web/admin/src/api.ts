@@ -1,6 +1,7 @@
 // The one way the admin talks to Gridlink: fetch on /api with the session cookie (same origin, so the browser
 // sends our Origin on changes — the server's CSRF check). Errors carry the API's own message; a 401 sends the
 // user back to the login page.
+import { ref } from "vue";
 
 /** An answer that was not 2xx: its status, the API's error code and message. */
 export class ApiError extends Error {
@@ -47,3 +48,21 @@ export function query(params: Record<string, string | number | undefined | null>
 
 /** The message to show for a failed call. */
 export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** A form's call: `run(fn)` clears the error, holds `busy` while fn runs and shows a failure's message in `error`. */
+export function useCall() {
+  const error = ref("");
+  const busy = ref(false);
+  async function run(fn: () => Promise<void>): Promise<void> {
+    error.value = "";
+    busy.value = true;
+    try {
+      await fn();
+    } catch (err) {
+      error.value = messageOf(err);
+    } finally {
+      busy.value = false;
+    }
+  }
+  return { error, busy, run };
+}
