@@ -2,7 +2,6 @@
 // Every variable is listed with its default in .env.example; keep the two in step.
 
 import { z } from "zod";
-import { isPostgresUrl } from "./db-url.js";
 
 const bool = (def: boolean) =>
   z
@@ -22,7 +21,7 @@ export const configSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   DATABASE_URL: z
     .string()
-    .refine((u) => /^file:/i.test(u) || isPostgresUrl(u), "must be a SQLite url starting with file: or a PostgreSQL url starting with postgresql://")
+    .regex(/^(file:|postgres(ql)?:\/\/)/i, "must be a SQLite url starting with file: or a PostgreSQL url starting with postgresql://")
     .default("file:./data/gridlink.db"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
   /** Start a child redis-server when nothing answers at REDIS_URL (embedded default). */

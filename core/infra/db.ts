@@ -9,7 +9,6 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient, Prisma } from "../../prisma/generated/client.ts";
-import { isPostgresUrl } from "./db-url.js";
 
 export { PrismaClient, Prisma };
 /** The Prisma client type used throughout core. */
@@ -18,7 +17,10 @@ export type Db = InstanceType<typeof PrismaClient>;
 /** The repository root (where prisma/ and lexicon/ live), independent of the working directory. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-export { isPostgresUrl };
+/** True for a PostgreSQL url (postgresql:// or postgres://); everything else is a SQLite `file:` url. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
 
 /** The url as logs and messages show it: a PostgreSQL url without its password. */
 export function describeUrl(url: string): string {
