@@ -2,6 +2,15 @@
 
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PRISMA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma");
+
+/** Where SQLite's committed migrations live. */
+export const MIGRATIONS_DIR = path.join(PRISMA, "migrations");
+
+/** Where PostgreSQL's committed migrations live (made from prisma/postgres/schema.prisma). */
+export const POSTGRES_MIGRATIONS_DIR = path.join(PRISMA, "postgres", "migrations");
 
 /** The folder names under dir that hold a migration.sql, sorted (their names start with the timestamp). */
 export function migrationFolders(dir: string): string[] {

@@ -6,15 +6,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "./errors.js";
-import { migrationFolders } from "./migration-folders.js";
+import { MIGRATIONS_DIR, migrationFolders, POSTGRES_MIGRATIONS_DIR } from "./migration-folders.js";
 import Database from "better-sqlite3";
-import { describeUrl, isPostgresUrl, migrateDatabase, ROOT, sqliteFile } from "./db.js";
+import { describeUrl, isPostgresUrl, migrateDatabase, sqliteFile } from "./db.js";
 
-/** Where the committed migrations live (SQLite's; PostgreSQL's are in POSTGRES_MIGRATIONS_DIR). */
-export const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
-
-/** PostgreSQL's migration set (postgres-migrate.ts applies it; loaded, with node-postgres, only for a postgresql:// url). */
-export const POSTGRES_MIGRATIONS_DIR = path.join(ROOT, "prisma", "postgres", "migrations");
+// PostgreSQL's set is applied by postgres-migrate.ts (loaded, with node-postgres, only for a postgresql:// url).
+export { MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR };
 
 /** The migration set for a database url. */
 export const migrationsDirFor = (url: string): string => (isPostgresUrl(url) ? POSTGRES_MIGRATIONS_DIR : MIGRATIONS_DIR);

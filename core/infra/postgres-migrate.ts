@@ -9,13 +9,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { AppError } from "./errors.js";
-import { migrationFolders } from "./migration-folders.js";
-
-/** Where PostgreSQL's committed migrations live. */
-export const POSTGRES_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/postgres/migrations");
+import { migrationFolders, POSTGRES_MIGRATIONS_DIR } from "./migration-folders.js";
 
 /** The advisory lock `prisma migrate` takes on PostgreSQL: ours and Prisma's never run at once. */
 const MIGRATE_LOCK = 72707369;
@@ -43,11 +39,6 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-/** The migration folders shipped for PostgreSQL (each holds a migration.sql), oldest first. */
-export function shippedPostgresMigrations(dir = POSTGRES_MIGRATIONS_DIR): string[] {
-  return migrationFolders(dir);
 }
 
 /** Migrations recorded as finished (and not rolled back); none when the database or the table does not exist yet. */
@@ -112,7 +103,7 @@ export async function migratePostgres(url: string, opts: MigratePostgresOptions 
       const failed = rows.filter((r) => r.finished_at === null && r.rolled_back_at === null).map((r) => r.migration_name);
       if (failed.length) throw new AppError("unavailable", { message: `migration(s) ${failed.join(", ")} failed earlier and are recorded unfinished in _prisma_migrations: fix the database, mark them rolled back, then migrate again` });
       const applied = new Set(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name));
-      const pending = shippedPostgresMigrations(dir).filter((m) => !applied.has(m));
+      const pending = migrationFolders(dir).filter((m) => !applied.has(m));
       if (pending.length) onApply(pending);
       for (const name of pending) {
         const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");

@@ -12,8 +12,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateIfPending, pendingMigrations } from "../../core/infra/migrations.js";
-import { POSTGRES_MIGRATIONS_DIR, shippedPostgresMigrations } from "../../core/infra/postgres-migrate.js";
+import { migrateIfPending, pendingMigrations, POSTGRES_MIGRATIONS_DIR, shippedMigrations } from "../../core/infra/migrations.js";
 import { freshDatabase } from "../helpers/harness.js";
 import { runGridlink, ROOT } from "../support/gridlink-process.js";
 import { createPostgresDatabase, dropPostgresDatabase, postgresDatabaseExists, postgresUrl, uniqueDatabaseName } from "../support/postgres.js";
@@ -115,7 +114,7 @@ describe("gridlink migrate on PostgreSQL", () => {
   it("creates the database, applies each migration once and records it as prisma migrate deploy does; then nothing is pending", async () => {
     expect(await postgresDatabaseExists(migrated)).toBe(true);
     const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }>(migrated, `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
-    const shipped = shippedPostgresMigrations();
+    const shipped = shippedMigrations(POSTGRES_MIGRATIONS_DIR);
     expect(rows.map((r) => r.migration_name)).toEqual(shipped);
     for (const r of rows) {
       const sql = fs.readFileSync(path.join(POSTGRES_MIGRATIONS_DIR, r.migration_name, "migration.sql"));
@@ -133,7 +132,7 @@ describe("gridlink migrate on PostgreSQL", () => {
   it("a migration that fails leaves no trace (one transaction each): the error names it and it stays pending", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridlink-pg-migrations-"));
     try {
-      for (const m of shippedPostgresMigrations()) fs.cpSync(path.join(POSTGRES_MIGRATIONS_DIR, m), path.join(dir, m), { recursive: true });
+      for (const m of shippedMigrations(POSTGRES_MIGRATIONS_DIR)) fs.cpSync(path.join(POSTGRES_MIGRATIONS_DIR, m), path.join(dir, m), { recursive: true });
       fs.mkdirSync(path.join(dir, "29990101000000_broken"));
       fs.writeFileSync(path.join(dir, "29990101000000_broken", "migration.sql"), `CREATE TABLE "Half" ("id" INTEGER);\nALTER TABLE "NoSuchTable" ADD COLUMN "x" INTEGER;\n`);
       const { migratePostgres } = await import("../../core/infra/postgres-migrate.js");
@@ -142,7 +141,7 @@ describe("gridlink migrate on PostgreSQL", () => {
       const tables = await query<{ n: string }>(name, `SELECT table_name AS n FROM information_schema.tables WHERE table_name IN ('Half', 'Ticket') ORDER BY 1`);
       expect(tables.map((t) => t.n)).toEqual(["Ticket"]); // the baseline is in; the broken one left nothing
       const recorded = await query<{ migration_name: string }>(name, `SELECT migration_name FROM "_prisma_migrations" ORDER BY 1`);
-      expect(recorded.map((r) => r.migration_name)).toEqual(shippedPostgresMigrations());
+      expect(recorded.map((r) => r.migration_name)).toEqual(shippedMigrations(POSTGRES_MIGRATIONS_DIR));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -157,7 +156,7 @@ describe("gridlink migrate on PostgreSQL", () => {
       // Prisma's migration lock (an advisory lock, per database), held by another session on this database.
       await holder.query("SELECT pg_advisory_lock(72707369)");
       await expect(migrateIfPending(d.url, { lockTimeoutMs: 300 })).rejects.toThrow(/another process has been migrating/);
-      expect(await pendingMigrations(d.url)).toEqual(shippedPostgresMigrations());
+      expect(await pendingMigrations(d.url)).toEqual(shippedMigrations(POSTGRES_MIGRATIONS_DIR));
     } finally {
       await holder.end();
     }
