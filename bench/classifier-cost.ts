@@ -5,23 +5,13 @@
 //   node bin/run-ts.js bench/classifier-cost.ts [--rounds 5]
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { CLASSIFIER_TRAINING_FILE, ComplaintClassifier, classifierFeatures, normalize } from "../nlp/index.js";
+import { ComplaintClassifier, normalize } from "../nlp/index.js";
+import { observationOf, trainNatural } from "./support/natural-twin.js";
 
-const require = createRequire(import.meta.url);
-const Bayes = require("natural/lib/natural/classifiers/bayes_classifier.js") as new (s?: unknown, smoothing?: number) => {
-  classifier: { addExample(o: Record<number, string>, l: string): void; getClassifications(o: Record<number, string>): Array<{ label: string; value: number }> };
-};
 const at = process.argv.indexOf("--rounds");
 const rounds = at > 0 ? Number(process.argv[at + 1]) : 5;
 
-const natural = new Bayes(undefined, 0.1);
-for (const raw of fs.readFileSync(CLASSIFIER_TRAINING_FILE, "utf8").split("\n")) {
-  if (!raw.trim() || raw.startsWith("#")) continue;
-  const [label, ...rest] = raw.split("\t");
-  const f = classifierFeatures(rest.join("\t"));
-  if (f.length) natural.classifier.addExample(Object.assign({}, [...new Set(f)]), label!);
-}
+const natural = trainNatural();
 const table = new ComplaintClassifier();
 
 const fixture = path.resolve(import.meta.dirname, "../tests/fixtures/classifier-holdout.tsv");
@@ -34,7 +24,7 @@ function time(ask: (s: string) => unknown, reps: number): number {
   for (let r = 0; r < reps; r++) for (const s of lines) ask(s);
   return Number(process.hrtime.bigint() - t0) / 1000 / (reps * lines.length);
 }
-const viaNatural = (s: string) => natural.classifier.getClassifications(Object.assign({}, [...new Set(classifierFeatures(s))]));
+const viaNatural = (s: string) => natural.getClassifications(observationOf(s));
 const viaTable = (s: string) => table.classifyNormalized(s);
 time(viaNatural, 20); time(viaTable, 200); // warm up both
 

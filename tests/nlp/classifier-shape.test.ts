@@ -2,12 +2,12 @@
 // petition head) even when no object term of the lexicon is in them — asked first, on a table folded from
 // natural's trained model, so that only lines it is sure of take the full path.
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createDetector, loadLexiconDir, type Detection } from "../../nlp/index.js";
-import { TRAINING_FILE, features, sharedClassifier } from "../../nlp/classifier.js";
+import { sharedClassifier } from "../../nlp/classifier.js";
+import { observationOf, trainNatural } from "../../bench/support/natural-twin.js";
 import { compileLexicon } from "../../nlp/compile.js";
 import { quickScan } from "../../nlp/quick-scan.js";
 import { SCAN_NOTHING, SCAN_OBJECT_ONLY, SCAN_OBJECT_SHAPE, SCAN_SHAPE } from "../../nlp/pipeline.js";
@@ -85,21 +85,11 @@ describe("the classifier on lines with a complaint shape and no lexicon object",
   });
 
   it("scores with a table that gives natural's own probabilities", () => {
-    const require = createRequire(import.meta.url);
-    const Bayes = require("natural/lib/natural/classifiers/bayes_classifier.js") as new (s?: unknown, smoothing?: number) => {
-      classifier: { addExample(o: Record<number, string>, l: string): void; getClassifications(o: Record<number, string>): Array<{ label: string; value: number }> };
-    };
-    const natural = new Bayes(undefined, 0.1);
-    for (const raw of fs.readFileSync(TRAINING_FILE, "utf8").split("\n")) {
-      if (!raw.trim() || raw.startsWith("#")) continue;
-      const [label, ...rest] = raw.split("\t");
-      const f = features(rest.join("\t"));
-      if (f.length) natural.classifier.addExample(Object.assign({}, [...new Set(f)]), label!);
-    }
+    const natural = trainNatural();
     const ours = sharedClassifier();
     const lines = ["单位辞退我一分钱补偿都不给，这合法吗？", "电梯坏了三天没人修", "今天天气真好，出去走走", "wifi坏了 wifi 又断了", "楼道楼道楼道灯不亮", "No hot water for three days"];
     for (const t of lines) {
-      const all = natural.classifier.getClassifications(Object.assign({}, [...new Set(features(t))]));
+      const all = natural.getClassifications(observationOf(t));
       const total = all.reduce((s, c) => s + c.value, 0);
       const o = ours.classify(t)!;
       expect(o.label, t).toBe(all[0]!.label);
